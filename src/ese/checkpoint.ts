@@ -48,7 +48,10 @@ export interface ParsedCheckpoint {
 }
 
 export function parseCheckpoint(buf: Uint8Array, fileSize: number = buf.byteLength): ParsedCheckpoint {
-  const election = elect(buf, [CHECKPOINT_SIZE], () => true);
+  const election = elect(buf, [CHECKPOINT_SIZE], (block) => {
+    const ft = viewOf(block).getUint32(667, true);
+    return ft === FILETYPE_CHECKPOINT || ft === 0;
+  });
   if (election === null) throw diagnose(buf, fileSize);
   const block = buf.subarray(election.elected === 'primary' ? 0 : CHECKPOINT_SIZE, (election.elected === 'primary' ? 1 : 2) * CHECKPOINT_SIZE);
   const fields = decode(CHECKPOINT_LAYOUT, viewOf(block));
@@ -58,7 +61,6 @@ export function parseCheckpoint(buf: Uint8Array, fileSize: number = buf.byteLeng
   else if (!primary.good) warnings.push(`primary copy is damaged (checksum stored ${hex32(primary.storedChecksum!)}, computed ${hex32(primary.computedChecksum!)}); the shadow copy was used`);
   else if (!shadow.good) warnings.push(`shadow copy is damaged (checksum stored ${hex32(shadow.storedChecksum!)}, computed ${hex32(shadow.computedChecksum!)})`);
   else if (!election.identical) warnings.push('primary and shadow copies are both valid but differ; ESE uses the primary');
-  if (fields.fileType !== FILETYPE_CHECKPOINT && fields.fileType !== 0) warnings.push(`file type ${fields.fileType} is not a checkpoint`);
   return { checkpoint: { ...fields, attached: readAttachList(block.subarray(ATTACH_OFFSET, ATTACH_OFFSET + ATTACH_SIZE)) }, election, warnings };
 }
 

@@ -148,9 +148,16 @@ export const HEADER_PROBE_BYTES = 2 * MAX_PAGE_SIZE;
  * `fileSize`, when known, lets truncation be told apart from a short read.
  */
 export function parseDatabaseHeader(buf: Uint8Array, fileSize: number = buf.byteLength): ParsedDatabaseHeader {
+  // A copy counts only if it is a database header of exactly this page size: a 4 KiB log or checkpoint
+  // header also checksums correctly over 4096 bytes, so magic and file type must agree as well.
   const election = elect(buf, PAGE_SIZES, (block, size) => {
     const v = viewOf(block);
-    return effectivePageSize({ pageSizeField: v.getUint32(236, true) }) === size;
+    const fileType = v.getUint32(FILETYPE_OFFSET, true);
+    return (
+      v.getUint32(4, true) === DB_MAGIC &&
+      (fileType === FILETYPE_DATABASE || fileType === 0) &&
+      effectivePageSize({ pageSizeField: v.getUint32(236, true) }) === size
+    );
   });
   if (election === null) throw diagnose(buf, fileSize);
   const block = buf.subarray(election.elected === 'primary' ? 0 : election.blockSize);
@@ -161,8 +168,6 @@ export function parseDatabaseHeader(buf: Uint8Array, fileSize: number = buf.byte
   else if (!primary.good) warnings.push(`primary header page is damaged (checksum stored ${hex32(primary.storedChecksum!)}, computed ${hex32(primary.computedChecksum!)}); the shadow copy was used`);
   else if (!shadow.good) warnings.push(`shadow header page is damaged (checksum stored ${hex32(shadow.storedChecksum!)}, computed ${hex32(shadow.computedChecksum!)})`);
   else if (!election.identical) warnings.push('primary and shadow header pages are both valid but differ; ESE uses the primary');
-  if (header.magic !== DB_MAGIC) warnings.push(`unexpected magic ${hex32(header.magic)}`);
-  if (header.fileType !== FILETYPE_DATABASE && header.fileType !== 0) warnings.push(`file type ${header.fileType} is not a database`);
   if (fileSize % blockSize !== 0) warnings.push(`file size ${fileSize} is not a multiple of the page size ${blockSize}`);
   return { header, pageSize: blockSize, election, warnings };
 }

@@ -161,6 +161,8 @@ export function analyzeLogSet(
     const prev = ordered[i - 1]!;
     const cur = ordered[i]!;
     if (cur.generation !== prev.generation + 1 || !prev.entry.header || !cur.entry.header) continue;
+    // A header that names another generation is already reported; its times say nothing about this slot.
+    if (prev.entry.header.generation !== prev.generation || cur.entry.header.generation !== cur.generation) continue;
     if (!sameLogTime(cur.entry.header.tmPrevGen, prev.entry.header.tmCreate)) {
       add({
         code: 'log-not-contiguous',
@@ -220,7 +222,7 @@ export function analyzeLogSet(
       });
     }
     const committed = database!.header.genMaxCommitted;
-    if (database!.header.dbState === DIRTY && committed > high) {
+    if (missing.length === 0 && database!.header.dbState === DIRTY && committed > high) {
       add({ code: 'database-committed-log-missing', severity: 'warning', message: `the database committed changes through generation ${committed}, but the logs end at ${high}: changes after ${high} would be lost`, ranges: [{ low: high + 1, high: committed }] });
     }
   }

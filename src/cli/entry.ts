@@ -1,0 +1,33 @@
+// Process entry of the bundled executable (dist/adbackup.cjs and the standalone binaries).
+import { runCli } from './main.ts';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isStandalone(): boolean {
+  try {
+    // node:sea exists in every Node that can build a SEA; isSea() tells whether this process is one.
+    return (require('node:sea') as { isSea(): boolean }).isSea();
+  } catch {
+    return false;
+  }
+}
+
+runCli(process.argv.slice(2), {
+  readStdin,
+  stdinIsTty: process.stdin.isTTY === true,
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  standalone: isStandalone(),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`adbackup: fatal: ${String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

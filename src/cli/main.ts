@@ -1,0 +1,101 @@
+// adbackup <command> [--request FILE] [--progress] [--pretty]
+// One JSON request in (stdin or file), one JSON document out on stdout, NDJSON progress on stderr, and an exit
+// code from the error category. Nothing else is ever printed on stdout.
+import { readFile } from 'node:fs/promises';
+import { AppError, fsError } from '../errors.ts';
+import { describeIssues } from '../protocol/validator.ts';
+import { type CliArgs, parseArgs } from './args.ts';
+import { COMMANDS } from './commands.ts';
+import { EXIT_CODES } from './exit-codes.ts';
+
+export interface CliIo {
+  readStdin(): Promise<string>;
+  stdinIsTty: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  standalone: boolean;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const pretty = argv.includes('--pretty');
+  try {
+    const args = parseArgs(argv);
+    if (args.help || args.command === null) {
+      io.stdout(usage());
+      return args.help ? 0 : EXIT_CODES.InvalidRequest;
+    }
+    const command = COMMANDS[args.command];
+    if (!command) {
+      throw new AppError('InvalidRequest', 'UNKNOWN_COMMAND', `unknown command '${args.command}'; commands: ${Object.keys(COMMANDS).join(', ')}`, { target: args.command });
+    }
+    const request = await readRequest(args, io);
+    if (!command.validate(request)) {
+      const issues = describeIssues(command.validate.errors ?? []);
+      throw new AppError('InvalidRequest', 'SCHEMA_VIOLATION', `the ${args.command} request does not match its schema: ${issues.join('; ')}`, {
+        details: { issues },
+      });
+    }
+    const result = await command.run(request, {
+      standalone: io.standalone,
+      progress: args.progress ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n') : () => {},
+    });
+    io.stdout(toJson(result, args.pretty));
+    return 0;
+  } catch (err) {
+    const e = err instanceof AppError ? err : internal(err);
+    const body: Record<string, unknown> = { code: e.code, category: e.category, message: e.message };
+    if (e.target !== undefined) body['target'] = e.target;
+    if (e.details !== undefined) body['details'] = e.details;
+    io.stdout(toJson({ error: body }, pretty));
+    if (e.category === 'Internal' && process.env['ADBACKUP_DEBUG']) io.stderr(String((err as Error)?.stack ?? err) + '\n');
+    return EXIT_CODES[e.category];
+  }
+}
+
+async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {
+  let text: string;
+  if (args.requestFile !== null) {
+    try {
+      text = await readFile(args.requestFile, 'utf8');
+    } catch (err) {
+      throw fsError(err, args.requestFile, 'read the request file');
+    }
+  } else {
+    text = io.stdinIsTty ? '' : await io.readStdin();
+  }
+  text = text.replace(/^\uFEFF/, ''); // PowerShell 5.1 may write a BOM
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError('InvalidRequest', 'INVALID_JSON', `the request is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function internal(err: unknown): AppError {
+  return new AppError('Internal', 'INTERNAL_ERROR', `internal error: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+function toJson(value: unknown, pretty: boolean): string {
+  return JSON.stringify(value, jsonReplacer, pretty ? 2 : undefined) + '\n';
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return [
+    'usage: adbackup <command> [--request FILE] [--progress] [--pretty]',
+    '',
+    'The request is a JSON document on stdin (or in FILE); the result is one JSON document on stdout.',
+    'Exit codes: 0 ok, 1 internal, 2 invalid request, 3 integrity failure, 4 precondition refused, 5 I/O, 6 platform API unavailable.',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "Each command's request and response schema: echo '{\"command\":\"header\"}' | adbackup schema",
+    '',
+  ].join('\n');
+}

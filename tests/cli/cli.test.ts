@@ -1,0 +1,122 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as v from '../../src/protocol/generated/validators.js';
+import type { Validator } from '../../src/protocol/validator.ts';
+import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
+import { adbackup } from '../support/cli.ts';
+import { tempDir } from '../support/temp.ts';
+import { projectRoot } from '../support/shared.ts';
+import { TOOL_VERSION } from '../../src/version.ts';
+
+const small = { databaseBytes: 256 * 1024, logFileBytes: 64 * 1024 };
+
+function conforms(t: import('ava').ExecutionContext, validate: Validator, value: unknown) {
+  t.true(validate(value), JSON.stringify(validate.errors));
+}
+
+test('header of ntds.dit, a log and the checkpoint: exit 0 and responses that match the schema', async (t) => {
+  const f = await makeDsaFolder(await tempDir(t), small);
+  for (const [path, kind] of [[f.databasePath, 'database'], [join(f.logPath, 'edb.log'), 'log'], [f.checkpointPath, 'checkpoint']] as const) {
+    const r = await adbackup(['header'], { path });
+    t.is(r.code, 0, r.stdout);
+    t.is(r.json.kind, kind);
+    t.is(r.stderr, '');
+    conforms(t, v.headerResponse, r.json);
+  }
+  const db = (await adbackup(['header'], { path: f.databasePath })).json;
+  t.is(db.summary.state, 'Clean Shutdown');
+  t.is(db.fields.dbtimeDirtied, '100001', '64-bit values travel as decimal strings');
+});
+
+test('an unused reserve log is reported as unused with exit 0', async (t) => {
+  const f = await makeDsaFolder(await tempDir(t), small);
+  const r = await adbackup(['header'], { path: join(f.logPath, 'edbres00001.jrs') });
+  t.is(r.code, 0);
+  t.is(r.json.kind, 'unused');
+  conforms(t, v.headerResponse, r.json);
+});
+
+test('log-range over a folder with the database: schema-valid, LowLog/HighLog right', async (t) => {
+  const f = await makeDsaFolder(await tempDir(t), { ...small, state: 'dirty', logs: 6 });
+  const r = await adbackup(['log-range'], { logPath: f.logPath, databasePath: f.databasePath });
+  t.is(r.code, 0, r.stdout);
+  conforms(t, v.logRangeResponse, r.json);
+  t.like(r.json, { low: 1, high: 7, count: 7, restorable: true, required: { low: 5, high: 7, source: 'dirty' } });
+});
+
+test('log-range of a broken set still exits 0: findings are the answer, not an error', async (t) => {
+  const f = await makeDsaFolder(await tempDir(t), { ...small, state: 'dirty', breakage: ['gap'] });
+  const r = await adbackup(['log-range'], { logPath: f.logPath, databasePath: f.databasePath });
+  t.is(r.code, 0);
+  t.false(r.json.restorable);
+  conforms(t, v.logRangeResponse, r.json);
+});
+
+test('--request FILE instead of stdin', async (t) => {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(dir, small);
+  const req = join(dir, 'req.json');
+  await writeFile(req, '\uFEFF' + JSON.stringify({ path: f.checkpointPath })); // as PowerShell 5.1 writes it
+  const r = await adbackup(['header', '--request', req]);
+  t.is(r.code, 0, r.stdout);
+  t.is(r.json.kind, 'checkpoint');
+});
+
+const refusals: [string, string[], string | object | undefined, number, string][] = [
+  ['invalid JSON', ['header'], '{"path":', 2, 'INVALID_JSON'],
+  ['schema violation: missing path', ['header'], {}, 2, 'SCHEMA_VIOLATION'],
+  ['schema violation: unknown property', ['header'], { path: 'x', colour: 'red' }, 2, 'SCHEMA_VIOLATION'],
+  ['schema violation: log-range without a folder or files', ['log-range'], { databasePath: 'x' }, 2, 'SCHEMA_VIOLATION'],
+  ['unknown command', ['frobnicate'], {}, 2, 'UNKNOWN_COMMAND'],
+  ['unknown option', ['header', '--passphrase'], {}, 2, 'UNKNOWN_OPTION'],
+  ['stray argument', ['header', '/etc/passwd'], {}, 2, 'UNEXPECTED_ARGUMENT'],
+  ['missing file', ['header'], { path: '/nonexistent/ntds.dit' }, 5, 'FILE_NOT_FOUND'],
+  ['missing request file', ['header', '--request', '/nonexistent/req.json'], undefined, 5, 'FILE_NOT_FOUND'],
+];
+for (const [name, args, stdin, code, errorCode] of refusals) {
+  test(`refusal: ${name} -> exit ${code} ${errorCode}`, async (t) => {
+    const r = await adbackup(args, stdin);
+    t.is(r.code, code, r.stdout);
+    t.is(r.json?.error?.code, errorCode);
+    conforms(t, v.error, r.json);
+    t.notRegex(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+test('integrity failures exit 3 with the ESE problem as the code', async (t) => {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(dir, { ...small, breakage: ['database-bad-checksum'] });
+  const r = await adbackup(['header'], { path: f.databasePath });
+  t.is(r.code, 3);
+  t.is(r.json.error.code, 'ESE_CHECKSUM_MISMATCH');
+  t.is(r.json.error.category, 'Integrity');
+  t.is(r.json.error.target, f.databasePath);
+  conforms(t, v.error, r.json);
+  const junk = join(dir, 'junk.bin');
+  await writeFile(junk, Buffer.alloc(70000, 0x41));
+  const j = await adbackup(['header'], { path: junk });
+  t.is(j.code, 3);
+  t.is(j.json.error.code, 'ESE_BAD_MAGIC');
+});
+
+test('version and schema commands', async (t) => {
+  const ver = await adbackup(['version']);
+  t.is(ver.code, 0);
+  conforms(t, v.versionResponse, ver.json);
+  t.is(ver.json.version, JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version);
+  t.is(ver.json.version, TOOL_VERSION);
+  const sch = await adbackup(['schema'], { command: 'log-range' });
+  t.is(sch.code, 0);
+  t.is(sch.json.request.$id, 'urn:adbackup:log-range.request');
+  t.is(sch.json.response.$id, 'urn:adbackup:log-range.response');
+  const none = await adbackup(['schema'], { command: 'nope' });
+  t.is(none.code, 2);
+});
+
+test('--help prints usage with the exit codes', async (t) => {
+  const r = await adbackup(['--help']);
+  t.is(r.code, 0);
+  t.regex(r.stdout, /Exit codes: 0 ok, 1 internal, 2 invalid request, 3 integrity/);
+});
