@@ -1,5 +1,6 @@
 // npm run demo: makes a synthetic DSA folder (ntds.dit, edb*.log, edb.chk, reserve logs) and runs the adbackup
-// executable on it as a runbook would: header of each file kind, then the log range a restore would register.
+// executable on it as a runbook would: header of each file kind, the log range a restore would register, then a
+// backup, its verification and its summary; a broken copy of the folder is refused.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,18 @@ try {
   const bad = adbackup('log-range', { logPath: broken.logPath, databasePath: broken.databasePath });
   console.log(`  the same set with a log removed: restorable: ${bad.restorable}`);
   for (const f of bad.findings) console.log(`  ${f.severity}: ${f.code}: ${f.message}`);
-  if (range.restorable !== true || bad.restorable !== false) throw new Error('demo results are not what they should be');
+  const archiveDir = join(work, 'backups');
+  const b = adbackup('backup', { source: { type: 'folder', path: dsa.dir, computer: 'DC01' }, destination: { directory: archiveDir }, label: 'demo' });
+  console.log(`  archive ${b.archive}: ${b.size} bytes for ${b.manifest.files.length} files, sha256 ${b.sha256.slice(0, 16)}…, shelf life until ${b.manifest.expiresAt}`);
+  const ver = adbackup('verify', { archive: b.archive });
+  console.log(`  verify: ok=${ver.ok}, ${ver.entries.length} entries re-hashed, log range ${ver.logRange.low}-${ver.logRange.high} re-derived from the archived headers`);
+  const ins = adbackup('inspect', { archive: b.archive });
+  console.log(`  inspect (from ${ins.from}): ${ins.computer}, ${ins.database.state}, logs ${ins.logRange.low}-${ins.logRange.high}, expired=${ins.expired}`);
+  const refused = adbackup('backup', { source: { type: 'folder', path: broken.dir }, destination: { directory: archiveDir } });
+  console.log(`  backing up the broken set is refused: ${refused.error?.code}`);
+  if (range.restorable !== true || bad.restorable !== false || ver.ok !== true || refused.error?.code !== 'SOURCE_NOT_RESTORABLE') {
+    throw new Error('demo results are not what they should be');
+  }
   console.log('\ndemo ok');
 } finally {
   if (keep) console.log(`kept ${work}`);

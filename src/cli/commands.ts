@@ -3,16 +3,32 @@
 import type { Validator } from '../protocol/validator.ts';
 import * as v from '../protocol/generated/validators.js';
 import { schemas } from '../protocol/generated/schemas.js';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCategory } from '../errors.ts';
 import { EseHeaderError } from '../ese/errors.ts';
 import { type HeaderKind, readHeaderFile } from '../ese/read.ts';
 import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
+import { runBackup } from '../backup/backup.ts';
+import { createFolderSource } from '../platform/folder-source.ts';
+import { verifyArchive } from '../archive/verify.ts';
+import { inspectArchive } from '../archive/inspect.ts';
 
 export interface CommandContext {
   progress(event: Record<string, unknown>): void;
   standalone: boolean;
+  /** Aborted on SIGINT/SIGTERM: long commands stop, clean up and report INTERRUPTED. */
+  signal: AbortSignal;
+}
+
+/** A result that is printed like any other but ends the process with the category's exit code (verify: 3). */
+export class StatusResult {
+  readonly value: unknown;
+  readonly category: ErrorCategory;
+  constructor(value: unknown, category: ErrorCategory) {
+    this.value = value;
+    this.category = category;
+  }
 }
 
 export interface Command {
@@ -42,6 +58,30 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'LowLog/HighLog of a log set, with gaps, signature and contiguity findings',
     validate: v.logRangeRequest,
     run: (req) => scanLogSet(req),
+  },
+  backup: {
+    summary: 'archive a DSA folder (snapshot, IFM, offline copy) into a verified tar.zst/tar.gz/tar',
+    validate: v.backupRequest,
+    async run(req, ctx) {
+      if (req.source.type === 'api') {
+        throw new AppError('Platform', 'API_UNAVAILABLE', 'the online Directory Backup API (ntdsbcli.dll) is not available in this build; back up a VSS snapshot or ntdsutil IFM folder with "source": {"type": "folder"}');
+      }
+      const { type: _t, ...folder } = req.source;
+      return runBackup(createFolderSource(folder), req, { now: () => new Date(), signal: ctx.signal, progress: ctx.progress });
+    },
+  },
+  verify: {
+    summary: 'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage',
+    validate: v.verifyRequest,
+    async run(req: { archive: string }, ctx) {
+      const r = await verifyArchive(req.archive, { signal: ctx.signal, progress: ctx.progress });
+      return r.ok ? r : new StatusResult(r, 'Integrity');
+    },
+  },
+  inspect: {
+    summary: 'what a backup is: DC, time, expiry, log range, database state (from the sidecar or the archive)',
+    validate: v.inspectRequest,
+    run: (req: { archive: string }) => inspectArchive(req.archive),
   },
   schema: {
     summary: 'the JSON Schemas of the protocol',

@@ -16,7 +16,18 @@ function isStandalone(): boolean {
   }
 }
 
+// The first SIGINT/SIGTERM asks the running command to stop and clean up (no .partial left behind); a second
+// one ends the process at once.
+const abort = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort(new Error(`received ${sig}`));
+  });
+}
+
 runCli(process.argv.slice(2), {
+  signal: abort.signal,
   readStdin,
   stdinIsTty: process.stdin.isTTY === true,
   stdout: (t) => process.stdout.write(t),

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import { describeIssues } from '../protocol/validator.ts';
 import { type CliArgs, parseArgs } from './args.ts';
-import { COMMANDS } from './commands.ts';
+import { COMMANDS, StatusResult } from './commands.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 
 export interface CliIo {
@@ -14,6 +14,7 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   standalone: boolean;
+  signal?: AbortSignal;
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -37,8 +38,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const result = await command.run(request, {
       standalone: io.standalone,
+      signal: io.signal ?? new AbortController().signal,
       progress: args.progress ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n') : () => {},
     });
+    if (result instanceof StatusResult) {
+      io.stdout(toJson(result.value, args.pretty));
+      return EXIT_CODES[result.category];
+    }
     io.stdout(toJson(result, args.pretty));
     return 0;
   } catch (err) {

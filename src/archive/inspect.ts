@@ -1,0 +1,90 @@
+// inspect: what a backup is (DC, time, expiry, log range, database state, files) from its sidecar when there is
+// one that matches the file, else by reading the manifest out of the archive.
+import { readFile, stat } from 'node:fs/promises';
+import { AppError, fsError } from '../errors.ts';
+import { ARCHIVE_FORMAT, ENTRY_MANIFEST } from './layout.ts';
+import type { Manifest, Sidecar } from './manifest.ts';
+import { probeArchive, readArchive } from './read-archive.ts';
+
+export interface InspectResult {
+  archive: string;
+  from: 'sidecar' | 'archive';
+  size: number;
+  backupId: string;
+  label: string | null;
+  computer: string;
+  sourceType: string;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  ageDays: number;
+  tombstoneLifetimeDays: number;
+  compression: Manifest['compression'];
+  database: Manifest['database'];
+  logRange: Manifest['logRange'];
+  findings: Manifest['findings'];
+  files: { entry: string; role: string; size: number; originalPath: string }[];
+  dataBytes: number;
+}
+
+export async function inspectArchive(path: string, now: Date = new Date()): Promise<InspectResult> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    throw fsError(err, path, 'read');
+  }
+  let manifest: Manifest | null = null;
+  let from: InspectResult['from'] = 'sidecar';
+  const sidecar = await readSidecar(path);
+  if (sidecar && sidecar.archive?.size === size) manifest = sidecar;
+  else {
+    from = 'archive';
+    const info = await probeArchive(path);
+    await readArchive(info, async (entry) => {
+      if (entry.header.name !== ENTRY_MANIFEST) {
+        for await (const _ of entry.body); // skip without keeping
+        return;
+      }
+      const parts: Buffer[] = [];
+      for await (const c of entry.body) parts.push(Buffer.from(c));
+      try {
+        manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
+      } catch {
+        throw new AppError('Integrity', 'MANIFEST_INVALID', `${ENTRY_MANIFEST} in '${path}' is not valid JSON`, { target: path });
+      }
+    });
+  }
+  const m = manifest as Manifest | null;
+  if (!m || m.format !== ARCHIVE_FORMAT) throw new AppError('Integrity', 'MANIFEST_INVALID', `'${path}' holds no ${ARCHIVE_FORMAT} manifest`, { target: path });
+  const created = Date.parse(m.createdAt);
+  return {
+    archive: path,
+    from,
+    size,
+    backupId: m.backupId,
+    label: m.label,
+    computer: m.source.computer,
+    sourceType: m.source.type,
+    createdAt: m.createdAt,
+    expiresAt: m.expiresAt,
+    expired: Date.parse(m.expiresAt) < now.getTime(),
+    ageDays: Math.floor(((now.getTime() - created) / 86_400_000) * 100) / 100,
+    tombstoneLifetimeDays: m.tombstoneLifetimeDays,
+    compression: m.compression,
+    database: m.database,
+    logRange: m.logRange,
+    findings: m.findings,
+    files: m.files.map((f) => ({ entry: f.entry, role: f.role, size: f.size, originalPath: f.originalPath })),
+    dataBytes: m.files.reduce((n, f) => n + f.size, 0),
+  };
+}
+
+async function readSidecar(path: string): Promise<Sidecar | null> {
+  try {
+    const s = JSON.parse(await readFile(path + '.manifest.json', 'utf8')) as Sidecar;
+    return s && s.format === ARCHIVE_FORMAT ? s : null;
+  } catch {
+    return null;
+  }
+}

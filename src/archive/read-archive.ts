@@ -1,0 +1,90 @@
+// One streaming pass over an archive file: raw bytes (hashed) -> decompressor -> strict tar reader. Shared by
+// verify, inspect and restore so they read archives exactly the same way.
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createHash } from 'node:crypto';
+import { AppError, fsError } from '../errors.ts';
+import { type CompressionType, createDecompressor, detectFormat } from './compression.ts';
+import { type TarEntry, readTar } from './tar.ts';
+
+export interface ArchiveFileInfo {
+  path: string;
+  size: number;
+  format: CompressionType;
+}
+
+export async function probeArchive(path: string, hint?: CompressionType): Promise<ArchiveFileInfo> {
+  let size: number;
+  const head = Buffer.alloc(512);
+  let got = 0;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    size = st.size;
+    const fh = await open(path, 'r');
+    try {
+      got = (await fh.read(head, 0, 512, 0)).bytesRead;
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    throw fsError(err, path, 'read');
+  }
+  const detected = detectFormat(head.subarray(0, got));
+  // A damaged first block must not turn "damaged archive" into "not an archive" when we know what it should be.
+  const format = detected === 'unknown' && hint !== undefined && got > 0 ? hint : detected;
+  if (format === 'age') {
+    throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted; give an identity or passphrase to read it`, { target: path });
+  }
+  if (format === 'unknown') {
+    throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' is not a tar, tar.zst or tar.gz archive`, { target: path });
+  }
+  return { path, size, format };
+}
+
+export interface ArchivePass {
+  /** sha256 and size of the archive file's bytes, complete once `read` resolves. */
+  fileSha256(): string;
+  fileBytes(): number;
+}
+
+/**
+ * Streams the archive and calls `onEntry` for each tar entry in order (the entry body must be consumed or it is
+ * drained). Rejects with the first integrity or I/O error.
+ */
+export async function readArchive(
+  info: ArchiveFileInfo,
+  onEntry: (entry: TarEntry, index: number) => Promise<void>,
+  options: { signal?: AbortSignal; onRawBytes?: (n: number) => void } = {},
+): Promise<ArchivePass> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const measure = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      options.onRawBytes?.(bytes);
+      cb(null, chunk);
+    },
+  });
+  const raw = createReadStream(info.path, { highWaterMark: 1 << 20 });
+  const stages: NodeJS.ReadWriteStream[] = [measure];
+  if (info.format !== 'none') stages.push(createDecompressor(info.format));
+  let index = 0;
+  try {
+    await pipeline(
+      raw,
+      ...(stages as [Transform]),
+      async (source: AsyncIterable<Uint8Array>) => {
+        for await (const entry of readTar(source)) await onEntry(entry, index++);
+      },
+      ...(options.signal ? [{ signal: options.signal }] : []),
+    );
+  } catch (err) {
+    throw fsError(err, info.path, 'read');
+  }
+  const digest = hash.digest('hex');
+  return { fileSha256: () => digest, fileBytes: () => bytes };
+}

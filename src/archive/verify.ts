@@ -1,0 +1,240 @@
+// verify: re-hash every entry against SHA256SUMS and the manifest, re-check the ESE headers and the log range
+// from the archived bytes, check the tar structure and entry names, and (with the sidecar) the hash of the whole
+// file. One streaming pass; nothing is written to disk. Every problem becomes a named finding.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { AppError } from '../errors.ts';
+import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from './ese-entries.ts';
+import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, roleOfEntry, unsafeEntryName } from './layout.ts';
+import type { Manifest, Sidecar } from './manifest.ts';
+import { parseSha256Sums } from './sha256sums.ts';
+import { probeArchive, readArchive } from './read-archive.ts';
+import type { Finding as LogFinding } from '../logs/findings.ts';
+import type { CompressionType } from './compression.ts';
+
+export type VerifySeverity = 'error' | 'warning' | 'info';
+
+export interface VerifyFinding {
+  code: string;
+  severity: VerifySeverity;
+  message: string;
+  entry?: string;
+}
+
+export interface VerifiedEntry {
+  entry: string;
+  size: number;
+  sha256: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  archive: string;
+  format: string;
+  size: number;
+  sha256: string | null;
+  backupId: string | null;
+  entries: VerifiedEntry[];
+  logRange: { low: number; high: number; count: number; restorable: boolean } | null;
+  logFindings: LogFinding[];
+  findings: VerifyFinding[];
+}
+
+const METADATA_LIMIT = 64 << 20;
+
+export async function verifyArchive(path: string, env: { signal?: AbortSignal; progress?: (e: Record<string, unknown>) => void; now?: () => Date } = {}): Promise<VerifyResult> {
+  const findings: VerifyFinding[] = [];
+  const add = (severity: VerifySeverity, code: string, message: string, entry?: string) =>
+    findings.push(entry === undefined ? { code, severity, message } : { code, severity, message, entry });
+  const info = await probeArchive(path, await formatHint(path));
+  const entries: VerifiedEntry[] = [];
+  const metadata = new Map<string, Buffer>();
+  const captured: ArchivedEseFile[] = [];
+  const seen = new Set<string>();
+  let current: string | null = null;
+  let last: string | null = null;
+  let lastReport = 0;
+  let manifest: Manifest | null = null;
+  let logRange: VerifyResult['logRange'] = null;
+  let logFindings: LogFinding[] = [];
+
+  let pass: Awaited<ReturnType<typeof readArchive>> | null = null;
+  try {
+    pass = await readArchive(
+      info,
+      async (entry, index) => {
+        const name = entry.header.name;
+        current = name;
+        if (index === 0 && name !== ENTRY_HEADER) add('error', 'archive-layout', `the first entry is '${name}', not ${ENTRY_HEADER}`, name);
+        const unsafe = unsafeEntryName(name);
+        if (unsafe) add('error', 'entry-name-unsafe', `entry name refused: ${unsafe}`, name);
+        if (seen.has(name)) add('error', 'entry-duplicate', `entry '${name}' appears more than once`, name);
+        seen.add(name);
+        const isMeta = name === ENTRY_HEADER || name === ENTRY_SUMS || name === ENTRY_MANIFEST;
+        const role = unsafe ? null : roleOfEntry(name);
+        if (!isMeta && !role && !unsafe) add('error', 'entry-unexpected', `'${name}' is not an entry this archive format has`, name);
+        if (isMeta && entry.header.size > METADATA_LIMIT) add('error', 'entry-too-large', `${name} is ${entry.header.size} bytes`, name);
+        const hash = createHash('sha256');
+        const capture = role ? new HeaderCapture(role) : null;
+        const keep: Buffer[] = [];
+        for await (const chunk of entry.body) {
+          hash.update(chunk);
+          capture?.add(chunk);
+          if (isMeta && entry.header.size <= METADATA_LIMIT) keep.push(Buffer.from(chunk));
+        }
+        const sha256 = hash.digest('hex');
+        if (isMeta) metadata.set(name, Buffer.concat(keep));
+        else entries.push({ entry: name, size: entry.header.size, sha256 });
+        if (role && capture) captured.push({ entry: name, role, name: name.slice(name.indexOf('/') + 1), size: entry.header.size, header: capture.bytes() });
+        last = name;
+        current = null;
+      },
+      {
+        ...(env.signal ? { signal: env.signal } : {}),
+        onRawBytes: (n) => {
+          const t = Date.now();
+          if (env.progress && t - lastReport >= 250) {
+            lastReport = t;
+            env.progress({ phase: 'verify', bytesDone: n, bytesTotal: info.size, file: current });
+          }
+        },
+      },
+    );
+  } catch (err) {
+    if (!(err instanceof AppError) || err.category !== 'Integrity') throw err;
+    const where: string = current ? `'${current}'` : last === null ? `the start of the archive, before or in its first entry '${ENTRY_HEADER}'` : `after '${last}'`;
+    add('error', err.code === 'ARCHIVE_CORRUPT' || err.code.startsWith('TAR_') ? 'archive-damaged' : err.code.toLowerCase(), `${err.message} (in ${where})`, current ?? err.target ?? undefined);
+    return finish();
+  }
+
+  if (last !== ENTRY_MANIFEST) add('error', 'archive-layout', `the last entry is '${last}', not ${ENTRY_MANIFEST}`);
+  const header = parseJson<{ format?: string; backupId?: string }>(metadata.get(ENTRY_HEADER), ENTRY_HEADER, add);
+  manifest = parseJson<Manifest>(metadata.get(ENTRY_MANIFEST), ENTRY_MANIFEST, add);
+  if (header && header.format !== ARCHIVE_FORMAT) add('error', 'archive-format-unknown', `${ENTRY_HEADER} names format '${header.format}'`, ENTRY_HEADER);
+  if (manifest && (manifest.format !== ARCHIVE_FORMAT || !Array.isArray(manifest.files))) add('error', 'manifest-invalid', `${ENTRY_MANIFEST} is not an ${ARCHIVE_FORMAT} manifest`, ENTRY_MANIFEST);
+  if (header && manifest && header.backupId !== manifest.backupId) add('error', 'manifest-mismatch', `${ENTRY_HEADER} and ${ENTRY_MANIFEST} name different backups`);
+
+  const byName = new Map(entries.map((e) => [e.entry, e]));
+  const sumsText = metadata.get(ENTRY_SUMS);
+  if (sumsText === undefined) add('error', 'entry-missing', `${ENTRY_SUMS} is missing`);
+  else {
+    const sums = parseSha256Sums(sumsText.toString('utf8'));
+    for (const line of sums.bad) add('error', 'sums-invalid', `${ENTRY_SUMS} has a malformed or repeated line: ${JSON.stringify(line.slice(0, 100))}`, ENTRY_SUMS);
+    for (const [name, sha] of sums.entries) {
+      const e = byName.get(name);
+      if (!e) add('error', 'entry-missing', `${ENTRY_SUMS} lists '${name}' but the archive has no such entry`, name);
+      else if (e.sha256 !== sha) add('error', 'entry-hash-mismatch', `'${name}' does not match its SHA256SUMS hash`, name);
+    }
+    for (const e of entries) if (!sums.entries.has(e.entry)) add('error', 'entry-unlisted', `'${e.entry}' is not in ${ENTRY_SUMS}`, e.entry);
+  }
+
+  if (manifest && Array.isArray(manifest.files)) {
+    const listed = new Set<string>();
+    for (const f of manifest.files) {
+      listed.add(f.entry);
+      const e = byName.get(f.entry);
+      if (!e) add('error', 'entry-missing', `the manifest lists '${f.entry}' but the archive has no such entry`, f.entry);
+      else if (e.size !== f.size || e.sha256 !== f.sha256) add('error', 'entry-hash-mismatch', `'${f.entry}' differs from the manifest (size or sha256)`, f.entry);
+    }
+    for (const e of entries) if (!listed.has(e.entry)) add('error', 'entry-unlisted', `'${e.entry}' is not in the manifest`, e.entry);
+
+    const ese = analyzeArchivedFiles(captured);
+    for (const [entry, err] of ese.problems) {
+      if (roleOfEntry(entry) !== 'log') add('error', 'ese-header-invalid', `${entry}: ${err.message}`, entry);
+    }
+    const a = ese.analysis;
+    logRange = { low: a.low, high: a.high, count: a.count, restorable: a.restorable };
+    logFindings = a.findings;
+    const m = manifest.logRange;
+    if (!m || m.low !== a.low || m.high !== a.high || m.count !== a.count) {
+      add('error', 'log-range-mismatch', `the archived logs give range ${a.low}-${a.high} (${a.count}), the manifest says ${m?.low}-${m?.high} (${m?.count})`);
+    }
+    if (!a.restorable) {
+      const why = a.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ');
+      if (manifest.allowUnrestorable) add('warning', 'archive-not-restorable', `archived knowing it cannot restore the database: ${why}`);
+      else add('error', 'archive-not-restorable', `the archived files cannot restore the database: ${why}`);
+    }
+    const db = [...ese.parsed.values()].find((p) => p.kind === 'database');
+    if (!db) add('error', 'entry-missing', 'the archive holds no readable database');
+    else if (db.kind === 'database' && manifest.database && manifest.database.dbtime !== db.database.header.dbtimeDirtied.toString()) {
+      add('error', 'manifest-mismatch', 'the archived database header differs from the one the manifest describes', manifest.files.find((f) => f.role === 'database')?.entry);
+    }
+    const now = env.now?.() ?? new Date();
+    if (manifest.expiresAt && Date.parse(manifest.expiresAt) < now.getTime()) {
+      add('warning', 'backup-expired', `the backup is older than its tombstone lifetime (${manifest.tombstoneLifetimeDays} days, expired ${manifest.expiresAt}): restoring it would reintroduce deleted objects`);
+    }
+  }
+
+  await checkSidecar(path, pass.fileSha256(), pass.fileBytes(), manifest, add);
+  return finish();
+
+  function finish(): VerifyResult {
+    return {
+      ok: !findings.some((f) => f.severity === 'error'),
+      archive: path,
+      format: info.format,
+      size: info.size,
+      sha256: pass?.fileSha256() ?? null,
+      backupId: manifest?.backupId ?? null,
+      entries,
+      logRange,
+      logFindings,
+      findings,
+    };
+  }
+}
+
+/** The format the archive should have, from its sidecar or its name, so a damaged magic is still read and located. */
+async function formatHint(path: string): Promise<CompressionType | undefined> {
+  try {
+    const s = JSON.parse(await readFile(path + '.manifest.json', 'utf8')) as Partial<Sidecar>;
+    const t = s.compression?.type;
+    if (t === 'zstd' || t === 'gzip' || t === 'none') return t;
+  } catch {
+    /* no usable sidecar */
+  }
+  if (/\.(tar\.zst|tzst|zst)$/i.test(path)) return 'zstd';
+  if (/\.(tar\.gz|tgz|gz)$/i.test(path)) return 'gzip';
+  if (/\.tar$/i.test(path)) return 'none';
+  return undefined;
+}
+
+function parseJson<T>(bytes: Buffer | undefined, name: string, add: (s: VerifySeverity, c: string, m: string, e?: string) => void): T | null {
+  if (bytes === undefined) {
+    add('error', 'entry-missing', `${name} is missing`);
+    return null;
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    add('error', 'manifest-invalid', `${name} is not valid JSON`, name);
+    return null;
+  }
+}
+
+async function checkSidecar(
+  path: string,
+  sha256: string,
+  size: number,
+  manifest: Manifest | null,
+  add: (s: VerifySeverity, c: string, m: string, e?: string) => void,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path + '.manifest.json', 'utf8');
+  } catch {
+    add('info', 'sidecar-missing', 'no sidecar manifest beside the archive: the whole-file hash was not checked');
+    return;
+  }
+  let sidecar: Sidecar;
+  try {
+    sidecar = JSON.parse(text) as Sidecar;
+  } catch {
+    add('error', 'sidecar-invalid', 'the sidecar manifest is not valid JSON');
+    return;
+  }
+  if (sidecar.archive?.sha256 !== sha256 || sidecar.archive?.size !== size) {
+    add('error', 'archive-hash-mismatch', `the archive file's sha256/size (${sha256}, ${size}) differ from the sidecar's (${sidecar.archive?.sha256}, ${sidecar.archive?.size}): the file was altered after it was written`);
+  }
+  if (manifest && sidecar.backupId !== manifest.backupId) add('error', 'sidecar-mismatch', 'the sidecar describes another backup');
+}

@@ -1,0 +1,259 @@
+// Backup orchestration: source -> header checks and log range -> one streaming pass per file (read -> sha256 ->
+// tar -> compress -> file) -> SHA256SUMS + manifest -> atomic publish -> sidecar.
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stat, mkdir } from 'node:fs/promises';
+import { AppError, fsError } from '../errors.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression.ts';
+import { TAR_END, tarHeader, tarPadding } from '../archive/tar.ts';
+import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, entryNameFor } from '../archive/layout.ts';
+import { formatSha256Sums } from '../archive/sha256sums.ts';
+import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, type Sidecar, databaseSummary, eseSummary, expiryOf } from '../archive/manifest.ts';
+import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from '../archive/ese-entries.ts';
+import { createPartial, writeFileAtomic } from '../archive/publish.ts';
+import type { BackupSource, SourceItem } from './source.ts';
+import { pathApi, toUnc } from './paths.ts';
+
+export const DEFAULT_TOMBSTONE_LIFETIME_DAYS = 180;
+export const DEFAULT_NAME_TEMPLATE = '{computer}-ntds-{time}';
+const ENTRY_MODE = 0o600;
+
+export interface BackupOptions {
+  destination: { path: string } | { directory: string; nameTemplate?: string };
+  compression?: { type?: CompressionType; level?: number };
+  label?: string;
+  tombstoneLifetimeDays?: number;
+  overwrite?: boolean;
+  /** Archive a source whose log set cannot restore the database; the findings go into the manifest. */
+  allowUnrestorable?: boolean;
+}
+
+export interface BackupEnv {
+  now(): Date;
+  signal?: AbortSignal;
+  progress(event: Record<string, unknown>): void;
+}
+
+export interface BackupResult {
+  archive: string;
+  sidecar: string;
+  size: number;
+  sha256: string;
+  manifest: Manifest;
+}
+
+export async function runBackup(source: BackupSource, opts: BackupOptions, env: BackupEnv): Promise<BackupResult> {
+  const started = env.now();
+  const compression = { type: opts.compression?.type ?? 'zstd', level: opts.compression?.level ?? null } as Manifest['compression'];
+  const finalPath = archivePath(opts, source.computer, started, compression.type);
+  const sidecarPath = finalPath + '.manifest.json';
+  if (!opts.overwrite) {
+    for (const p of [finalPath, sidecarPath]) {
+      if (await stat(p).then(() => true, () => false)) {
+        throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${p}' already exists; choose another name or allow overwriting`, { target: p });
+      }
+    }
+  }
+
+  let published = false;
+  try {
+    const plan = await source.plan();
+    const analysis = plan.analysis;
+    if (analysis && !analysis.restorable && !opts.allowUnrestorable) {
+      const errors = analysis.findings.filter((f) => f.severity === 'error');
+      throw new AppError('Integrity', 'SOURCE_NOT_RESTORABLE', `the source cannot restore the database: ${errors.map((f) => f.message).join('; ')}`, {
+        details: { findings: analysis.findings },
+        target: plan.paths.database,
+      });
+    }
+    const items = chooseItems(plan.items, analysis, !!opts.allowUnrestorable);
+    const total = items.reduce((n, i) => n + i.size, 0);
+
+    await mkdir(pathApi(finalPath).dirname(finalPath), { recursive: true }).catch((err) => {
+      throw fsError(err, pathApi(finalPath).dirname(finalPath), 'create the destination folder');
+    });
+    const partial = await createPartial(finalPath);
+    const archiveHash = createHash('sha256');
+    let archiveSize = 0;
+    let manifest: Manifest | null = null;
+    try {
+      const header: ArchiveHeaderDoc = {
+        format: ARCHIVE_FORMAT,
+        formatVersion: ARCHIVE_FORMAT_VERSION,
+        tool: { name: 'adbackup', version: TOOL_VERSION },
+        backupId: randomUUID(),
+        label: opts.label ?? null,
+        createdAt: started.toISOString(),
+        source: { type: source.type, computer: source.computer },
+      };
+      const tombstoneLifetimeDays = opts.tombstoneLifetimeDays ?? DEFAULT_TOMBSTONE_LIFETIME_DAYS;
+
+      async function* tarStream(): AsyncGenerator<Buffer> {
+        yield* jsonEntry(ENTRY_HEADER, header, started);
+        const files: ManifestFile[] = [];
+        const captured: ArchivedEseFile[] = [];
+        let done = 0;
+        let lastReport = 0;
+        for (const item of items) {
+          const entry = entryNameFor(item.role, item.name);
+          const hash = createHash('sha256');
+          const capture = new HeaderCapture(item.role);
+          yield tarHeader({ name: entry, size: item.size, mtime: item.mtime ?? started, mode: ENTRY_MODE });
+          let n = 0;
+          env.progress({ phase: 'backup', file: entry, fileBytesDone: 0, fileBytesTotal: item.size, bytesDone: done, bytesTotal: total });
+          for await (const chunk of item.read(env.signal)) {
+            hash.update(chunk);
+            capture.add(chunk);
+            n += chunk.length;
+            done += chunk.length;
+            if (n > item.size) break;
+            const t = Date.now();
+            if (t - lastReport >= 250) {
+              lastReport = t;
+              env.progress({ phase: 'backup', file: entry, fileBytesDone: n, fileBytesTotal: item.size, bytesDone: done, bytesTotal: total });
+            }
+            yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          }
+          if (n !== item.size) {
+            throw new AppError('Precondition', 'SOURCE_CHANGED', `'${item.originalPath}' delivered ${n} bytes instead of ${item.size}: it changed while being read`, { target: item.originalPath });
+          }
+          yield tarPadding(item.size);
+          captured.push({ entry, role: item.role, name: item.name, size: item.size, header: capture.bytes() });
+          files.push({
+            entry,
+            role: item.role,
+            originalPath: item.originalPath,
+            originalPathUnc: toUnc(item.originalPath, source.computer),
+            size: item.size,
+            sha256: hash.digest('hex'),
+            mtime: item.mtime?.toISOString() ?? null,
+            ese: null,
+          });
+        }
+        // Judge what was archived, from the archived bytes themselves.
+        const archived = analyzeArchivedFiles(captured);
+        for (const [entry, err] of archived.problems) {
+          if (files.find((f) => f.entry === entry)?.role !== 'log') throw err; // the database or checkpoint header went bad mid-read
+        }
+        for (const f of files) {
+          const p = archived.parsed.get(f.entry);
+          f.ese = p ? eseSummary(p) : null;
+        }
+        const dbParsed = [...archived.parsed.values()].find((p) => p.kind === 'database');
+        if (!dbParsed || dbParsed.kind !== 'database') throw new AppError('Integrity', 'DATABASE_MISSING', 'the source has no readable database header');
+        const a = archived.analysis;
+        if (analysis && (a.low !== analysis.low || a.high !== analysis.high || a.restorable !== analysis.restorable)) {
+          throw new AppError('Precondition', 'SOURCE_CHANGED', 'the log set changed while it was being archived (its headers differ from the ones checked first)');
+        }
+        if (!a.restorable && !opts.allowUnrestorable) {
+          throw new AppError('Integrity', 'SOURCE_NOT_RESTORABLE', `the archived files cannot restore the database: ${a.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ')}`, { details: { findings: a.findings } });
+        }
+        yield* textEntry(ENTRY_SUMS, formatSha256Sums(files), started);
+        const completedAt = env.now().toISOString();
+        manifest = {
+          format: ARCHIVE_FORMAT,
+          formatVersion: ARCHIVE_FORMAT_VERSION,
+          tool: header.tool,
+          backupId: header.backupId,
+          label: header.label,
+          createdAt: header.createdAt,
+          completedAt,
+          source: {
+            type: source.type,
+            computer: source.computer,
+            paths: {
+              database: recorded(plan.paths.database, source.computer),
+              logs: recorded(plan.paths.logs, source.computer),
+              checkpoint: plan.paths.checkpoint === null ? null : recorded(plan.paths.checkpoint, source.computer),
+            },
+          },
+          compression,
+          files,
+          database: databaseSummary(dbParsed.database),
+          logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, restorable: a.restorable },
+          findings: a.findings,
+          allowUnrestorable: !!opts.allowUnrestorable,
+          tombstoneLifetimeDays,
+          expiresAt: expiryOf(header.createdAt, tombstoneLifetimeDays),
+        };
+        yield* jsonEntry(ENTRY_MANIFEST, manifest, started);
+        yield TAR_END;
+      }
+
+      const measure = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          archiveHash.update(chunk);
+          archiveSize += chunk.length;
+          cb(null, chunk);
+        },
+      });
+      const compressor = createCompressor(compression.level === null ? { type: compression.type } : { type: compression.type, level: compression.level });
+      await pipeline(
+        Readable.from(tarStream(), { objectMode: false }),
+        compressor,
+        measure,
+        partial.writable(),
+        ...(env.signal ? [{ signal: env.signal }] : []),
+      );
+      await partial.commit();
+      published = true;
+    } catch (err) {
+      await partial.discard();
+      throw interrupted(err, env.signal);
+    }
+    const sha256 = archiveHash.digest('hex');
+    const sidecar: Sidecar = { ...manifest!, archive: { name: pathApi(finalPath).basename(finalPath), size: archiveSize, sha256 } };
+    await writeFileAtomic(sidecarPath, JSON.stringify(sidecar, null, 2) + '\n');
+    env.progress({ phase: 'backup', done: true, bytesDone: total, bytesTotal: total });
+    return { archive: finalPath, sidecar: sidecarPath, size: archiveSize, sha256, manifest: manifest! };
+  } finally {
+    await source.finish({ published });
+  }
+}
+
+function chooseItems(all: SourceItem[], analysis: { low: number; high: number; files: { name: string; generation: number | null; status: string }[] } | null, everything: boolean): SourceItem[] {
+  if (!analysis || everything) return all;
+  // Only the logs of the range a restore registers; logs cut off by an older gap cannot be replayed anyway.
+  const inRange = new Set(analysis.files.filter((f) => f.generation !== null && f.generation >= analysis.low && f.generation <= analysis.high && f.status === 'ok').map((f) => f.name));
+  return all.filter((i) => i.role !== 'log' || inRange.has(i.name));
+}
+
+function recorded(path: string, computer: string) {
+  return { path, unc: toUnc(path, computer) };
+}
+
+function* jsonEntry(name: string, doc: unknown, mtime: Date): Generator<Buffer> {
+  yield* textEntry(name, JSON.stringify(doc, null, 2) + '\n', mtime);
+}
+
+function* textEntry(name: string, text: string, mtime: Date): Generator<Buffer> {
+  const data = Buffer.from(text, 'utf8');
+  yield tarHeader({ name, size: data.length, mtime, mode: ENTRY_MODE });
+  yield data;
+  yield tarPadding(data.length);
+}
+
+export function archivePath(opts: BackupOptions, computer: string, when: Date, type: CompressionType): string {
+  if ('path' in opts.destination) return opts.destination.path;
+  const dir = opts.destination.directory;
+  const time = when.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const name =
+    (opts.destination.nameTemplate ?? DEFAULT_NAME_TEMPLATE)
+      .replace(/\{computer\}/g, computer || 'DC')
+      .replace(/\{time\}/g, time)
+      .replace(/\{date\}/g, time.slice(0, 8))
+      .replace(/\{label\}/g, opts.label ?? '') + ARCHIVE_EXTENSIONS[type];
+  if (/[\\/:*?"<>|\x00-\x1f]/.test(name) || name.startsWith('.')) {
+    throw new AppError('InvalidRequest', 'INVALID_NAME_TEMPLATE', `the archive name '${name}' is not a valid file name`);
+  }
+  return pathApi(dir).join(dir, name);
+}
+
+function interrupted(err: unknown, signal?: AbortSignal): unknown {
+  if (signal?.aborted || (err as Error)?.name === 'AbortError') {
+    return new AppError('IO', 'INTERRUPTED', 'the backup was interrupted; nothing was published', { cause: err });
+  }
+  return fsError(err, 'archive', 'write');
+}

@@ -1,0 +1,144 @@
+// Folder source: a VSS snapshot, `ntdsutil ifm` output or an offline copy of the DSA folders. Every file is
+// read once, in 1 MiB reads with one read ahead, and must not change while it is read: it has to be a snapshot.
+import { open, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { AppError, fsError } from '../errors.ts';
+import { pathApi } from '../backup/paths.ts';
+import type { BackupSource, SourceItem, SourcePlan } from '../backup/source.ts';
+import { scanLogSet } from '../logs/scan.ts';
+
+export interface FolderSourceRequest {
+  /** One folder holding ntds.dit (or IFM's "Active Directory\ntds.dit"), the logs and edb.chk. */
+  path?: string;
+  databasePath?: string;
+  logPath?: string;
+  checkpointPath?: string;
+  computer?: string;
+  baseName?: string;
+}
+
+export const READ_CHUNK = 1 << 20;
+
+export function localComputerName(): string {
+  return hostname().split('.')[0]!.toUpperCase();
+}
+
+export function createFolderSource(req: FolderSourceRequest): BackupSource {
+  const computer = req.computer ?? localComputerName();
+  return {
+    type: 'folder',
+    computer,
+    plan: () => planFolder(req),
+    async finish() {},
+  };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
+  let databasePath = req.databasePath;
+  if (databasePath === undefined) {
+    if (req.path === undefined) throw new AppError('InvalidRequest', 'SOURCE_PATH_MISSING', 'the folder source needs path or databasePath');
+    const p = pathApi(req.path);
+    const candidates = [p.join(req.path, 'ntds.dit'), p.join(req.path, 'Active Directory', 'ntds.dit')];
+    for (const c of candidates) if (await exists(c)) databasePath = c;
+    if (databasePath === undefined) {
+      throw new AppError('IO', 'FILE_NOT_FOUND', `no ntds.dit in '${req.path}' (looked for ${candidates.join(' and ')})`, { target: req.path });
+    }
+  }
+  const p = pathApi(databasePath);
+  const logPath = req.logPath ?? req.path ?? p.dirname(databasePath);
+  let checkpointPath = req.checkpointPath ?? null;
+  if (checkpointPath === null) {
+    for (const c of [p.join(logPath, 'edb.chk'), p.join(p.dirname(databasePath), 'edb.chk')]) {
+      if (await exists(c)) {
+        checkpointPath = c;
+        break;
+      }
+    }
+  }
+  const analysis = await scanLogSet({
+    logPath,
+    databasePath,
+    ...(checkpointPath !== null ? { checkpointPath } : {}),
+    ...(req.baseName !== undefined ? { baseName: req.baseName } : {}),
+  });
+  const items: SourceItem[] = [await fileItem('database', databasePath)];
+  for (const f of analysis.files) {
+    if (f.role === 'numbered' || f.role === 'current') items.push(await fileItem('log', pathApi(logPath).join(logPath, f.name)));
+  }
+  if (checkpointPath !== null) items.push(await fileItem('checkpoint', checkpointPath));
+  return { items, paths: { database: databasePath, logs: logPath, checkpoint: checkpointPath }, analysis };
+}
+
+async function fileItem(role: SourceItem['role'], path: string): Promise<SourceItem> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    throw fsError(err, path, 'read');
+  }
+  const size = st.size;
+  const mtimeMs = st.mtimeMs;
+  return {
+    role,
+    name: pathApi(path).basename(path),
+    originalPath: path,
+    size,
+    mtime: st.mtime,
+    read: (signal) => readStable(path, size, mtimeMs, signal),
+  };
+}
+
+function changed(path: string, why: string): AppError {
+  return new AppError(
+    'Precondition',
+    'SOURCE_CHANGED',
+    `'${path}' ${why} while it was being read: back up from a VSS snapshot, IFM output or a stopped NTDS service, not a live folder`,
+    { target: path },
+  );
+}
+
+async function* readStable(path: string, size: number, mtimeMs: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw fsError(err, path, 'open');
+  }
+  let next: Promise<Buffer> | null = null;
+  try {
+    const before = await fh.stat();
+    if (before.size !== size || before.mtimeMs !== mtimeMs) throw changed(path, 'changed between planning and reading');
+    const readAt = async (pos: number) => {
+      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
+      const { bytesRead } = await fh!.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) throw changed(path, 'shrank');
+      return buf.subarray(0, bytesRead);
+    };
+    let pos = 0;
+    next = size > 0 ? readAt(0) : null;
+    while (next !== null) {
+      signal?.throwIfAborted();
+      const chunk = await next;
+      pos += chunk.length;
+      next = pos < size ? readAt(pos) : null; // one read ahead while the caller hashes and compresses
+      yield chunk;
+    }
+    const probe = await fh.read(Buffer.alloc(1), 0, 1, size);
+    if (probe.bytesRead !== 0) throw changed(path, 'grew');
+    const after = await fh.stat();
+    if (after.size !== size || after.mtimeMs !== mtimeMs) throw changed(path, 'was modified');
+  } catch (err) {
+    throw fsError(err, path, 'read');
+  } finally {
+    await next?.catch(() => {}); // a read still in flight when the consumer stops early
+    await fh.close().catch(() => {});
+  }
+}
