@@ -14,31 +14,13 @@ import {
   type CompressionType,
 } from '../../src/archive/compression.ts';
 import { tempDir } from '../support/temp.ts';
+import { realisticData } from '../support/realistic-data.ts';
+import { projectRoot } from '../support/shared.ts';
 
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
-
-/** Deterministic data that looks like a database: 8 KiB pages, some random, some text-like records, some zeros. */
-function realisticData(size: number, seed = 1): Buffer {
-  const out = Buffer.alloc(size);
-  let s = seed >>> 0;
-  const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
-  const words = 'CN=User OU=Accounts DC=corp DC=example DC=com objectClass user person top sAMAccountName'.split(' ');
-  const noise = randomBytes(1 * MiB);
-  for (let p = 0; p < size; p += 8192) {
-    const kind = rnd() % 10;
-    const end = Math.min(size, p + 8192);
-    if (kind < 2) noise.copy(out, p, rnd() % (noise.length - 8192), rnd() % (noise.length - 8192) + (end - p));
-    else if (kind < 8) {
-      let o = p + 64;
-      out.writeUInt32LE(rnd(), p);
-      while (o < end - 48) o += out.write(`${words[rnd() % words.length]}=${rnd() % 100000};`, o, 'latin1');
-    }
-  }
-  return out;
-}
 
 /** ~`size` bytes, half random and half repetitive, in alternating runs. */
 function mixedData(size: number): Buffer {
@@ -456,58 +438,25 @@ test('detectFormat on magic values', async (t) => {
 // ---------------------------------------------------------------------------------------------------------------
 // Memory and speed (serial: they measure the process, so nothing else may run beside them)
 
-/** Samples RSS every 10 ms while `work` runs; returns the peak growth over the starting RSS, in MiB. */
-async function peakRssGrowth(work: () => Promise<void>): Promise<{ before: number; peak: number; after: number }> {
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 10);
-  try {
-    await work();
-  } finally {
-    clearInterval(timer);
-  }
-  const after = process.memoryUsage().rss;
-  peak = Math.max(peak, after);
-  return { before: before / MiB, peak: peak / MiB, after: after / MiB };
+// ava runs test files as worker threads of one process, so RSS measured here would include other files' work.
+// Each memory check therefore runs alone in a child process (tests/support/stream-memory-probe.ts).
+function probe(scenario: 'compressor' | 'decompressor'): { before: number; peak: number; after: number; bytes: number } {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'tests/support/stream-memory-probe.ts'), scenario], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
-function slowSink(delayMs: number, seen: { bytes: number }): Writable {
-  return new Writable({
-    highWaterMark: 64 * 1024,
-    write(chunk: Buffer, _e, callback) {
-      seen.bytes += chunk.length;
-      setTimeout(callback, delayMs);
-    },
-  });
-}
-
-test.serial('backpressure: 256 MiB through the compressor to a slow consumer keeps RSS growth under 150 MiB', async (t) => {
-  const pool = realisticData(16 * MiB, 3);
-  const total = 256 * MiB;
-  async function* source(): AsyncGenerator<Buffer> {
-    for (let o = 0; o < total; o += 1 * MiB) yield Buffer.from(pool.subarray(o % pool.length, (o % pool.length) + MiB));
-  }
-  const seen = { bytes: 0 };
-  const m = await peakRssGrowth(() =>
-    pipeline(Readable.from(source()), createCompressor({ type: 'zstd', blockSize: 4 * MiB }), slowSink(25, seen)),
-  );
-  t.log(`compressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB; ${(seen.bytes / MiB).toFixed(1)} MiB out`);
-  t.true(seen.bytes > 10 * MiB);
+test('backpressure: 256 MiB through the compressor to a slow consumer keeps RSS growth under 150 MiB', (t) => {
+  const m = probe('compressor');
+  t.log(`compressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB; ${(m.bytes / MiB).toFixed(1)} MiB out`);
+  t.true(m.bytes > 10 * MiB);
   t.true(m.peak - m.before < 150, `RSS grew by ${(m.peak - m.before).toFixed(0)} MiB`);
 });
 
-test.serial('backpressure: 256 MiB out of the decompressor to a slow consumer keeps RSS growth under 150 MiB', async (t) => {
-  const block = realisticData(4 * MiB, 5);
-  const frame = await compress('zstd', block);
-  const frames = Buffer.concat(Array.from({ length: 64 }, () => frame));
-  const seen = { bytes: 0 };
-  const m = await peakRssGrowth(() =>
-    pipeline(Readable.from(chunked(frames, 64 * 1024)), createDecompressor('zstd'), slowSink(20, seen)),
-  );
+test('backpressure: 256 MiB out of the decompressor to a slow consumer keeps RSS growth under 150 MiB', (t) => {
+  const m = probe('decompressor');
   t.log(`decompressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB`);
-  t.is(seen.bytes, 256 * MiB);
+  t.is(m.bytes, 256 * MiB);
   t.true(m.peak - m.before < 150, `RSS grew by ${(m.peak - m.before).toFixed(0)} MiB`);
 });
 
