@@ -15,6 +15,8 @@ export interface FolderSourceRequest {
   checkpointPath?: string;
   computer?: string;
   baseName?: string;
+  /** The live locations on the DC, when the files are read from a snapshot or copy. */
+  recordAs?: { databasePath?: string; logPath?: string; checkpointPath?: string };
 }
 
 export const READ_CHUNK = 1 << 20;
@@ -69,15 +71,21 @@ async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
     ...(checkpointPath !== null ? { checkpointPath } : {}),
     ...(req.baseName !== undefined ? { baseName: req.baseName } : {}),
   });
-  const items: SourceItem[] = [await fileItem('database', databasePath)];
+  const rec = req.recordAs ?? {};
+  const recDb = rec.databasePath ?? databasePath;
+  const recLogs = rec.logPath ?? (rec.databasePath !== undefined && req.logPath === undefined ? pathApi(recDb).dirname(recDb) : logPath);
+  const recCp = checkpointPath === null ? null : (rec.checkpointPath ?? (rec.logPath !== undefined || rec.databasePath !== undefined ? pathApi(recLogs).join(recLogs, pathApi(checkpointPath).basename(checkpointPath)) : checkpointPath));
+  const items: SourceItem[] = [await fileItem('database', databasePath, recDb)];
   for (const f of analysis.files) {
-    if (f.role === 'numbered' || f.role === 'current') items.push(await fileItem('log', pathApi(logPath).join(logPath, f.name)));
+    if (f.role === 'numbered' || f.role === 'current') {
+      items.push(await fileItem('log', pathApi(logPath).join(logPath, f.name), pathApi(recLogs).join(recLogs, f.name)));
+    }
   }
-  if (checkpointPath !== null) items.push(await fileItem('checkpoint', checkpointPath));
-  return { items, paths: { database: databasePath, logs: logPath, checkpoint: checkpointPath }, analysis };
+  if (checkpointPath !== null) items.push(await fileItem('checkpoint', checkpointPath, recCp!));
+  return { items, paths: { database: recDb, logs: recLogs, checkpoint: recCp }, analysis };
 }
 
-async function fileItem(role: SourceItem['role'], path: string): Promise<SourceItem> {
+async function fileItem(role: SourceItem['role'], path: string, recordedPath = path): Promise<SourceItem> {
   let st;
   try {
     st = await stat(path);
@@ -89,7 +97,7 @@ async function fileItem(role: SourceItem['role'], path: string): Promise<SourceI
   return {
     role,
     name: pathApi(path).basename(path),
-    originalPath: path,
+    originalPath: recordedPath,
     size,
     mtime: st.mtime,
     read: (signal) => readStable(path, size, mtimeMs, signal),

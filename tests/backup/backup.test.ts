@@ -73,6 +73,22 @@ test('Windows source paths are recorded with their UNC form', async (t) => {
   t.is(toUnc('/srv/ntds/ntds.dit', 'DC01'), null);
 });
 
+test('a snapshot source records the live DC paths it was given (recordAs), with their UNC forms', async (t) => {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(join(dir, 'snap'), small);
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir, computer: 'DC01', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'D:\\NTDS\\Logs' } },
+    destination: { path: join(dir, 'a.tar.zst') },
+  });
+  t.is(r.code, 0, r.stdout);
+  const m = r.json.manifest;
+  t.deepEqual(m.source.paths.database, { path: 'C:\\Windows\\NTDS\\ntds.dit', unc: '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit' });
+  t.deepEqual(m.source.paths.logs, { path: 'D:\\NTDS\\Logs', unc: '\\\\DC01\\D$\\NTDS\\Logs' });
+  t.is(m.source.paths.checkpoint.path, 'D:\\NTDS\\Logs\\edb.chk');
+  t.is(m.files.find((x: { role: string }) => x.role === 'log').originalPath, `D:\\NTDS\\Logs\\${f.logNames[0]}`);
+  t.is(m.files[0].originalPathUnc, '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit');
+});
+
 test('refusal: missing source folder -> exit 5', async (t) => {
   const dir = await tempDir(t);
   const r = await adbackup(['backup'], { source: { type: 'folder', path: join(dir, 'nope') }, destination: { path: join(dir, 'a.tar.zst') } });
