@@ -57,13 +57,17 @@ export interface RecordedPath {
   unc: string | null;
 }
 
-export interface Manifest {
+/** What identifies a backup; shared by the first entry and the manifest. */
+export interface ArchiveIdentity {
   format: typeof ARCHIVE_FORMAT;
   formatVersion: typeof ARCHIVE_FORMAT_VERSION;
   tool: { name: 'adbackup'; version: string };
   backupId: string;
   label: string | null;
   createdAt: string;
+}
+
+export interface Manifest extends ArchiveIdentity {
   completedAt: string;
   source: {
     type: 'folder' | 'api';
@@ -88,13 +92,7 @@ export interface Manifest {
 }
 
 /** The first entry: enough to recognise the archive and its origin without reading further. */
-export interface ArchiveHeaderDoc {
-  format: typeof ARCHIVE_FORMAT;
-  formatVersion: typeof ARCHIVE_FORMAT_VERSION;
-  tool: { name: 'adbackup'; version: string };
-  backupId: string;
-  label: string | null;
-  createdAt: string;
+export interface ArchiveHeaderDoc extends ArchiveIdentity {
   source: { type: 'folder' | 'api'; computer: string };
 }
 
