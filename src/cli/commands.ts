@@ -13,6 +13,12 @@ import { runBackup } from '../backup/backup.ts';
 import { createFolderSource } from '../platform/folder-source.ts';
 import { verifyArchive } from '../archive/verify.ts';
 import { inspectArchive } from '../archive/inspect.ts';
+import { buildRestoreMap } from '../registry/restore-map.ts';
+import { regFileWriter } from '../registry/writers.ts';
+import { type RestoreOptions, runRestore } from '../restore/restore.ts';
+import type { RegistryWriter } from '../restore/ports.ts';
+import { posixEnvironment } from '../platform/posix-environment.ts';
+import { windowsEnvironment } from '../platform/windows-environment.ts';
 
 export interface CommandContext {
   progress(event: Record<string, unknown>): void;
@@ -82,6 +88,40 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'what a backup is: DC, time, expiry, log range, database state (from the sidecar or the archive)',
     validate: v.inspectRequest,
     run: (req: { archive: string }) => inspectArchive(req.archive),
+  },
+  restore: {
+    summary: 'offline restore: verify, shelf life, move replaced files aside, write database and logs, register (KB 814167)',
+    validate: v.restoreRequest,
+    async run(req: Omit<RestoreOptions, 'target' | 'registry'> & { target: RestoreOptions['target'] | { type: 'api' }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } }, ctx) {
+      if (req.target.type === 'api') {
+        throw new AppError('Platform', 'API_UNAVAILABLE', 'the restore API (ntdsbcli.dll) is not available in this build; use "target": {"type": "files"}');
+      }
+      const writers: RegistryWriter[] = [];
+      if (req.registry?.apply) {
+        throw new AppError('Platform', 'REGISTRY_UNAVAILABLE', 'writing the live registry is not available in this build; use registry.regFile and import it with reg import');
+      }
+      if (req.registry?.regFile !== undefined) writers.push(regFileWriter(req.registry.regFile, { overwrite: !!req.registry.overwriteRegFile }));
+      if (writers.length === 0 && !req.plan) {
+        throw new AppError('InvalidRequest', 'REGISTRATION_REQUIRED', 'a restore must be registered (Restore in Progress), or NTDS would start on the old invocation ID (USN rollback): give registry.regFile or registry.apply, or use plan');
+      }
+      const { regFile: _f, overwriteRegFile: _o, apply: _a, ...registry } = req.registry ?? {};
+      return runRestore({ ...req, target: req.target, registry }, {
+        environment: process.platform === 'win32' ? windowsEnvironment() : posixEnvironment(),
+        registryWriters: writers,
+        nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',
+        now: () => new Date(),
+        signal: ctx.signal,
+        progress: ctx.progress,
+      });
+    },
+  },
+  'restore-map': {
+    summary: 'NTDS_RstMap and NTDS_RstMap Size from (original, new) database paths',
+    validate: v.restoreMapRequest,
+    async run(req: { pairs: { original: string; new: string }[] }) {
+      const m = buildRestoreMap(req.pairs);
+      return { size: m.size, strings: m.strings, hex: m.hex };
+    },
   },
   schema: {
     summary: 'the JSON Schemas of the protocol',

@@ -1,0 +1,20 @@
+// What the restore needs from the machine it runs on, as small ports the platform adapters implement and tests fake.
+import type { RegValue } from '../registry/values.ts';
+
+export interface RestoreModeAnswer {
+  /** true: booted in Directory Services Restore Mode; false: a DC running normally; null: not applicable here. */
+  inRestoreMode: boolean | null;
+  detail: string;
+}
+
+export interface RestoreEnvironment {
+  restoreMode(): Promise<RestoreModeAnswer>;
+  /** Whether another process holds the file open (the database of a running NTDS). */
+  fileInUse(path: string): Promise<boolean>;
+}
+
+export interface RegistryWriter {
+  /** Where the values go, for the result: "HKLM (advapi32)", "C:\x\restore.reg", "memory". */
+  readonly description: string;
+  apply(values: readonly RegValue[]): Promise<void>;
+}

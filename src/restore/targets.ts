@@ -1,0 +1,88 @@
+// Where a restore puts things. Logical paths are the DC's view (what the registry names: C:\Windows\NTDS\…);
+// physical paths are where this process writes — the same, or re-rooted under `root` when a rescue host writes a
+// mounted volume (C:\Windows\NTDS → <root>/C/Windows/NTDS).
+import { AppError } from '../errors.ts';
+import type { Manifest } from '../archive/manifest.ts';
+import { isWindowsPath, pathApi, toUnc } from '../backup/paths.ts';
+
+export interface FilesTarget {
+  root?: string;
+  databasePath?: string;
+  logPath?: string;
+  backupLogPath?: string;
+  checkpointPath?: string;
+  computer?: string;
+}
+
+export interface Place {
+  logical: string;
+  physical: string;
+}
+
+export interface RestoreTargets {
+  database: Place;
+  logFolder: Place;
+  backupLogFolder: Place;
+  checkpointFolder: Place;
+  /** The database goes somewhere other than where it was backed up. */
+  relocated: boolean;
+  originalDatabase: string;
+  computer: string;
+}
+
+export type PathStyle = 'unc' | 'local';
+
+function checkPath(p: string, what: string): void {
+  const windows = isWindowsPath(p);
+  if (!windows && !p.startsWith('/')) throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} must be an absolute path: '${p}'`, { target: p });
+  if (/[\x00-\x1f]/.test(p) || (windows && /[<>"|?*]/.test(p.replace(/^\\\\\?\\/, '').slice(2)))) {
+    throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} contains characters a path cannot hold: '${p}'`, { target: p });
+  }
+  if (p.split(/[\\/]/).includes('..')) throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} climbs out with '..': '${p}'`, { target: p });
+}
+
+/** C:\A\B under /mnt/r → /mnt/r/C/A/B; \\srv\share\x → /mnt/r/srv/share/x; /a/b → /mnt/r/a/b. */
+export function reroot(root: string, logical: string): string {
+  const api = pathApi(root);
+  const parts = isWindowsPath(logical)
+    ? logical.replace(/^\\\\\?\\/, '').replace(/^([A-Za-z]):/, '$1').split(/[\\/]+/).filter(Boolean)
+    : logical.split('/').filter(Boolean);
+  return api.join(root, ...parts);
+}
+
+export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32' | 'posix'): RestoreTargets {
+  for (const [v, what] of [[t.root, 'target.root'], [t.databasePath, 'target.databasePath'], [t.logPath, 'target.logPath'], [t.backupLogPath, 'target.backupLogPath'], [t.checkpointPath, 'target.checkpointPath']] as const) {
+    if (v !== undefined) checkPath(v, what);
+  }
+  const originalDb = m.source.paths.database.path;
+  const api = pathApi(originalDb);
+  const database = t.databasePath ?? originalDb;
+  const logFolder = t.logPath ?? m.source.paths.logs.path;
+  const backupLogFolder = t.backupLogPath ?? logFolder;
+  const cp = m.source.paths.checkpoint?.path;
+  const checkpointFolder = t.checkpointPath ?? (cp ? pathApi(cp).dirname(cp) : api.dirname(originalDb));
+  const place = (logical: string): Place => {
+    if (t.root !== undefined) return { logical, physical: reroot(t.root, logical) };
+    const foreign = nativeStyle === 'posix' ? isWindowsPath(logical) : logical.startsWith('/');
+    if (foreign) {
+      throw new AppError('InvalidRequest', 'INVALID_PATH', `'${logical}' is not a path on this machine; give target.root (where that volume is mounted) or explicit target paths`, { target: logical });
+    }
+    return { logical, physical: logical };
+  };
+  return {
+    database: place(database),
+    logFolder: place(logFolder),
+    backupLogFolder: place(backupLogFolder),
+    checkpointFolder: place(checkpointFolder),
+    relocated: database.toLowerCase() !== originalDb.toLowerCase(),
+    originalDatabase: originalDb,
+    computer: t.computer ?? m.source.computer,
+  };
+}
+
+/** A logical path as the registry should carry it: UNC (\\DC\C$\…, as KB 814167 shows) or local. */
+export function registryPath(logical: string, style: PathStyle, computer: string): string {
+  if (style === 'unc') return toUnc(logical, computer) ?? logical;
+  return logical;
+}
+

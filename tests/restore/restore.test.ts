@@ -1,0 +1,192 @@
+import test from 'ava';
+import { mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
+import { tempDir } from '../support/temp.ts';
+import { adbackup } from '../support/cli.ts';
+import { snapshotTree } from '../support/tree.ts';
+import { parseRegFile } from '../../src/registry/reg-file.ts';
+import { runBackup } from '../../src/backup/backup.ts';
+import { createFolderSource } from '../../src/platform/folder-source.ts';
+import { runRestore, type RestoreOptions, type RestorePorts } from '../../src/restore/restore.ts';
+import { MemoryRegistry } from '../../src/registry/writers.ts';
+import { windowsEnvironment } from '../../src/platform/windows-environment.ts';
+import { AppError } from '../../src/errors.ts';
+import * as v from '../../src/protocol/generated/validators.js';
+
+const NTDS = 'C:\\Windows\\NTDS';
+const small = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty' as const };
+
+/** A backup of a synthetic DC whose files lived in C:\Windows\NTDS, and a root standing for its C: volume. */
+async function setup(t: import('ava').ExecutionContext, options: { created?: Date } = {}) {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(join(dir, 'snapshot'), small);
+  const archive = join(dir, 'dc01.tar.zst');
+  const source = createFolderSource({ path: f.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS } });
+  const backup = await runBackup(source, { destination: { path: archive } }, { now: () => options.created ?? new Date(), progress: () => {} });
+  const root = join(dir, 'root');
+  const live = join(root, 'C', 'Windows', 'NTDS');
+  await mkdir(live, { recursive: true });
+  return { dir, f, archive, backup, root, live };
+}
+
+/** The broken DC's files, which a restore must move aside, not delete. */
+async function brokenDc(live: string) {
+  await writeFile(join(live, 'ntds.dit'), 'old database');
+  await writeFile(join(live, 'ntds.jfm'), 'old flush map');
+  await writeFile(join(live, 'edb.log'), 'old current log');
+  await writeFile(join(live, 'edb00007.log'), 'old log 7');
+  await writeFile(join(live, 'edb.chk'), 'old checkpoint');
+  await writeFile(join(live, 'edbres00001.jrs'), 'old reserve');
+  await writeFile(join(live, 'keep-me.txt'), 'not part of AD');
+}
+
+test('restore into a temp root: byte-identical files at the mapped paths, replaced files in pre-restore-*, KB 814167 .reg', async (t) => {
+  const { dir, f, archive, backup, root, live } = await setup(t);
+  await brokenDc(live);
+  const regFile = join(dir, 'restore.reg');
+  const r = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile } });
+  t.is(r.code, 0, r.stdout);
+  t.true(v.restoreResponse(r.json), JSON.stringify(v.restoreResponse.errors));
+
+  const after = await snapshotTree(live);
+  const source = await snapshotTree(f.dir);
+  t.is(after['ntds.dit'], source['ntds.dit']);
+  for (const n of f.logNames) t.is(after[n], source[n], n);
+  t.is(after['keep-me.txt'] !== undefined, true, 'unrelated files stay where they are');
+  t.is(after['edb.chk'], undefined, 'the checkpoint is not restored unless asked');
+  const aside = (await readdir(live)).filter((n) => n.startsWith('pre-restore-'));
+  t.is(aside.length, 1);
+  t.regex(aside[0]!, /^pre-restore-\d{8}T\d{6}Z$/);
+  const moved = Object.fromEntries(await Promise.all((await readdir(join(live, aside[0]!))).map(async (n) => [n, await readFile(join(live, aside[0]!, n), 'utf8')])));
+  t.deepEqual(moved, {
+    'ntds.dit': 'old database',
+    'ntds.jfm': 'old flush map',
+    'edb.log': 'old current log',
+    'edb00007.log': 'old log 7',
+    'edb.chk': 'old checkpoint',
+    'edbres00001.jrs': 'old reserve',
+  });
+  t.false(Object.keys(after).some((k) => k.endsWith('.partial')));
+
+  const reg = parseRegFile(await readFile(regFile));
+  const byName = Object.fromEntries(reg.values.map((x) => [x.name, x]));
+  const unc = '\\\\DC01\\C$\\Windows\\NTDS';
+  const key = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress';
+  t.deepEqual(byName['BackupLogPath'], { key, name: 'BackupLogPath', type: 'REG_SZ', value: unc });
+  t.deepEqual(byName['CheckpointFilePath'], { key, name: 'CheckpointFilePath', type: 'REG_SZ', value: unc });
+  t.deepEqual(byName['LogPath'], { key, name: 'LogPath', type: 'REG_SZ', value: unc });
+  t.deepEqual(byName['NTDS Database recovered'], { key, name: 'NTDS Database recovered', type: 'REG_BINARY', value: '00' });
+  t.deepEqual(byName['LowLog Number'], { key, name: 'LowLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.low });
+  t.deepEqual(byName['HighLog Number'], { key, name: 'HighLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.high });
+  t.deepEqual(byName['NTDS_RstMap Size'], { key, name: 'NTDS_RstMap Size', type: 'REG_DWORD', value: 1 });
+  t.deepEqual(byName['NTDS_RstMap'], { key, name: 'NTDS_RstMap', type: 'REG_MULTI_SZ', value: [`${unc}\\ntds.dit`, `${unc}\\ntds.dit`] });
+  t.regex(String(byName['New Database GUID']!.value), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  t.is(byName['New Database GUID']!.key, 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters');
+  t.deepEqual(reg.values, r.json.registry.map((x: object) => x), 'the .reg holds exactly the reported values');
+  t.true(r.json.nextSteps.some((s: string) => s.includes('reg import')));
+  t.true(r.json.nextSteps.some((s: string) => s.includes('authoritative restore')));
+  t.true(r.json.nextSteps.some((s: string) => /boot files; then SYSVOL/.test(s)));
+
+  // A second restore with plan: true lists what it would do and changes nothing.
+  const before = await snapshotTree(root);
+  const p = await adbackup(['restore'], { archive, target: { type: 'files', root }, plan: true });
+  t.is(p.code, 0, p.stdout);
+  t.true(p.json.plan);
+  t.deepEqual(await snapshotTree(root), before);
+  t.true(p.json.actions.some((a: { action: string; from?: string }) => a.action === 'move-aside' && !!a.from?.endsWith('ntds.dit')));
+  t.is(p.json.actions.filter((a: { action: string }) => a.action === 'write').length, 1 + f.logNames.length);
+});
+
+test('a relocated database: the restore map maps old to new, and the result warns', async (t) => {
+  const { archive, root } = await setup(t);
+  await mkdir(join(root, 'D', 'NTDS'), { recursive: true });
+  const reg = new MemoryRegistry();
+  const r = await runRestore({ archive, target: { type: 'files', root, databasePath: 'D:\\NTDS\\ntds.dit' }, registry: { pathStyle: 'local' } }, ports({ registryWriters: [reg] }));
+  t.deepEqual(reg.get('HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress', 'NTDS_RstMap')?.value, [`${NTDS}\\ntds.dit`, 'D:\\NTDS\\ntds.dit']);
+  t.is(reg.get('HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress', 'LogPath')?.value, NTDS);
+  t.true(r.warnings.some((w) => w.includes('D:\\NTDS\\ntds.dit')));
+  t.true(r.nextSteps.some((s) => s.includes('DSA Database file')));
+});
+
+function ports(over: Partial<RestorePorts> = {}): RestorePorts {
+  return {
+    environment: { restoreMode: async () => ({ inRestoreMode: true, detail: 'DSRM' }), fileInUse: async () => false },
+    registryWriters: [new MemoryRegistry()],
+    nativeStyle: 'posix',
+    now: () => new Date(),
+    progress: () => {},
+    ...over,
+  };
+}
+
+async function refused(t: import('ava').ExecutionContext, root: string, run: () => Promise<unknown>, code: string) {
+  const before = await snapshotTree(root);
+  const err = await t.throwsAsync(run(), { instanceOf: AppError });
+  t.is(err.code, code);
+  t.deepEqual(await snapshotTree(root), before, `${code}: the target is untouched`);
+  return err;
+}
+
+test('refusals leave the target untouched: expired, in use, not in restore mode, missing folder, invalid paths, tampered', async (t) => {
+  const { dir, archive, root, live } = await setup(t);
+  await brokenDc(live);
+  const opts: RestoreOptions = { archive, target: { type: 'files', root } };
+  const later = () => new Date(Date.now() + 181 * 86_400_000);
+  const expired = await refused(t, root, () => runRestore(opts, ports({ now: later })), 'BACKUP_EXPIRED');
+  t.is(expired.category, 'Precondition');
+  await refused(t, root, () => runRestore(opts, ports({ environment: { restoreMode: async () => ({ inRestoreMode: true, detail: '' }), fileInUse: async () => true } })), 'TARGET_IN_USE');
+  await refused(t, root, () => runRestore(opts, ports({ environment: { restoreMode: async () => ({ inRestoreMode: false, detail: 'booted normally' }), fileInUse: async () => false } })), 'NOT_IN_RESTORE_MODE');
+  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files', root, logPath: 'E:\\Logs' } }, ports()), 'TARGET_FOLDER_MISSING');
+  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files', root, databasePath: 'relative\\ntds.dit' } }, ports()), 'INVALID_PATH');
+  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files', root, logPath: 'C:\\Windows\\..\\..\\etc' } }, ports()), 'INVALID_PATH');
+  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files' } }, ports()), 'INVALID_PATH'); // a C:\ path on a POSIX host needs a root
+  const bad = join(dir, 'tampered.tar.zst');
+  const bytes = await readFile(archive);
+  bytes[bytes.length >> 1]! ^= 0x10;
+  await writeFile(bad, bytes);
+  await refused(t, root, () => runRestore({ ...opts, archive: bad }, ports()), 'ARCHIVE_INVALID');
+  // allowExpired is an explicit override, recorded in the result
+  const ok = await runRestore({ ...opts, allowExpired: true, target: { type: 'files', root, createFolders: true } }, ports({ now: later }));
+  t.true(ok.expiredOverride);
+  t.true(ok.warnings.some((w) => w.includes('tombstone lifetime')));
+});
+
+test('through the CLI: exit codes of refusals, and a database held open by a running process is in use', async (t) => {
+  const { dir, archive, root, live } = await setup(t);
+  await brokenDc(live);
+  const regFile = join(dir, 'r.reg');
+  const before = await snapshotTree(root);
+  const holder = await open(join(live, 'ntds.dit'), 'r'); // this test process stands for a running NTDS
+  try {
+    const busy = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile } });
+    t.is(busy.code, 4, busy.stdout);
+    t.is(busy.json.error.code, 'TARGET_IN_USE');
+  } finally {
+    await holder.close();
+  }
+  const unregistered = await adbackup(['restore'], { archive, target: { type: 'files', root } });
+  t.is(unregistered.code, 2);
+  t.is(unregistered.json.error.code, 'REGISTRATION_REQUIRED');
+  const missing = await adbackup(['restore'], { archive, target: { type: 'files', root: join(dir, 'nope') }, registry: { regFile } });
+  t.is(missing.code, 4);
+  t.is(missing.json.error.code, 'TARGET_FOLDER_MISSING');
+  const api = await adbackup(['restore'], { archive, target: { type: 'api' } });
+  t.is(api.code, 6);
+  t.deepEqual(await snapshotTree(root), before);
+  await t.throwsAsync(readFile(regFile), undefined, 'no .reg written by a refused restore');
+});
+
+test('an expired backup through the CLI: exit 4 BACKUP_EXPIRED', async (t) => {
+  const { dir, archive, root } = await setup(t, { created: new Date(Date.now() - 200 * 86_400_000) });
+  const r = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile: join(dir, 'x.reg') } });
+  t.is(r.code, 4, r.stdout);
+  t.is(r.json.error.code, 'BACKUP_EXPIRED');
+});
+
+test('restore mode on Windows comes from SAFEBOOT_OPTION', async (t) => {
+  t.is((await windowsEnvironment({ SAFEBOOT_OPTION: 'DSREPAIR' }).restoreMode()).inRestoreMode, true);
+  t.is((await windowsEnvironment({ SAFEBOOT_OPTION: 'dsrepair' }).restoreMode()).inRestoreMode, true);
+  t.is((await windowsEnvironment({ SAFEBOOT_OPTION: 'MINIMAL' }).restoreMode()).inRestoreMode, false);
+  t.is((await windowsEnvironment({}).restoreMode()).inRestoreMode, false);
+});
