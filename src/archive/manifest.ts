@@ -83,6 +83,8 @@ export interface Manifest extends ArchiveIdentity {
     count: number;
     signLog: SignatureSummary | null;
     required: { low: number; high: number; source: RequiredSource } | null;
+    /** LowLog/HighLog Number a restore registers (the numbered logs of the range). */
+    registration: { lowLog: number; highLog: number } | null;
     restorable: boolean;
   };
   findings: Finding[];

@@ -172,7 +172,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
           compression,
           files,
           database: databaseSummary(dbParsed.database),
-          logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, restorable: a.restorable },
+          logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, registration: a.registration, restorable: a.restorable },
           findings: a.findings,
           allowUnrestorable: !!opts.allowUnrestorable,
           tombstoneLifetimeDays,

@@ -44,10 +44,15 @@ export interface LogFileReport {
 export type RequiredSource = 'dirty' | 'streaming-backup' | 'snapshot';
 
 export interface LogSetAnalysis {
-  /** LowLog/HighLog: the contiguous run that ends at the newest log; what a restore registers. */
+  /** The contiguous run of generations that ends at the newest log (edb.log included). */
   low: number;
   high: number;
   count: number;
+  /**
+   * LowLog/HighLog Number of a restore registration: the numbered logs of that run. ESE opens them by their
+   * edbXXXXX.log names and takes edb.log afterwards as the current log; null when the run has no numbered log.
+   */
+  registration: { lowLog: number; highLog: number } | null;
   signLog: SignatureSummary | null;
   available: { low: number; high: number; count: number };
   required: (GenerationRange & { source: RequiredSource }) | null;
@@ -267,10 +272,12 @@ export function analyzeLogSet(
 
   if (gens.length === 0) add({ code: 'log-set-empty', severity: 'info', message: 'no numbered or current log files were found' });
 
+  const numberedInRange = ordered.filter((p) => p.role === 'numbered' && p.generation >= low && p.generation <= high).map((p) => p.generation);
   return {
     low,
     high,
     count: top ? high - low + 1 : 0,
+    registration: numberedInRange.length > 0 ? { lowLog: numberedInRange[0]!, highLog: numberedInRange[numberedInRange.length - 1]! } : null,
     signLog: refSig ? summarizeSignature(refSig) : null,
     available: { low: gens[0] ?? 0, high: gens[gens.length - 1] ?? 0, count: gens.length },
     required,

@@ -115,14 +115,15 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
     actions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
   }
 
+  const registered = registeredRange(manifest);
   const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
   const reg = (p: string) => registryPath(p, style, targets.computer);
   const registry = restoreRegistryPlan({
     backupLogPath: reg(targets.backupLogFolder.logical),
     checkpointFilePath: reg(targets.checkpointFolder.logical),
     logPath: reg(targets.logFolder.logical),
-    lowLog: manifest.logRange.low,
-    highLog: manifest.logRange.high,
+    lowLog: registered.low,
+    highLog: registered.high,
     restoreMap: [{ original: registryPath(targets.originalDatabase, style, manifest.source.computer), new: reg(targets.database.logical) }],
   });
 
@@ -218,9 +219,32 @@ async function filesToReplace(t: RestoreTargets): Promise<Map<string, string[]>>
   return new Map([...out].map(([k, v]) => [k, [...v].sort()]));
 }
 
+/**
+ * LowLog/HighLog as ESE's restore reads them: it opens generations LowLog…HighLog in BackupLogPath by their numbered
+ * names (edbXXXXX.log) and only then takes the current edb.log from LogPath as HighLog + 1
+ * (ErrLGIRSTCheckSignaturesLogSequence). So HighLog is the newest numbered log, and edb.log is restored as the
+ * current log, not as part of the backup set.
+ */
+export function registeredRange(m: Manifest): { low: number; high: number } {
+  const numbered = m.files
+    .filter((f) => f.role === 'log' && classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)).role === 'numbered')
+    .map((f) => classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)).generation!)
+    .filter((g) => g >= m.logRange.low && g <= m.logRange.high);
+  if (numbered.length === 0) {
+    throw new AppError(
+      'Precondition',
+      'NO_BACKUP_LOGS',
+      'the archive holds no closed (numbered) log: ESE replays a restored database from logs named edbXXXXX.log, so this backup cannot be registered as a restore. Take the backup after a log roll (or through the backup API, which rolls the log).',
+    );
+  }
+  return { low: Math.min(...numbered), high: Math.max(...numbered) };
+}
+
 function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCheckpoint: boolean): string | null {
   const name = entry.slice(entry.indexOf('/') + 1);
   if (role === 'database') return t.database.physical;
+  // The current log is the log folder's own, replayed after the backup set; numbered logs are the backup set.
+  if (role === 'log' && classifyLogName(name).role === 'current') return pathApi(t.logFolder.physical).join(t.logFolder.physical, name);
   if (role === 'log') return pathApi(t.backupLogFolder.physical).join(t.backupLogFolder.physical, name);
   if (role === 'checkpoint' && restoreCheckpoint) return pathApi(t.checkpointFolder.physical).join(t.checkpointFolder.physical, name);
   return null;

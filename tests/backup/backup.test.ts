@@ -40,7 +40,7 @@ test('backup (zstd): GNU tar lists it in order, extracts byte-identical files, s
   const m = r.json.manifest;
   t.like(m, { format: 'adbackup-archive', formatVersion: 1, tombstoneLifetimeDays: 180, source: { type: 'folder', computer: 'DC01' } });
   t.is(Date.parse(m.expiresAt) - Date.parse(m.createdAt), 180 * 86_400_000);
-  t.like(m.logRange, { low: 1, high: 5, count: 5, restorable: true, required: { low: 3, high: 5, source: 'dirty' } });
+  t.like(m.logRange, { low: 1, high: 5, count: 5, restorable: true, required: { low: 3, high: 5, source: 'dirty' }, registration: { lowLog: 1, highLog: 4 } });
   t.like(m.database, { kind: 'database', state: 'Dirty Shutdown', pageSize: 8192 });
   t.is(m.files[0].entry, 'ntds/ntds.dit');
   t.is(m.files[0].originalPath, f.databasePath);

@@ -78,7 +78,9 @@ test('restore into a temp root: byte-identical files at the mapped paths, replac
   t.deepEqual(byName['LogPath'], { key, name: 'LogPath', type: 'REG_SZ', value: unc });
   t.deepEqual(byName['NTDS Database recovered'], { key, name: 'NTDS Database recovered', type: 'REG_BINARY', value: '00' });
   t.deepEqual(byName['LowLog Number'], { key, name: 'LowLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.low });
-  t.deepEqual(byName['HighLog Number'], { key, name: 'HighLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.high });
+  // ESE opens LowLog…HighLog by numbered name; edb.log (the range's newest generation) is the current log after them.
+  t.deepEqual(byName['HighLog Number'], { key, name: 'HighLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.high - 1 });
+  t.is(backup.manifest.logRange.high, 5);
   t.deepEqual(byName['NTDS_RstMap Size'], { key, name: 'NTDS_RstMap Size', type: 'REG_DWORD', value: 1 });
   t.deepEqual(byName['NTDS_RstMap'], { key, name: 'NTDS_RstMap', type: 'REG_MULTI_SZ', value: [`${unc}\\ntds.dit`, `${unc}\\ntds.dit`] });
   t.regex(String(byName['New Database GUID']!.value), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -182,6 +184,24 @@ test('an expired backup through the CLI: exit 4 BACKUP_EXPIRED', async (t) => {
   const r = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile: join(dir, 'x.reg') } });
   t.is(r.code, 4, r.stdout);
   t.is(r.json.error.code, 'BACKUP_EXPIRED');
+});
+
+test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a numbered log cannot be registered', async (t) => {
+  const { archive, root } = await setup(t);
+  for (const d of [['C', 'Windows', 'NTDS'], ['L', 'Logs'], ['B', 'Restore']]) await mkdir(join(root, ...d), { recursive: true });
+  const r = await runRestore({ archive, target: { type: 'files', root, logPath: 'L:\\Logs', backupLogPath: 'B:\\Restore' } }, ports());
+  const writes = r.actions.filter((a) => a.action === 'write').map((a) => (a as { to: string }).to);
+  t.true(writes.includes(join(root, 'L', 'Logs', 'edb.log')));
+  t.true(writes.includes(join(root, 'B', 'Restore', 'edb00001.log')));
+  t.false(writes.some((w) => w.startsWith(join(root, 'L')) && w.endsWith('edb00001.log')));
+  t.is(r.registry.find((x) => x.name === 'BackupLogPath')!.value, '\\\\DC01\\B$\\Restore');
+  t.is(r.registry.find((x) => x.name === 'LogPath')!.value, '\\\\DC01\\L$\\Logs');
+
+  const dir = await tempDir(t);
+  const only = await makeDsaFolder(join(dir, 'one'), { ...small, logs: 0 });
+  const lone = join(dir, 'lone.tar.zst');
+  await runBackup(createFolderSource({ path: only.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit` } }), { destination: { path: lone } }, { now: () => new Date(), progress: () => {} });
+  await refused(t, root, () => runRestore({ archive: lone, target: { type: 'files', root } }, ports()), 'NO_BACKUP_LOGS');
 });
 
 test('restore mode on Windows comes from SAFEBOOT_OPTION', async (t) => {
