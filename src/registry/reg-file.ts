@@ -84,7 +84,8 @@ function readQuoted(s: string, i: number, line: number): [string, number] {
     if (c === '\\') {
       const n = s[++j];
       if (n === undefined) break;
-      out += n;
+      // regedit (Wine's export, too) writes CR, LF and NUL inside strings as \r, \n, \0; every other \X is X.
+      out += n === 'r' ? '\r' : n === 'n' ? '\n' : n === '0' ? '\0' : n;
     } else if (c === '"') return [out, j + 1];
     else out += c;
   }

@@ -46,3 +46,8 @@ test('reader: deletions, comments, REGEDIT4, and clear errors', (t) => {
     t.is(err.code, 'REG_FILE_INVALID');
   }
 });
+
+test('reader: \\r, \\n and \\0 inside a quoted string are CR, LF and NUL (as Wine exports them); other \\X is X', (t) => {
+  const text = 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\K]\r\n"A"="one\\r\\ntwo\\0three \\\\n stays \\"q\\""\r\n';
+  t.deepEqual(parseRegFile(Buffer.from(text)).values, [{ key: 'HKLM\\SYSTEM\\K', name: 'A', type: 'REG_SZ', value: 'one\r\ntwo\0three \\n stays "q"' }]);
+});

@@ -1,0 +1,128 @@
+// Running Windows programs (regedit, reg) under Wine for interop tests: one throw-away prefix per test file.
+// Output goes to files, not pipes: wineboot starts a wineserver daemon that would inherit (and hold open) a pipe.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface WineTools {
+  /** The 64-bit loader: `wine64` on PATH, Debian's /usr/lib/wine/wine64, or `wine`. */
+  loader: string;
+  /** wineserver, to stop the prefix's server at the end; null if not found (it then exits by itself). */
+  server: string | null;
+}
+
+function onPath(tool: string): string | null {
+  const r = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+export function findWine(): WineTools | null {
+  const loader =
+    onPath('wine64') ?? (existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : null) ?? onPath('wine');
+  if (loader === null) return null;
+  const server =
+    onPath('wineserver') ??
+    ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver'].find((p) => existsSync(p)) ??
+    null;
+  return { loader, server };
+}
+
+export interface WineResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  ms: number;
+}
+
+export interface WinePrefix {
+  tools: WineTools;
+  /** The prefix folder (WINEPREFIX). */
+  dir: string;
+  /** A scratch folder beside it (removed with it) for the files the Windows programs read and write. */
+  workDir: string;
+  env: NodeJS.ProcessEnv;
+  /** How long creating the prefix took. */
+  bootMs: number;
+  run(args: string[], timeoutMs?: number): Promise<WineResult>;
+  /** Stops this prefix's wineserver and removes the prefix. */
+  dispose(): Promise<void>;
+}
+
+/** Wine maps drive Z: to /. */
+export function windowsPath(posixPath: string): string {
+  return 'Z:' + posixPath.replace(/\//g, '\\');
+}
+
+function runTo(command: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number): Promise<WineResult> {
+  const tag = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const outPath = join(outDir, `out-${tag}`);
+  const errPath = join(outDir, `err-${tag}`);
+  const out = openSync(outPath, 'w');
+  const err = openSync(errPath, 'w');
+  const started = performance.now();
+  return new Promise<WineResult>((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', out, err] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      closeSync(out);
+      closeSync(err);
+      resolve({
+        code,
+        signal,
+        stdout: readFileSync(outPath),
+        stderr: readFileSync(errPath, 'utf8'),
+        ms: Math.round(performance.now() - started),
+      });
+    });
+  });
+}
+
+/** Creates a fresh prefix in a temporary folder (`wineboot -i`, ~10 s). */
+export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
+  const root = await mkdtemp(join(tmpdir(), 'adbackup-wine-'));
+  const dir = join(root, 'prefix');
+  const outDir = root;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WINEPREFIX: dir,
+    WINEDEBUG: '-all',
+    // no Mono / Gecko install prompts
+    WINEDLLOVERRIDES: 'mscoree,mshtml=',
+    // a fixed locale: the console (OEM) code page of reg.exe's output is then 437
+    LC_ALL: 'C.UTF-8',
+    LANG: 'C.UTF-8',
+  };
+  delete env['DISPLAY'];
+  delete env['WAYLAND_DISPLAY'];
+  const prefix: WinePrefix = {
+    tools,
+    dir,
+    workDir: root,
+    env,
+    bootMs: 0,
+    run: (args, timeoutMs = 120_000) => runTo(tools.loader, args, env, outDir, timeoutMs),
+    async dispose() {
+      if (tools.server !== null) await runTo(tools.server, ['-k'], env, outDir, 30_000).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  try {
+    const boot = await prefix.run(['wineboot', '-i'], 150_000);
+    prefix.bootMs = boot.ms;
+    if (boot.code !== 0 || !existsSync(join(dir, 'drive_c'))) {
+      throw new Error(`wineboot -i failed (exit ${boot.code}, signal ${boot.signal}): ${boot.stderr.slice(-2000)}`);
+    }
+  } catch (e) {
+    await prefix.dispose();
+    throw e;
+  }
+  return prefix;
+}
