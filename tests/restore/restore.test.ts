@@ -204,6 +204,15 @@ test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a 
   await refused(t, root, () => runRestore({ archive: lone, target: { type: 'files', root } }, ports()), 'NO_BACKUP_LOGS');
 });
 
+test('restoreCheckpoint also writes the archived edb.chk, after moving the old one aside', async (t) => {
+  const { f, archive, root, live } = await setup(t);
+  await brokenDc(live);
+  await runRestore({ archive, target: { type: 'files', root, restoreCheckpoint: true } }, ports());
+  t.deepEqual(await readFile(join(live, 'edb.chk')), await readFile(f.checkpointPath));
+  const aside = (await readdir(live)).find((n) => n.startsWith('pre-restore-'))!;
+  t.is(await readFile(join(live, aside, 'edb.chk'), 'utf8'), 'old checkpoint');
+});
+
 test('restore mode on Windows comes from SAFEBOOT_OPTION', async (t) => {
   t.is((await windowsEnvironment({ SAFEBOOT_OPTION: 'DSREPAIR' }).restoreMode()).inRestoreMode, true);
   t.is((await windowsEnvironment({ SAFEBOOT_OPTION: 'dsrepair' }).restoreMode()).inRestoreMode, true);
