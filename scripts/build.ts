@@ -13,7 +13,11 @@ await build({
   platform: 'node',
   target: 'node24',
   format: 'cjs',
-  banner: { js: '#!/usr/bin/env node' },
+  // koffi is a native addon: never bundled; loaded at run time from node_modules (beside the executable for SEA).
+  external: ['koffi'],
+  // The bundle is CommonJS: give code written for ESM its module URL.
+  define: { 'import.meta.url': '__adbackupModuleUrl' },
+  banner: { js: "#!/usr/bin/env node\nvar __adbackupModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -19,6 +19,12 @@ import { type RestoreOptions, runRestore } from '../restore/restore.ts';
 import type { RegistryWriter } from '../restore/ports.ts';
 import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
+import { loadKoffi } from '../platform/native/koffi.ts';
+
+function nativeStatus(): { koffi: string | null; error?: string } {
+  const k = loadKoffi();
+  return k.koffi ? { koffi: (k.koffi as unknown as { version: string }).version } : { koffi: null, error: k.error ?? 'unknown' };
+}
 
 export interface CommandContext {
   progress(event: Record<string, unknown>): void;
@@ -146,6 +152,7 @@ export const COMMANDS: Record<string, Command> = {
         arch: process.arch,
         standalone: ctx.standalone,
         commands: Object.keys(COMMANDS),
+        native: nativeStatus(),
       };
     },
   },

@@ -1,5 +1,6 @@
 // Process entry of the bundled executable (dist/adbackup.cjs and the standalone binaries).
 import { runCli } from './main.ts';
+import { isStandalone } from '../platform/native/koffi.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -7,14 +8,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function isStandalone(): boolean {
-  try {
-    // node:sea exists in every Node that can build a SEA; isSea() tells whether this process is one.
-    return (require('node:sea') as { isSea(): boolean }).isSea();
-  } catch {
-    return false;
-  }
-}
 
 // The first SIGINT/SIGTERM asks the running command to stop and clean up (no .partial left behind); a second
 // one ends the process at once.
