@@ -73,6 +73,8 @@ export interface Manifest extends ArchiveIdentity {
     type: 'folder' | 'api';
     computer: string;
     paths: { database: RecordedPath; logs: RecordedPath; checkpoint: RecordedPath | null };
+    /** Source-specific facts, e.g. the backup API's database locations at backup time. */
+    extra?: Record<string, unknown>;
   };
   compression: { type: CompressionType; level: number | null };
   files: ManifestFile[];

@@ -68,8 +68,9 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
         target: plan.paths.database,
       });
     }
-    const items = chooseItems(plan.items, analysis, !!opts.allowUnrestorable);
-    const total = items.reduce((n, i) => n + i.size, 0);
+    const items = Array.isArray(plan.items) ? chooseItems(plan.items, analysis, !!opts.allowUnrestorable) : plan.items;
+    // Known in advance for a folder; the backup API announces each size only when a file is opened.
+    const total = Array.isArray(items) && items.every((i) => i.size !== null) ? items.reduce((n, i) => n + i.size!, 0) : null;
 
     await mkdir(pathApi(finalPath).dirname(finalPath), { recursive: true }).catch((err) => {
       throw fsError(err, pathApi(finalPath).dirname(finalPath), 'create the destination folder');
@@ -96,37 +97,39 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
         const captured: ArchivedEseFile[] = [];
         let done = 0;
         let lastReport = 0;
-        for (const item of items) {
+        for await (const item of items) {
           const entry = entryNameFor(item.role, item.name);
           const hash = createHash('sha256');
           const capture = new HeaderCapture(item.role);
-          yield tarHeader({ name: entry, size: item.size, mtime: item.mtime ?? started, mode: ENTRY_MODE });
+          const opened = await item.open(env.signal);
+          const size = opened.size;
+          yield tarHeader({ name: entry, size, mtime: item.mtime ?? started, mode: ENTRY_MODE });
           let n = 0;
-          env.progress({ phase: 'backup', file: entry, fileBytesDone: 0, fileBytesTotal: item.size, bytesDone: done, bytesTotal: total });
-          for await (const chunk of item.read(env.signal)) {
+          env.progress({ phase: 'backup', file: entry, fileBytesDone: 0, fileBytesTotal: size, bytesDone: done, bytesTotal: total });
+          for await (const chunk of opened.data) {
             hash.update(chunk);
             capture.add(chunk);
             n += chunk.length;
             done += chunk.length;
-            if (n > item.size) break;
+            if (n > size) break;
             const t = Date.now();
             if (t - lastReport >= 250) {
               lastReport = t;
-              env.progress({ phase: 'backup', file: entry, fileBytesDone: n, fileBytesTotal: item.size, bytesDone: done, bytesTotal: total });
+              env.progress({ phase: 'backup', file: entry, fileBytesDone: n, fileBytesTotal: size, bytesDone: done, bytesTotal: total });
             }
             yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
           }
-          if (n !== item.size) {
-            throw new AppError('Precondition', 'SOURCE_CHANGED', `'${item.originalPath}' delivered ${n} bytes instead of ${item.size}: it changed while being read`, { target: item.originalPath });
+          if (n !== size) {
+            throw new AppError('Precondition', 'SOURCE_CHANGED', `'${item.originalPath}' delivered ${n} bytes instead of ${size}: it changed while being read`, { target: item.originalPath });
           }
-          yield tarPadding(item.size);
-          captured.push({ entry, role: item.role, name: item.name, size: item.size, header: capture.bytes() });
+          yield tarPadding(size);
+          captured.push({ entry, role: item.role, name: item.name, size, header: capture.bytes() });
           files.push({
             entry,
             role: item.role,
             originalPath: item.originalPath,
-            originalPathUnc: toUnc(item.originalPath, source.computer),
-            size: item.size,
+            originalPathUnc: item.originalPathUnc ?? toUnc(item.originalPath, source.computer),
+            size,
             sha256: hash.digest('hex'),
             mtime: item.mtime?.toISOString() ?? null,
             ese: null,
@@ -168,6 +171,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
               logs: recorded(plan.paths.logs, source.computer),
               checkpoint: plan.paths.checkpoint === null ? null : recorded(plan.paths.checkpoint, source.computer),
             },
+            ...(plan.extra ? { extra: plan.extra } : {}),
           },
           compression,
           files,
@@ -206,7 +210,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
     const sha256 = archiveHash.digest('hex');
     const sidecar: Sidecar = { ...manifest!, archive: { name: pathApi(finalPath).basename(finalPath), size: archiveSize, sha256 } };
     await writeFileAtomic(sidecarPath, JSON.stringify(sidecar, null, 2) + '\n');
-    env.progress({ phase: 'backup', done: true, bytesDone: total, bytesTotal: total });
+    env.progress({ phase: 'backup', done: true });
     return { archive: finalPath, sidecar: sidecarPath, size: archiveSize, sha256, manifest: manifest! };
   } finally {
     await source.finish({ published });

@@ -3,15 +3,25 @@
 import type { FileRole } from '../archive/layout.ts';
 import type { LogSetReport } from '../logs/scan.ts';
 
+export interface OpenedItem {
+  /** The size announced when the file was opened; the data must deliver exactly this many bytes. */
+  size: number;
+  data: AsyncIterable<Uint8Array>;
+}
+
 export interface SourceItem {
   role: FileRole;
   /** Base name as archived: ntds.dit, edb0000A.log, edb.chk … */
   name: string;
+  /** The path on the DC, local form (C:\Windows\NTDS\ntds.dit). */
   originalPath: string;
-  size: number;
+  /** The UNC form when the source reports one (the backup API does), else derived from the local path. */
+  originalPathUnc?: string;
+  /** Known before opening (folder sources) or only when opened (the backup API). */
+  size: number | null;
   mtime: Date | null;
-  /** Exactly `size` bytes. Throws AppError SOURCE_CHANGED when the file is not stable while read. */
-  read(signal?: AbortSignal): AsyncIterable<Uint8Array>;
+  /** Opens the file. Reading throws AppError SOURCE_CHANGED when a file is not stable while read. */
+  open(signal?: AbortSignal): Promise<OpenedItem>;
 }
 
 export interface SourcePaths {
@@ -21,10 +31,13 @@ export interface SourcePaths {
 }
 
 export interface SourcePlan {
-  items: SourceItem[];
+  /** In archive order. The backup API lists its logs only after the database was read, hence an async iterable. */
+  items: SourceItem[] | AsyncIterable<SourceItem>;
   paths: SourcePaths;
   /** The log-set analysis made from the headers before any byte is archived (folder sources). */
   analysis: LogSetReport | null;
+  /** Anything else worth keeping in the manifest (the API's database locations). */
+  extra?: Record<string, unknown>;
 }
 
 export interface BackupSource {

@@ -100,7 +100,7 @@ async function fileItem(role: SourceItem['role'], path: string, recordedPath = p
     originalPath: recordedPath,
     size,
     mtime: st.mtime,
-    read: (signal) => readStable(path, size, mtimeMs, signal),
+    open: async (signal) => ({ size, data: readStable(path, size, mtimeMs, signal) }),
   };
 }
 

@@ -7,7 +7,7 @@ import { tempDir } from '../support/temp.ts';
 import { bundle } from '../support/cli.ts';
 import { runBackup } from '../../src/backup/backup.ts';
 import { createFolderSource } from '../../src/platform/folder-source.ts';
-import type { BackupSource } from '../../src/backup/source.ts';
+import type { BackupSource, SourceItem } from '../../src/backup/source.ts';
 import { AppError } from '../../src/errors.ts';
 
 const env = { now: () => new Date(), progress: () => {} };
@@ -21,16 +21,20 @@ test('a file that changes while it is read fails the backup (not a snapshot); no
     ...inner,
     async plan() {
       const plan = await inner.plan();
-      for (const item of plan.items) {
+      for (const item of plan.items as SourceItem[]) {
         if (item.role !== 'database') continue;
-        const read = item.read;
-        item.read = async function* (signal) {
-          let first = true;
-          for await (const chunk of read(signal)) {
-            yield chunk;
-            if (first) await appendFile(f.databasePath, Buffer.alloc(8192, 1));
-            first = false;
+        const open = item.open;
+        item.open = async (signal?: AbortSignal) => {
+          const opened = await open(signal);
+          async function* growing() {
+            let first = true;
+            for await (const chunk of opened.data) {
+              yield chunk;
+              if (first) await appendFile(f.databasePath, Buffer.alloc(8192, 1));
+              first = false;
+            }
           }
+          return { size: opened.size, data: growing() };
         };
       }
       return plan;
