@@ -10,7 +10,11 @@ import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { runBackup } from '../backup/backup.ts';
-import { createFolderSource } from '../platform/folder-source.ts';
+import { createFolderSource, localComputerName } from '../platform/folder-source.ts';
+import { createApiSource } from '../platform/ntdsbcli/api-source.ts';
+import { loadNtdsbcli } from '../platform/ntdsbcli/api.ts';
+import { serverName, uncToLocal } from '../platform/ntdsbcli/lists.ts';
+import { runApiRestore } from '../restore/api-restore.ts';
 import { verifyArchive } from '../archive/verify.ts';
 import { inspectArchive } from '../archive/inspect.ts';
 import { buildRestoreMap } from '../registry/restore-map.ts';
@@ -75,11 +79,12 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'archive a DSA folder (snapshot, IFM, offline copy) into a verified tar.zst/tar.gz/tar',
     validate: v.backupRequest,
     async run(req, ctx) {
+      const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
       if (req.source.type === 'api') {
-        throw new AppError('Platform', 'API_UNAVAILABLE', 'the online Directory Backup API (ntdsbcli.dll) is not available in this build; back up a VSS snapshot or ntdsutil IFM folder with "source": {"type": "folder"}');
+        return runBackup(createApiSource({ ...(req.source.server ? { server: req.source.server } : {}), truncateLogs: !!req.source.truncateLogs }), req, env);
       }
       const { type: _t, ...folder } = req.source;
-      return runBackup(createFolderSource(folder), req, { now: () => new Date(), signal: ctx.signal, progress: ctx.progress });
+      return runBackup(createFolderSource(folder), req, env);
     },
   },
   verify: {
@@ -100,7 +105,16 @@ export const COMMANDS: Record<string, Command> = {
     validate: v.restoreRequest,
     async run(req: Omit<RestoreOptions, 'target' | 'registry'> & { target: RestoreOptions['target'] | { type: 'api' }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } }, ctx) {
       if (req.target.type === 'api') {
-        throw new AppError('Platform', 'API_UNAVAILABLE', 'the restore API (ntdsbcli.dll) is not available in this build; use "target": {"type": "files"}');
+        const computer = localComputerName();
+        return runApiRestore(req, {
+          api: loadNtdsbcli(),
+          server: serverName(computer),
+          computer,
+          toLocal: (p) => uncToLocal(p, computer),
+          now: () => new Date(),
+          signal: ctx.signal,
+          progress: ctx.progress,
+        });
       }
       const writers: RegistryWriter[] = [];
       if (req.registry?.apply) {

@@ -56,8 +56,12 @@ export interface RestoreResult {
 
 const PRE_RESTORE = 'pre-restore-';
 
-export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Promise<RestoreResult> {
-  const now = ports.now();
+/** Verify the archive, read its manifest (and small entries such as the expiry token), enforce the shelf life. */
+export async function verifiedManifest(
+  opts: { archive: string; allowExpired?: boolean },
+  ports: { signal?: AbortSignal; progress(e: Record<string, unknown>): void },
+  now: Date,
+): Promise<{ manifest: Manifest; token: Buffer | null; warnings: string[]; expired: boolean }> {
   const verified = await verifyArchive(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now });
   if (!verified.ok) {
     const errors = verified.findings.filter((f) => f.severity === 'error');
@@ -66,7 +70,7 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
       details: { findings: verified.findings },
     });
   }
-  const manifest = await readManifest(opts.archive, verified);
+  const { manifest, token } = await readManifest(opts.archive, verified);
   const warnings: string[] = [];
   const expired = Date.parse(manifest.expiresAt) <= now.getTime();
   if (expired && !opts.allowExpired) {
@@ -78,6 +82,12 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
     );
   }
   if (expired) warnings.push(`restoring a backup older than the tombstone lifetime (allowExpired): expect lingering objects; check with repadmin /removelingeringobjects after the restore`);
+  return { manifest, token, warnings, expired };
+}
+
+export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Promise<RestoreResult> {
+  const now = ports.now();
+  const { manifest, warnings, expired } = await verifiedManifest(opts, ports, now);
 
   const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
   if (targets.relocated) {
@@ -152,17 +162,7 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
   }
 
   // From here on the disk changes. Nothing is deleted: replaced files move aside, new files land under .partial names.
-  try {
-    for (const a of actions) {
-      if (a.action === 'create-folder') await mkdir(a.path, { recursive: true });
-      else if (a.action === 'move-aside') {
-        await mkdir(pathApi(a.to).dirname(a.to), { recursive: true });
-        await rename(a.from, a.to);
-      }
-    }
-  } catch (err) {
-    throw fsError(err, opts.archive, 'prepare the target');
-  }
+  await prepareTarget(actions, opts.archive);
   await extract(opts.archive, manifest, writes, ports);
   for (const w of ports.registryWriters) {
     await w.apply(registry);
@@ -172,17 +172,35 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
   return result;
 }
 
-async function readManifest(archive: string, verified: VerifyResult): Promise<Manifest> {
+async function readManifest(archive: string, verified: VerifyResult): Promise<{ manifest: Manifest; token: Buffer | null }> {
   let manifest: Manifest | null = null;
+  let token: Buffer | null = null;
   await readArchive(await probeArchive(archive), async (entry) => {
-    const keep = entry.header.name === ENTRY_MANIFEST;
+    const name = entry.header.name;
+    const keep = name === ENTRY_MANIFEST || roleOfEntry(name) === 'expiry-token';
     const parts: Buffer[] = [];
     for await (const c of entry.body) if (keep) parts.push(Buffer.from(c));
-    if (keep) manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
+    if (name === ENTRY_MANIFEST) manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
+    else if (keep) token = Buffer.concat(parts);
   });
   const m = manifest as Manifest | null;
   if (!m || m.backupId !== verified.backupId) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
-  return m;
+  return { manifest: m, token };
+}
+
+/** Creates folders and moves replaced files aside (never deletes). */
+export async function prepareTarget(actions: readonly RestoreAction[], archive: string): Promise<void> {
+  try {
+    for (const a of actions) {
+      if (a.action === 'create-folder') await mkdir(a.path, { recursive: true });
+      else if (a.action === 'move-aside') {
+        await mkdir(pathApi(a.to).dirname(a.to), { recursive: true });
+        await rename(a.from, a.to);
+      }
+    }
+  } catch (err) {
+    throw fsError(err, archive, 'prepare the target');
+  }
 }
 
 function uniqueFolders(t: RestoreTargets): string[] {
@@ -190,12 +208,12 @@ function uniqueFolders(t: RestoreTargets): string[] {
   return [...new Set([api.dirname(t.database.physical), t.logFolder.physical, t.backupLogFolder.physical, t.checkpointFolder.physical])];
 }
 
-async function isDirectory(p: string): Promise<boolean> {
+export async function isDirectory(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isDirectory(), () => false);
 }
 
 /** What the restore replaces, per folder: the database (and its flush map), and every file of the log set. */
-async function filesToReplace(t: RestoreTargets): Promise<Map<string, string[]>> {
+export async function filesToReplace(t: Pick<RestoreTargets, 'database' | 'logFolder' | 'backupLogFolder' | 'checkpointFolder'>): Promise<Map<string, string[]>> {
   const out = new Map<string, Set<string>>();
   const add = (folder: string, name: string) => out.set(folder, (out.get(folder) ?? new Set()).add(name));
   const api = pathApi(t.database.physical);
@@ -251,7 +269,7 @@ function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCh
 }
 
 /** The second pass: each wanted entry goes to `<dest>.partial`, is re-hashed against the manifest, fsync'd and renamed. */
-async function extract(archive: string, manifest: Manifest, writes: Map<string, string>, ports: RestorePorts): Promise<void> {
+export async function extract(archive: string, manifest: Manifest, writes: Map<string, string>, ports: Pick<RestorePorts, 'progress' | 'signal'>): Promise<void> {
   const expected = new Map(manifest.files.map((f) => [f.entry, f]));
   const total = [...writes.keys()].reduce((n, e) => n + (expected.get(e)?.size ?? 0), 0);
   let done = 0;
