@@ -24,6 +24,27 @@ import type { RegistryWriter } from '../restore/ports.ts';
 import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
 import { loadKoffi } from '../platform/native/koffi.ts';
+import { ntdsLocations, ntdsServiceState, windowsRegistryWriter } from '../platform/windows-registry.ts';
+
+/**
+ * On a DC, files go where NTDS\Parameters says NTDS keeps them now (as the restore API's DsRestoreGetDatabaseLocations
+ * would answer), unless the request names places or a root.
+ */
+function withNtdsDefaults<T extends { root?: string; databasePath?: string; logPath?: string; checkpointPath?: string }>(target: T): T {
+  if (target.root !== undefined) return target;
+  let loc: ReturnType<typeof ntdsLocations>;
+  try {
+    loc = ntdsLocations();
+  } catch {
+    return target; // no registry access: the backup's own record of the paths applies
+  }
+  return {
+    ...target,
+    ...(target.databasePath === undefined && loc.databaseFile ? { databasePath: loc.databaseFile } : {}),
+    ...(target.logPath === undefined && loc.logPath ? { logPath: loc.logPath } : {}),
+    ...(target.checkpointPath === undefined && loc.workingDirectory ? { checkpointPath: loc.workingDirectory } : {}),
+  };
+}
 
 function nativeStatus(): { koffi: string | null; error?: string } {
   const k = loadKoffi();
@@ -117,16 +138,15 @@ export const COMMANDS: Record<string, Command> = {
         });
       }
       const writers: RegistryWriter[] = [];
-      if (req.registry?.apply) {
-        throw new AppError('Platform', 'REGISTRY_UNAVAILABLE', 'writing the live registry is not available in this build; use registry.regFile and import it with reg import');
-      }
+      if (req.registry?.apply) writers.push(windowsRegistryWriter()); // a Platform error off Windows, before any change
       if (req.registry?.regFile !== undefined) writers.push(regFileWriter(req.registry.regFile, { overwrite: !!req.registry.overwriteRegFile }));
       if (writers.length === 0 && !req.plan) {
         throw new AppError('InvalidRequest', 'REGISTRATION_REQUIRED', 'a restore must be registered (Restore in Progress), or NTDS would start on the old invocation ID (USN rollback): give registry.regFile or registry.apply, or use plan');
       }
       const { regFile: _f, overwriteRegFile: _o, apply: _a, ...registry } = req.registry ?? {};
-      return runRestore({ ...req, target: req.target, registry }, {
-        environment: process.platform === 'win32' ? windowsEnvironment() : posixEnvironment(),
+      const win = process.platform === 'win32';
+      return runRestore({ ...req, target: win ? withNtdsDefaults(req.target) : req.target, registry }, {
+        environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
         registryWriters: writers,
         nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',
         now: () => new Date(),
