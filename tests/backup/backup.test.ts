@@ -157,10 +157,12 @@ test('invalid requests -> exit 2', async (t) => {
   }
 });
 
-test('the API source is a clear platform error here (exit 6)', async (t) => {
+test('the API source off Windows is a clear platform error (exit 6) that points to the folder source', async (t) => {
+  if (process.platform === 'win32') return t.pass();
   const r = await adbackup(['backup'], { source: { type: 'api' }, destination: { path: '/tmp/never.tar.zst' } });
   t.is(r.code, 6);
-  t.is(r.json.error.code, 'API_UNAVAILABLE');
+  t.is(r.json.error.code, 'NTDSBCLI_UNAVAILABLE');
+  t.regex(r.json.error.message, /"source": \{"type": "folder"\}/);
 });
 
 test('progress events are NDJSON on stderr when asked, and stdout stays one document', async (t) => {
