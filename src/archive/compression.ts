@@ -241,8 +241,11 @@ class BlockCompressor extends OrderedTransform {
           (err, out) => done(err, out),
         );
     } else {
+      // Each member is framed here rather than by zlib.gzip: its header carries FHCRC, so every header byte is
+      // covered by a checksum zlib verifies (MTIME, XFL and OS otherwise are not), and MTIME 0 / OS 255 make the
+      // output the same on every platform.
       this.compress = (block, done) =>
-        zlib.gzip(block, { chunkSize: ZLIB_CHUNK, level }, (err, out) => done(err, out));
+        zlib.deflateRaw(block, { chunkSize: ZLIB_CHUNK, level }, (err, raw) => done(err, err ? raw : gzipMember(block, raw, level)));
     }
   }
 
@@ -290,6 +293,16 @@ class BlockCompressor extends OrderedTransform {
       }),
     );
   }
+}
+
+/** One gzip member (RFC 1952) around raw deflate data: FLG = FHCRC, MTIME 0, OS 255 (unknown), header CRC16. */
+function gzipMember(plain: Buffer, raw: Buffer, level: number): Buffer {
+  const head = Buffer.from([0x1f, 0x8b, 8, 0x02, 0, 0, 0, 0, level === 9 ? 2 : level === 1 ? 4 : 0, 255, 0, 0]);
+  head.writeUInt16LE(zlib.crc32(head.subarray(0, 10)) & 0xffff, 10);
+  const tail = Buffer.alloc(8);
+  tail.writeUInt32LE(zlib.crc32(plain), 0);
+  tail.writeUInt32LE(plain.length >>> 0, 4);
+  return Buffer.concat([head, raw, tail]);
 }
 
 /** Transform: plaintext in, compressed out (zstd frames / gzip members of `blockSize` plaintext bytes each). */
@@ -472,6 +485,8 @@ class ZstdDecompressor extends OrderedTransform {
           const didSize = [0, 1, 2, 4][fhd & 3]!;
           const fcsSize = fcsFlag === 0 ? singleSegment : 1 << fcsFlag;
           if (fhd & 0x08) return this.fail(`zstd frame at compressed byte offset ${at} is corrupt: reserved bit set in its header`, at);
+          // Decoders ignore the unused bit, but no encoder sets it: a set bit is damage, and must not go unnoticed.
+          if (fhd & 0x10) return this.fail(`zstd frame at compressed byte offset ${at} is corrupt: unused bit set in its header`, at);
           const headerSize = 5 + (singleSegment ? 0 : 1) + didSize + fcsSize;
           if (input.end - at < headerSize) return true;
           const fcsAt = at + headerSize - fcsSize;
