@@ -1,8 +1,10 @@
-// npm run build: validators -> one CommonJS bundle (dist/adbackup.cjs). The standalone executables are added by
-// scripts/build-sea.ts once that step exists.
+// npm run build: validators -> one CommonJS bundle (dist/adbackup.cjs) -> the standalone executables
+// module/bin/linux-x64/adbackup and module/bin/win-x64/adbackup.exe (scripts/build-sea.ts; `--force` rebuilds them
+// even when their inputs have not changed).
 import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildExecutables } from './build-sea.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 execFileSync(process.execPath, [`${root}scripts/gen-validators.ts`], { stdio: 'inherit' });
@@ -23,3 +25,9 @@ await build({
 });
 chmodSync(`${root}dist/adbackup.cjs`, 0o755);
 console.log('built dist/adbackup.cjs');
+try {
+  await buildExecutables(root, { force: process.argv.includes('--force') });
+} catch (e) {
+  console.error(`build: standalone executables: ${(e as Error).message}`);
+  process.exit(1);
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm test: build the bundle the CLI tests run, type-check, run ava, and end with one line
-# "N passed, N failed, N skipped" (the type check counts as one test).
+# npm test: build the bundle and the executables the tests run, type-check, run ava, run the CLI contract suites
+# again against the Linux standalone executable, and end with one line "N passed, N failed, N skipped" over both
+# ava runs (the type check counts as one test).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-output
@@ -15,15 +16,30 @@ else
   tc_failed=1
 fi
 
+# Show the TAP test lines and any failure diagnostics ($3 tags each test line); the full stream stays in $1.
+show() {
+  grep -E '^(ok|not ok|  ---|    |  \.\.\.|# )' "$1" | grep -vE '^# (tests|pass|fail|skip|todo) ' |
+    sed -E "s/^(ok|not ok) ([0-9]+) - /\1 \2 - $3/" || true
+  [ -s "$2" ] && cat "$2" >&2
+}
+
 node_modules/.bin/ava --tap "$@" < /dev/null > .test-output/ava.tap 2> .test-output/ava.stderr
 rc=$?
-# Show the TAP test lines and any failure diagnostics; keep the full stream in .test-output/ava.tap.
-grep -E '^(ok|not ok|  ---|    |  \.\.\.|# )' .test-output/ava.tap | grep -vE '^# (tests|pass|fail|skip|todo) ' || true
-[ -s .test-output/ava.stderr ] && cat .test-output/ava.stderr >&2
+show .test-output/ava.tap .test-output/ava.stderr ''
+
+# The suites that drive the CLI, again, against the standalone executable instead of `node dist/adbackup.cjs`.
+exe=module/bin/linux-x64/adbackup
+echo "# CLI contract suites against $exe (ADBACKUP_EXE)"
+ADBACKUP_EXE=$exe node_modules/.bin/ava --tap tests/cli/cli.test.ts tests/backup/backup.test.ts tests/archive/verify.test.ts \
+  tests/restore/restore.test.ts tests/registry/restore-map.test.ts < /dev/null > .test-output/ava-exe.tap 2> .test-output/ava-exe.stderr
+rc_exe=$?
+show .test-output/ava-exe.tap .test-output/ava-exe.stderr '[exe] '
 
 # An empty run is a failure, not a pass.
-grep -qE '^# pass [1-9]' .test-output/ava.tap || { echo "not ok - no ava test ran"; rc=1; tc_failed=$((tc_failed + 1)); }
+for tap in .test-output/ava.tap .test-output/ava-exe.tap; do
+  grep -qE '^# pass [1-9]' "$tap" || { echo "not ok - no ava test ran ($tap)"; rc=1; tc_failed=$((tc_failed + 1)); }
+done
 awk -v tcf="$tc_failed" '
-  /^# pass /{p=$3} /^# fail /{f=$3} /^# skip /{s=$3} /^# todo /{s+=$3}
-  END{ printf "%d passed, %d failed, %d skipped\n", p + (tcf ? 0 : 1), f + tcf, s }' .test-output/ava.tap
-[ $rc -eq 0 ] && [ $tc_failed -eq 0 ]
+  /^# pass /{p+=$3} /^# fail /{f+=$3} /^# skip /{s+=$3} /^# todo /{s+=$3}
+  END{ printf "%d passed, %d failed, %d skipped\n", p + (tcf ? 0 : 1), f + tcf, s }' .test-output/ava.tap .test-output/ava-exe.tap
+[ $rc -eq 0 ] && [ $rc_exe -eq 0 ] && [ $tc_failed -eq 0 ]

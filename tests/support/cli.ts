@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { projectRoot } from './shared.ts';
 
 export const bundle = join(projectRoot, 'dist', 'adbackup.cjs');
+
+/** ADBACKUP_EXE (absolute, or relative to the project) names a standalone executable to run instead of the bundle. */
+const exe = process.env['ADBACKUP_EXE'] ? resolvePath(projectRoot, process.env['ADBACKUP_EXE']) : null;
 
 export interface CliResult {
   code: number;
@@ -11,10 +14,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built bundle as a separate process: request on stdin (string or object), JSON on stdout. */
+/** Runs the built bundle (`node dist/adbackup.cjs`), or the executable ADBACKUP_EXE names, as a separate process:
+ *  request on stdin (string or object), JSON on stdout. */
 export function adbackup(args: string[], stdin?: string | object): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [command, argv]: [string, string[]] = exe === null ? [process.execPath, [bundle, ...args]] : [exe, args];
+    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -46,7 +46,8 @@ export interface WinePrefix {
   env: NodeJS.ProcessEnv;
   /** How long creating the prefix took. */
   bootMs: number;
-  run(args: string[], timeoutMs?: number): Promise<WineResult>;
+  /** Runs the loader with args; standard input from the file stdinPath (a pipe would not do: see runTo), else none. */
+  run(args: string[], timeoutMs?: number, stdinPath?: string): Promise<WineResult>;
   /** Stops this prefix's wineserver and removes the prefix. */
   dispose(): Promise<void>;
 }
@@ -56,15 +57,18 @@ export function windowsPath(posixPath: string): string {
   return 'Z:' + posixPath.replace(/\//g, '\\');
 }
 
-function runTo(command: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number): Promise<WineResult> {
+// Windows programs get files, never pipes, for their standard streams: Node (libuv) under Wine fails on a pipe with
+// EBADF, and a pipe would be held open by the wineserver daemon that wineboot starts.
+function runTo(command: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number, stdinPath?: string): Promise<WineResult> {
   const tag = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const outPath = join(outDir, `out-${tag}`);
   const errPath = join(outDir, `err-${tag}`);
   const out = openSync(outPath, 'w');
   const err = openSync(errPath, 'w');
+  const input = stdinPath === undefined ? 'ignore' : openSync(stdinPath, 'r');
   const started = performance.now();
   return new Promise<WineResult>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', out, err] });
+    const child = spawn(command, args, { env, stdio: [input, out, err] });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -74,6 +78,7 @@ function runTo(command: string, args: string[], env: NodeJS.ProcessEnv, outDir: 
       clearTimeout(timer);
       closeSync(out);
       closeSync(err);
+      if (typeof input === 'number') closeSync(input);
       resolve({
         code,
         signal,
@@ -108,7 +113,7 @@ export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
     workDir: root,
     env,
     bootMs: 0,
-    run: (args, timeoutMs = 120_000) => runTo(tools.loader, args, env, outDir, timeoutMs),
+    run: (args, timeoutMs = 120_000, stdinPath) => runTo(tools.loader, args, env, outDir, timeoutMs, stdinPath),
     async dispose() {
       if (tools.server !== null) await runTo(tools.server, ['-k'], env, outDir, 30_000).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
