@@ -11,6 +11,7 @@ import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
 import { setup, wineTools } from '../support/windows-exe.ts';
+import { parseRegQuery } from '../support/reg-query.ts';
 import { numberedLogName } from '../../src/logs/names.ts';
 
 const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
@@ -37,12 +38,7 @@ const sha = async (p: string) => createHash('sha256').update(await readFile(p)).
 /** `reg query KEY` under the prefix → name → [type, data]. */
 async function regQuery(s: Awaited<ReturnType<typeof setup>>, key: string): Promise<Record<string, [string, string]>> {
   const r = await s.wine.run(['reg', 'query', key]);
-  const out: Record<string, [string, string]> = {};
-  for (const line of r.stdout.toString('utf8').split(/\r?\n/)) {
-    const m = /^\s{4}(.+?)\s{4}(REG_\w+)\s{4}(.*)$/.exec(line);
-    if (m) out[m[1]!] = [m[2]!, m[3]!.trim()];
-  }
-  return out;
+  return Object.fromEntries(parseRegQuery(r.stdout.toString('utf8')).map((v) => [v.name, [v.type, v.data.trim()]]));
 }
 
 wineTest('online backup through the emulated DLL: the archive verifies and holds what a folder backup holds', async (t) => {

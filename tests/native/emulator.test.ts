@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { run } from '../support/tools.ts';
 import { type WinePrefix, type WineResult, createWinePrefix, findWine, windowsPath } from '../support/wine.ts';
+import { type QueriedValue, parseRegQuery } from '../support/reg-query.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUILD_SCRIPT = join(ROOT, 'scripts/build-emu.sh');
@@ -198,27 +199,6 @@ function decodeCp437(b: Uint8Array): string {
   return s;
 }
 
-interface QueriedValue {
-  key: string;
-  name: string;
-  type: string;
-  data: string;
-}
-
-function parseRegQuery(text: string): QueriedValue[] {
-  const out: QueriedValue[] = [];
-  let key: string | null = null;
-  for (const line of text.split('\r\n')) {
-    if (/^HKEY_/.test(line)) {
-      key = line;
-      continue;
-    }
-    if (line === '') continue;
-    const m = /^ {4}(.*?) {4}(REG_[A-Z_]+) {4}(.*)$/.exec(line);
-    if (m && key !== null) out.push({ key, name: m[1] === '(Default)' ? '' : m[1]!, type: m[2]!, data: m[3]! });
-  }
-  return out;
-}
 
 /** The logical entries of a regedit-format export (UTF-16LE with BOM), continuation lines joined. */
 function regExportEntries(bytes: Buffer): string[] {

@@ -19,6 +19,7 @@ import { REG_TYPE_CODES, type RegValue, encodeValue, fullKeyName } from '../../s
 import { baseBlockChecksum, emptyHive } from '../support/regf-hive.ts';
 import { run } from '../support/tools.ts';
 import { type WinePrefix, createWinePrefix, findWine, windowsPath } from '../support/wine.ts';
+import { type QueriedValue, parseRegQuery } from '../support/reg-query.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The values round-tripped: the restore plan, plus edge cases in a key of their own under NTDS.
@@ -285,29 +286,6 @@ function regQueryData(v: RegValue): string {
   }
 }
 
-interface QueriedValue {
-  key: string;
-  name: string;
-  type: string;
-  data: string;
-}
-
-/** `reg query KEY /s` output: key lines, then `    name    REG_TYPE    data` lines (a data with line breaks continues). */
-function parseRegQuery(text: string): QueriedValue[] {
-  const out: QueriedValue[] = [];
-  let key: string | null = null;
-  for (const line of text.split('\r\n')) {
-    if (/^HKEY_/.test(line)) {
-      key = line;
-      continue;
-    }
-    if (line === '') continue;
-    const m = /^ {4}(.*?) {4}(REG_[A-Z_]+) {4}(.*)$/.exec(line);
-    if (m && key !== null) out.push({ key, name: m[1] === '(Default)' ? '' : m[1]!, type: m[2]!, data: m[3]! });
-    else if (out.length > 0) out[out.length - 1]!.data += '\r\n' + line;
-  }
-  return out;
-}
 
 /** Logical entries of a .reg text per key: each value's text, continuation lines included. */
 function entriesByKey(text: string): Map<string, string[]> {
