@@ -17,7 +17,7 @@ const sizeGiB = Number(arg('--size-gib', '2'));
 const keep = process.argv.includes('--keep');
 const work = join(tmpdir(), `adbackup-bench-${sizeGiB}g`);
 const bundle = join(root, 'dist/adbackup.cjs');
-if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit' });
+if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build.ts'), '--bundle-only'], { stdio: 'inherit' });
 
 interface Run {
   seconds: number;

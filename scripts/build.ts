@@ -1,6 +1,7 @@
 // npm run build: validators -> one CommonJS bundle (dist/adbackup.cjs) -> the standalone executables
 // module/bin/linux-x64/adbackup and module/bin/win-x64/adbackup.exe (scripts/build-sea.ts; `--force` rebuilds them
-// even when their inputs have not changed).
+// even when their inputs have not changed). `--bundle-only` stops after the bundle: the demo and the benchmark need
+// nothing else, and so run on a fresh machine with only Node and npm.
 import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -25,6 +26,7 @@ await build({
 });
 chmodSync(`${root}dist/adbackup.cjs`, 0o755);
 console.log('built dist/adbackup.cjs');
+if (process.argv.includes('--bundle-only')) process.exit(0);
 try {
   await buildExecutables(root, { force: process.argv.includes('--force') });
 } catch (e) {
