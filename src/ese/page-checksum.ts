@@ -18,6 +18,13 @@ export interface PageCheck {
   contentOfPage?: number;
 }
 
+/** Parity of each byte value. */
+const PARITY8 = Uint8Array.from({ length: 256 }, (_, b) => {
+  let p = 0;
+  for (let v = b; v; v >>= 1) p ^= v & 1;
+  return p;
+});
+
 function parity32(w: number): number {
   w ^= w >>> 16;
   w ^= w >>> 8;
@@ -31,10 +38,13 @@ function parity32(w: number): number {
 function blockChecksum(words: Uint32Array, from: number, count: number, headerBlock: boolean): { xor: number; ecc: number } {
   let col = 0;
   let p = 0;
-  for (let i = headerBlock ? 2 : 0; i < count; i++) {
-    const w = words[from + i]!;
+  const end = from + count;
+  for (let j = from + (headerBlock ? 2 : 0); j < end; j++) {
+    const w = words[j]!;
     col ^= w;
-    if (parity32(w)) p ^= i;
+    // Branch-free: the parity of w is random, so a branch on it would be mispredicted half the time.
+    const x = w ^ (w >>> 16);
+    p ^= (j - from) & -PARITY8[(x ^ (x >>> 8)) & 0xff]!;
   }
   col >>>= 0;
   let r = 0;
