@@ -11,6 +11,7 @@ import { type ParsedDatabaseHeader, dbStateName } from '../ese/database-header.t
 import { type ParsedLogHeader, logVersionText } from '../ese/log-header.ts';
 import type { ParsedCheckpoint } from '../ese/checkpoint.ts';
 import { logTimeToIso } from '../ese/structs.ts';
+import type { PageStats } from '../ese/page-scanner.ts';
 import type { ParsedHeaderFile } from '../ese/read.ts';
 
 export interface DatabaseEseSummary {
@@ -25,6 +26,8 @@ export interface DatabaseEseSummary {
   logCommitted: number;
   osVersion: string;
   dbtime: string;
+  /** Page checksums of every database page, checked while the file was archived. */
+  pages?: PageStats | null;
 }
 export interface LogEseSummary {
   kind: 'log';
@@ -91,6 +94,7 @@ export interface Manifest extends ArchiveIdentity {
   };
   findings: Finding[];
   allowUnrestorable: boolean;
+  allowCorruptPages?: boolean;
   tombstoneLifetimeDays: number;
   expiresAt: string;
 }

@@ -11,6 +11,7 @@ import { parseSha256Sums } from './sha256sums.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
 import type { Finding as LogFinding } from '../logs/findings.ts';
 import type { CompressionType } from './compression.ts';
+import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 
 export type VerifySeverity = 'error' | 'warning' | 'info';
 
@@ -37,6 +38,8 @@ export interface VerifyResult {
   entries: VerifiedEntry[];
   logRange: { low: number; high: number; count: number; restorable: boolean } | null;
   logFindings: LogFinding[];
+  /** Page checksums of the archived database (null when it has none or its header is unreadable). */
+  pages: PageStats | null;
   findings: VerifyFinding[];
 }
 
@@ -57,6 +60,7 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
   let manifest: Manifest | null = null;
   let logRange: VerifyResult['logRange'] = null;
   let logFindings: LogFinding[] = [];
+  let pages: PageStats | null = null;
 
   let pass: Awaited<ReturnType<typeof readArchive>> | null = null;
   try {
@@ -76,13 +80,16 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
         if (isMeta && entry.header.size > METADATA_LIMIT) add('error', 'entry-too-large', `${name} is ${entry.header.size} bytes`, name);
         const hash = createHash('sha256');
         const capture = role ? new HeaderCapture(role) : null;
+        const scanner = role === 'database' ? new PageScanner() : null;
         const keep: Buffer[] = [];
         for await (const chunk of entry.body) {
           hash.update(chunk);
           capture?.add(chunk);
+          scanner?.add(chunk);
           if (isMeta && entry.header.size <= METADATA_LIMIT) keep.push(Buffer.from(chunk));
         }
         const sha256 = hash.digest('hex');
+        if (scanner) pages = scanner.finish();
         if (isMeta) metadata.set(name, Buffer.concat(keep));
         else entries.push({ entry: name, size: entry.header.size, sha256 });
         if (role && capture) captured.push({ entry: name, role, name: name.slice(name.indexOf('/') + 1), size: entry.header.size, header: capture.bytes() });
@@ -159,6 +166,12 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
     else if (db.kind === 'database' && manifest.database && manifest.database.dbtime !== db.database.header.dbtimeDirtied.toString()) {
       add('error', 'manifest-mismatch', 'the archived database header differs from the one the manifest describes', manifest.files.find((f) => f.role === 'database')?.entry);
     }
+    const scanned = pages as PageStats | null; // assigned in the entry callback, which TypeScript cannot follow
+    if (scanned && scanned.corrupt > 0) {
+      const known = manifest.allowCorruptPages && manifest.database?.pages?.corrupt === scanned.corrupt;
+      const list = scanned.corruptPages.map((c) => c.pgno).join(', ');
+      add(known ? 'warning' : 'error', 'database-page-corrupt', `${scanned.corrupt} database page(s) fail their checksum (${list})${known ? ': archived knowingly' : ''}`, manifest.files.find((f) => f.role === 'database')?.entry);
+    }
     const now = env.now?.() ?? new Date();
     if (manifest.expiresAt && Date.parse(manifest.expiresAt) < now.getTime()) {
       add('warning', 'backup-expired', `the backup is older than its tombstone lifetime (${manifest.tombstoneLifetimeDays} days, expired ${manifest.expiresAt}): restoring it would reintroduce deleted objects`);
@@ -179,6 +192,7 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
       entries,
       logRange,
       logFindings,
+      pages,
       findings,
     };
   }

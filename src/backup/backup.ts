@@ -13,6 +13,7 @@ import { formatSha256Sums } from '../archive/sha256sums.ts';
 import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, type Sidecar, databaseSummary, eseSummary, expiryOf } from '../archive/manifest.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from '../archive/ese-entries.ts';
 import { createPartial, writeFileAtomic } from '../archive/publish.ts';
+import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 import type { BackupSource, SourceItem } from './source.ts';
 import { pathApi, toUnc } from './paths.ts';
 
@@ -28,6 +29,8 @@ export interface BackupOptions {
   overwrite?: boolean;
   /** Archive a source whose log set cannot restore the database; the findings go into the manifest. */
   allowUnrestorable?: boolean;
+  /** Archive a database with pages whose checksums fail; they are listed in the manifest. */
+  allowCorruptPages?: boolean;
 }
 
 export interface BackupEnv {
@@ -94,6 +97,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
       async function* tarStream(): AsyncGenerator<Buffer> {
         yield* jsonEntry(ENTRY_HEADER, header, started);
         const files: ManifestFile[] = [];
+        let pages: PageStats | null = null;
         const captured: ArchivedEseFile[] = [];
         let done = 0;
         let lastReport = 0;
@@ -101,6 +105,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
           const entry = entryNameFor(item.role, item.name);
           const hash = createHash('sha256');
           const capture = new HeaderCapture(item.role);
+          const scanner = item.role === 'database' ? new PageScanner() : null;
           const opened = await item.open(env.signal);
           const size = opened.size;
           yield tarHeader({ name: entry, size, mtime: item.mtime ?? started, mode: ENTRY_MODE });
@@ -109,6 +114,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
           for await (const chunk of opened.data) {
             hash.update(chunk);
             capture.add(chunk);
+            scanner?.add(chunk);
             n += chunk.length;
             done += chunk.length;
             if (n > size) break;
@@ -123,6 +129,16 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
             throw new AppError('Precondition', 'SOURCE_CHANGED', `'${item.originalPath}' delivered ${n} bytes instead of ${size}: it changed while being read`, { target: item.originalPath });
           }
           yield tarPadding(size);
+          if (scanner) {
+            pages = scanner.finish();
+            if (pages && pages.corrupt > 0 && !opts.allowCorruptPages) {
+              const list = pages.corruptPages.map((c) => c.pgno + (c.singleBit ? ` (one flipped bit: byte ${c.singleBit.byte}, bit ${c.singleBit.bit})` : '')).join(', ');
+              throw new AppError('Integrity', 'DATABASE_PAGES_CORRUPT', `${pages.corrupt} database page(s) fail their checksum: ${list}. Repair the database (esentutl /k, /p) or archive it knowingly with allowCorruptPages.`, {
+                target: item.originalPath,
+                details: { pages },
+              });
+            }
+          }
           captured.push({ entry, role: item.role, name: item.name, size, header: capture.bytes() });
           files.push({
             entry,
@@ -175,10 +191,11 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
           },
           compression,
           files,
-          database: databaseSummary(dbParsed.database),
+          database: { ...databaseSummary(dbParsed.database), pages },
           logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, registration: a.registration, restorable: a.restorable },
           findings: a.findings,
           allowUnrestorable: !!opts.allowUnrestorable,
+          allowCorruptPages: !!opts.allowCorruptPages,
           tombstoneLifetimeDays,
           expiresAt: expiryOf(header.createdAt, tombstoneLifetimeDays),
         };

@@ -1,0 +1,40 @@
+import test from 'ava';
+import { join } from 'node:path';
+import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
+import { tempDir } from '../support/temp.ts';
+import { adbackup } from '../support/cli.ts';
+
+const small = { databaseBytes: 3 << 20, logFileBytes: 64 * 1024, logs: 3 };
+
+test('every page is checked during the backup pass; the manifest and verify report the statistics', async (t) => {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(join(dir, 'NTDS'), small);
+  const archive = join(dir, 'a.tar.zst');
+  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive } });
+  t.is(r.code, 0, r.stdout);
+  const p = r.json.manifest.database.pages;
+  t.like(p, { pageSize: 8192, pages: (3 << 20) / 8192 - 2, corrupt: 0, trailingBytes: 0 });
+  t.is(p.good + p.blank, p.pages);
+  t.true(p.good > 100);
+  const v = await adbackup(['verify'], { archive });
+  t.is(v.code, 0, v.stdout);
+  t.deepEqual(v.json.pages, p, 'verify re-checks the pages from the archived bytes');
+});
+
+test('a corrupt page refuses the backup with its page number and diagnosis; allowCorruptPages records it and verify warns', async (t) => {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(join(dir, 'NTDS'), { ...small, corruptPages: [9], bitFlips: [{ pgno: 40, bit: 777 }] });
+  const archive = join(dir, 'a.tar.zst');
+  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive } });
+  t.is(r.code, 3, r.stdout);
+  t.is(r.json.error.code, 'DATABASE_PAGES_CORRUPT');
+  t.deepEqual(r.json.error.details.pages.corruptPages.map((c: { pgno: number }) => c.pgno), [9, 40]);
+  t.deepEqual(r.json.error.details.pages.corruptPages[1].singleBit, { byte: 97, bit: 1 });
+  t.regex(r.json.error.message, /40 \(one flipped bit: byte 97, bit 1\)/);
+  const ok = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, allowCorruptPages: true });
+  t.is(ok.code, 0, ok.stdout);
+  t.is(ok.json.manifest.database.pages.corrupt, 2);
+  const v = await adbackup(['verify'], { archive });
+  t.is(v.code, 0, v.stdout);
+  t.true(v.json.findings.some((x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'warning'));
+});
