@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeDsaFolder } from '../tests/fixtures/synthetic-dsa.ts';
+import { GENERATOR_VERSION, makeDsaFolder } from '../tests/fixtures/synthetic-dsa.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name: string, dflt: string) => {
@@ -37,11 +37,14 @@ const out = join(work, 'out');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const dbBytes = Math.round(sizeGiB * 1024 ** 3);
-if (!existsSync(join(src, 'ntds.dit')) || statSync(join(src, 'ntds.dit')).size !== dbBytes) {
-  rmSync(src, { recursive: true, force: true });
+const stamp = join(work, `generator-v${GENERATOR_VERSION}`);
+if (!existsSync(stamp) || !existsSync(join(src, 'ntds.dit')) || statSync(join(src, 'ntds.dit')).size !== dbBytes) {
+  rmSync(work, { recursive: true, force: true });
   console.log(`generating a ${sizeGiB} GiB synthetic DSA folder in ${src} …`);
   await makeDsaFolder(src, { databaseBytes: dbBytes, logs: 20, logFileBytes: 10 << 20, state: 'dirty', seed: 7 });
+  writeFileSync(stamp, '');
 }
+mkdirSync(out, { recursive: true });
 const files = readdirSync(src).map((n) => join(src, n));
 const dataBytes = files.reduce((n, f) => n + statSync(f).size, 0);
 execFileSync('bash', ['-c', `cat ${files.map((f) => `'${f}'`).join(' ')} > /dev/null`]); // warm the page cache
