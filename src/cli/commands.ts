@@ -8,6 +8,7 @@ import { EseHeaderError } from '../ese/errors.ts';
 import { type HeaderKind, readHeaderFile } from '../ese/read.ts';
 import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
+import { scanDatabaseFile } from '../ese/scan-file.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { runBackup } from '../backup/backup.ts';
 import { createFolderSource, localComputerName } from '../platform/folder-source.ts';
@@ -89,6 +90,14 @@ export const COMMANDS: Record<string, Command> = {
         }
         throw err;
       }
+    },
+  },
+  pages: {
+    summary: 'check every page checksum of a database file (esentutl /k); exit 3 when a page is corrupt',
+    validate: v.pagesRequest,
+    async run(req: { path: string }, ctx) {
+      const r = await scanDatabaseFile(req.path, ctx.progress);
+      return r.corrupt > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   'log-range': {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
 import { adbackup } from '../support/cli.ts';
+import * as v from '../../src/protocol/generated/validators.js';
 
 const small = { databaseBytes: 3 << 20, logFileBytes: 64 * 1024, logs: 3 };
 
@@ -37,4 +38,22 @@ test('a corrupt page refuses the backup with its page number and diagnosis; allo
   const v = await adbackup(['verify'], { archive });
   t.is(v.code, 0, v.stdout);
   t.true(v.json.findings.some((x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'warning'));
+});
+
+test('adbackup pages: esentutl /k-style statistics of a database file; exit 3 with the document when a page is corrupt', async (t) => {
+  const dir = await tempDir(t);
+  const clean = await makeDsaFolder(join(dir, 'clean'), small);
+  const ok = await adbackup(['pages'], { path: clean.databasePath });
+  t.is(ok.code, 0, ok.stdout);
+  t.like(ok.json, { pageSize: 8192, pages: (3 << 20) / 8192 - 2, corrupt: 0 });
+  t.true(v.pagesResponse(ok.json), JSON.stringify(v.pagesResponse.errors));
+  const bad = await makeDsaFolder(join(dir, 'bad'), { ...small, bitFlips: [{ pgno: 100, bit: 8000 }] });
+  const r = await adbackup(['pages'], { path: bad.databasePath });
+  t.is(r.code, 3, r.stdout);
+  t.is(r.json.corrupt, 1);
+  t.deepEqual(r.json.corruptPages[0], { pgno: 100, status: 'corrupt', format: 'new', singleBit: { byte: 1000, bit: 0 } });
+  t.true(v.pagesResponse(r.json), JSON.stringify(v.pagesResponse.errors));
+  const log = await adbackup(['pages'], { path: join(clean.logPath, 'edb.log') });
+  t.is(log.code, 3);
+  t.is(log.json.error.code, 'ESE_WRONG_FILE_TYPE');
 });
