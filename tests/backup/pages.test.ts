@@ -57,3 +57,16 @@ test('adbackup pages: esentutl /k-style statistics of a database file; exit 3 wi
   t.is(log.code, 3);
   t.is(log.json.error.code, 'ESE_WRONG_FILE_TYPE');
 });
+
+test('verifyPages: false skips the check in the backup pass (manifest pages null); verify still finds the corrupt page', async (t) => {
+  const dir = await tempDir(t);
+  const f = await makeDsaFolder(join(dir, 'NTDS'), { ...small, corruptPages: [12] });
+  const archive = join(dir, 'a.tar.zst');
+  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, verifyPages: false });
+  t.is(r.code, 0, r.stdout);
+  t.is(r.json.manifest.database.pages, null);
+  const v = await adbackup(['verify'], { archive });
+  t.is(v.code, 3, v.stdout);
+  t.true(v.json.findings.some((x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'error'));
+  t.is(v.json.pages.corrupt, 1);
+});
