@@ -2,7 +2,7 @@
 // one that matches the file, else by reading the manifest out of the archive.
 import { readFile, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
-import { ARCHIVE_FORMAT, ENTRY_MANIFEST } from './layout.ts';
+import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX } from './layout.ts';
 import type { Manifest, Sidecar } from './manifest.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
 
@@ -82,7 +82,7 @@ export async function inspectArchive(path: string, now: Date = new Date()): Prom
 
 async function readSidecar(path: string): Promise<Sidecar | null> {
   try {
-    const s = JSON.parse(await readFile(path + '.manifest.json', 'utf8')) as Sidecar;
+    const s = JSON.parse(await readFile(path + SIDECAR_SUFFIX, 'utf8')) as Sidecar;
     return s && s.format === ARCHIVE_FORMAT ? s : null;
   } catch {
     return null;

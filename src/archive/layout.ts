@@ -4,6 +4,8 @@
 export const ENTRY_HEADER = 'adbackup.json';
 export const ENTRY_SUMS = 'SHA256SUMS';
 export const ENTRY_MANIFEST = 'manifest.json';
+/** The plaintext sidecar beside an archive: `<archive>.manifest.json`. */
+export const SIDECAR_SUFFIX = '.manifest.json';
 export const ARCHIVE_FORMAT = 'adbackup-archive';
 export const ARCHIVE_FORMAT_VERSION = 1;
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from './ese-entries.ts';
-import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, roleOfEntry, unsafeEntryName } from './layout.ts';
+import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, SIDECAR_SUFFIX, roleOfEntry, unsafeEntryName } from './layout.ts';
 import type { Manifest, Sidecar } from './manifest.ts';
 import { parseSha256Sums } from './sha256sums.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
@@ -45,7 +45,28 @@ export interface VerifyResult {
 
 const METADATA_LIMIT = 64 << 20;
 
-export async function verifyArchive(path: string, env: { signal?: AbortSignal; progress?: (e: Record<string, unknown>) => void; now?: () => Date } = {}): Promise<VerifyResult> {
+/**
+ * Lets a restore write entries in the same pass that verifies them: `open` is asked for every file entry with a safe
+ * name and returns where its bytes go (or null to skip it). The caller keeps what was written provisional until the
+ * result says ok; a writer only ever sees bytes in the order they were hashed.
+ */
+export interface EntrySink {
+  open(entry: string, size: number): Promise<{ write(chunk: Uint8Array): Promise<unknown> } | null>;
+}
+
+export interface VerifyEnv {
+  signal?: AbortSignal;
+  progress?: (e: Record<string, unknown>) => void;
+  now?: () => Date;
+  sink?: EntrySink;
+}
+
+export async function verifyArchive(path: string, env: VerifyEnv = {}): Promise<VerifyResult> {
+  return (await verifyArchiveWithManifest(path, env)).result;
+}
+
+/** verify, also handing back the manifest it read (restore plans from it). */
+export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {}): Promise<{ result: VerifyResult; manifest: Manifest | null }> {
   const findings: VerifyFinding[] = [];
   const add = (severity: VerifySeverity, code: string, message: string, entry?: string) =>
     findings.push(entry === undefined ? { code, severity, message } : { code, severity, message, entry });
@@ -82,11 +103,13 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
         const capture = role ? new HeaderCapture(role) : null;
         const scanner = role === 'database' ? new PageScanner() : null;
         const keep: Buffer[] = [];
+        const writer = role && env.sink ? await env.sink.open(name, entry.header.size) : null;
         for await (const chunk of entry.body) {
           hash.update(chunk);
           capture?.add(chunk);
           scanner?.add(chunk);
           if (isMeta && entry.header.size <= METADATA_LIMIT) keep.push(Buffer.from(chunk));
+          if (writer) await writer.write(chunk);
         }
         const sha256 = hash.digest('hex');
         if (scanner) pages = scanner.finish();
@@ -181,8 +204,8 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
   await checkSidecar(path, pass.fileSha256(), pass.fileBytes(), manifest, add);
   return finish();
 
-  function finish(): VerifyResult {
-    return {
+  function finish(): { result: VerifyResult; manifest: Manifest | null } {
+    const result: VerifyResult = {
       ok: !findings.some((f) => f.severity === 'error'),
       archive: path,
       format: info.format,
@@ -195,13 +218,14 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
       pages,
       findings,
     };
+    return { result, manifest };
   }
 }
 
 /** The format the archive should have, from its sidecar or its name, so a damaged magic is still read and located. */
 async function formatHint(path: string): Promise<CompressionType | undefined> {
   try {
-    const s = JSON.parse(await readFile(path + '.manifest.json', 'utf8')) as Partial<Sidecar>;
+    const s = JSON.parse(await readFile(path + SIDECAR_SUFFIX, 'utf8')) as Partial<Sidecar>;
     const t = s.compression?.type;
     if (t === 'zstd' || t === 'gzip' || t === 'none') return t;
   } catch {
@@ -235,7 +259,7 @@ async function checkSidecar(
 ): Promise<void> {
   let text: string;
   try {
-    text = await readFile(path + '.manifest.json', 'utf8');
+    text = await readFile(path + SIDECAR_SUFFIX, 'utf8');
   } catch {
     add('info', 'sidecar-missing', 'no sidecar manifest beside the archive: the whole-file hash was not checked');
     return;

@@ -8,7 +8,7 @@ import { AppError, fsError } from '../errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression.ts';
 import { TAR_END, tarHeader, tarPadding } from '../archive/tar.ts';
-import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, entryNameFor } from '../archive/layout.ts';
+import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, SIDECAR_SUFFIX, entryNameFor } from '../archive/layout.ts';
 import { formatSha256Sums } from '../archive/sha256sums.ts';
 import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, type Sidecar, databaseSummary, eseSummary, expiryOf } from '../archive/manifest.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from '../archive/ese-entries.ts';
@@ -53,7 +53,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
   const started = env.now();
   const compression = { type: opts.compression?.type ?? 'zstd', level: opts.compression?.level ?? null } as Manifest['compression'];
   const finalPath = archivePath(opts, source.computer, started, compression.type);
-  const sidecarPath = finalPath + '.manifest.json';
+  const sidecarPath = finalPath + SIDECAR_SUFFIX;
   if (!opts.overwrite) {
     for (const p of [finalPath, sidecarPath]) {
       if (await stat(p).then(() => true, () => false)) {

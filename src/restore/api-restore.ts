@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { pathApi } from '../backup/paths.ts';
 import type { RegValue } from '../registry/values.ts';
 import { nextSteps } from './next-steps.ts';
-import { type RestoreAction, type RestorePorts, type RestoreResult, extract, filesToReplace, isDirectory, prepareTarget, registeredRange, verifiedManifest } from './restore.ts';
+import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, filesToReplace, isDirectory, moveAside, readManifest, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
 
 /** The part of the API a restore uses (ntdsbcli's binding satisfies it; tests fake it). */
 export interface RestoreApi {
@@ -32,7 +32,10 @@ export async function runApiRestore(
   ports: Pick<RestorePorts, 'now' | 'signal' | 'progress'> & { api: RestoreApi; server: string; computer: string; toLocal(unc: string): string },
 ): Promise<RestoreResult> {
   const now = ports.now();
-  const { manifest, token, warnings, expired } = await verifiedManifest(opts, ports, now);
+  // A plan verifies the whole archive; a restore plans from a decompress-only read (the expiry token is needed before
+  // anything else) and verifies in the same pass that writes the files.
+  const { manifest, token } = opts.plan ? await verifiedManifest(opts, ports, now) : await readManifest(opts.archive, null);
+  const { warnings, expired } = shelfLife(manifest, opts, now);
   if (!token) {
     throw new AppError('Precondition', 'NO_EXPIRY_TOKEN', 'this archive holds no expiry token (it was not made through the backup API): restore it with "target": {"type": "files"}');
   }
@@ -93,10 +96,12 @@ export async function runApiRestore(
       result.nextSteps = nextSteps({ plan: true, relocated: false, registryWrittenTo: [], expired, restoreMode: true });
       return result;
     }
+    await createFolders(actions, opts.archive);
+    const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now);
     ports.api.restoreRegister(hbc, registration);
     try {
-      await prepareTarget(actions, opts.archive);
-      await extract(opts.archive, manifest, writes, ports);
+      await moveAside(actions, opts.archive);
+      await staged.commit();
     } catch (err) {
       // The directory service then refuses to start until a valid database is restored (documented behaviour).
       ports.api.restoreRegisterComplete(hbc, E_FAIL);

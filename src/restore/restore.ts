@@ -1,14 +1,14 @@
-// Offline restore: verify the archive, enforce its shelf life, check the machine (restore mode, database not in use),
-// move whatever would be replaced into sibling pre-restore-<UTC> folders, write the database and logs (fsync'd,
-// re-hashed against the manifest), then register the restore (KB 814167) through a registry port.
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+// Offline restore: plan from the manifest, enforce its shelf life, check the machine (restore mode, database not in
+// use), then one pass over the archive that verifies everything and writes the database and logs under .partial
+// names; only when all of it verified are the replaced files moved into sibling pre-restore-<UTC> folders and the
+// new ones renamed into place (fsync'd); then the restore is registered (KB 814167) through a registry port.
+import { lstat, mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
-import type { Manifest } from '../archive/manifest.ts';
-import { ENTRY_MANIFEST, roleOfEntry } from '../archive/layout.ts';
-import { createPartial } from '../archive/publish.ts';
+import type { Manifest, Sidecar } from '../archive/manifest.ts';
+import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX, roleOfEntry } from '../archive/layout.ts';
+import { type PartialFile, createPartial } from '../archive/publish.ts';
 import { probeArchive, readArchive } from '../archive/read-archive.ts';
-import { type VerifyResult, verifyArchive } from '../archive/verify.ts';
+import { type EntrySink, type VerifyResult, verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
 import { pathApi } from '../backup/paths.ts';
 import { classifyLogName } from '../logs/names.ts';
 import { restoreRegistryPlan } from '../registry/restore-plan.ts';
@@ -56,21 +56,29 @@ export interface RestoreResult {
 
 const PRE_RESTORE = 'pre-restore-';
 
-/** Verify the archive, read its manifest (and small entries such as the expiry token), enforce the shelf life. */
+/** Verify the archive (a full pass, nothing written), read its manifest and expiry token, enforce the shelf life. */
 export async function verifiedManifest(
   opts: { archive: string; allowExpired?: boolean },
   ports: { signal?: AbortSignal; progress(e: Record<string, unknown>): void },
   now: Date,
 ): Promise<{ manifest: Manifest; token: Buffer | null; warnings: string[]; expired: boolean }> {
-  const verified = await verifyArchive(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now });
-  if (!verified.ok) {
-    const errors = verified.findings.filter((f) => f.severity === 'error');
-    throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive failed verification: ${errors.map((f) => f.message).join('; ')}`, {
-      target: opts.archive,
-      details: { findings: verified.findings },
-    });
-  }
-  const { manifest, token } = await readManifest(opts.archive, verified);
+  const { result, manifest } = await verifyArchiveWithManifest(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now });
+  throwUnlessVerified(opts.archive, result);
+  const { token } = await readManifest(opts.archive, result.backupId);
+  return { manifest: manifest!, token, ...shelfLife(manifest!, opts, now) };
+}
+
+function throwUnlessVerified(archive: string, verified: VerifyResult): void {
+  if (verified.ok) return;
+  const errors = verified.findings.filter((f) => f.severity === 'error');
+  throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive failed verification: ${errors.map((f) => f.message).join('; ')}`, {
+    target: archive,
+    details: { findings: verified.findings },
+  });
+}
+
+/** BACKUP_EXPIRED unless overridden; the override is carried as a warning. */
+export function shelfLife(manifest: Manifest, opts: { archive: string; allowExpired?: boolean }, now: Date): { warnings: string[]; expired: boolean } {
   const warnings: string[] = [];
   const expired = Date.parse(manifest.expiresAt) <= now.getTime();
   if (expired && !opts.allowExpired) {
@@ -82,12 +90,16 @@ export async function verifiedManifest(
     );
   }
   if (expired) warnings.push(`restoring a backup older than the tombstone lifetime (allowExpired): expect lingering objects; check with repadmin /removelingeringobjects after the restore`);
-  return { manifest, token, warnings, expired };
+  return { warnings, expired };
 }
 
 export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Promise<RestoreResult> {
   const now = ports.now();
-  const { manifest, warnings, expired } = await verifiedManifest(opts, ports, now);
+  // A plan proves the whole archive first and changes nothing. A restore plans from the manifest as the sidecar (or a
+  // read of the archive) gives it, then verifies and writes in one pass: every file lands under a .partial name and
+  // only becomes real once the whole archive has verified and holds exactly the manifest that was planned from.
+  const manifest = opts.plan ? (await verifiedManifest(opts, ports, now)).manifest : await planningManifest(opts.archive);
+  const { warnings, expired } = shelfLife(manifest, opts, now);
 
   const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
   if (targets.relocated) {
@@ -161,9 +173,11 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
     return result;
   }
 
-  // From here on the disk changes. Nothing is deleted: replaced files move aside, new files land under .partial names.
-  await prepareTarget(actions, opts.archive);
-  await extract(opts.archive, manifest, writes, ports);
+  // From here on the disk changes. Nothing is deleted: new files land under .partial names, replaced files move aside.
+  await createFolders(actions, opts.archive);
+  const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now);
+  await moveAside(actions, opts.archive);
+  await staged.commit();
   for (const w of ports.registryWriters) {
     await w.apply(registry);
     result.registryWrittenTo.push(w.description);
@@ -172,7 +186,8 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
   return result;
 }
 
-async function readManifest(archive: string, verified: VerifyResult): Promise<{ manifest: Manifest; token: Buffer | null }> {
+/** A pass that only decompresses, for the manifest and the expiry token (`backupId`: the one the caller verified). */
+export async function readManifest(archive: string, backupId: string | null): Promise<{ manifest: Manifest; token: Buffer | null }> {
   let manifest: Manifest | null = null;
   let token: Buffer | null = null;
   await readArchive(await probeArchive(archive), async (entry) => {
@@ -184,23 +199,48 @@ async function readManifest(archive: string, verified: VerifyResult): Promise<{ 
     else if (keep) token = Buffer.concat(parts);
   });
   const m = manifest as Manifest | null;
-  if (!m || m.backupId !== verified.backupId) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
+  if (!m || (backupId !== null && m.backupId !== backupId)) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
   return { manifest: m, token };
 }
 
-/** Creates folders and moves replaced files aside (never deletes). */
-export async function prepareTarget(actions: readonly RestoreAction[], archive: string): Promise<void> {
+/** Creates the folders the plan lists (nothing else changes before the archive has verified). */
+export async function createFolders(actions: readonly RestoreAction[], archive: string): Promise<void> {
   try {
-    for (const a of actions) {
-      if (a.action === 'create-folder') await mkdir(a.path, { recursive: true });
-      else if (a.action === 'move-aside') {
-        await mkdir(pathApi(a.to).dirname(a.to), { recursive: true });
-        await rename(a.from, a.to);
-      }
-    }
+    for (const a of actions) if (a.action === 'create-folder') await mkdir(a.path, { recursive: true });
   } catch (err) {
     throw fsError(err, archive, 'prepare the target');
   }
+}
+
+/**
+ * Moves replaced files aside (never deletes). A move never lands on an existing file: when an earlier, interrupted
+ * restore already used this pre-restore folder name, the files go to `<name>-2`, `-3`, … and the action records where.
+ */
+export async function moveAside(actions: RestoreAction[], archive: string): Promise<void> {
+  const taken = new Map<string, string>();
+  try {
+    for (const a of actions) {
+      if (a.action !== 'move-aside') continue;
+      const api = pathApi(a.to);
+      const planned = api.dirname(a.to);
+      let folder = taken.get(planned);
+      if (folder === undefined) {
+        folder = planned;
+        for (let n = 2; await exists(folder); n++) folder = `${planned}-${n}`;
+        await mkdir(folder, { recursive: true });
+        taken.set(planned, folder);
+      }
+      a.to = api.join(folder, api.basename(a.to));
+      if (await exists(a.to)) throw new AppError('Internal', 'MOVE_ASIDE_COLLISION', `'${a.to}' already exists`, { target: a.to });
+      await rename(a.from, a.to);
+    }
+  } catch (err) {
+    throw fsError(err, archive, 'move the replaced files aside');
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(() => true, () => false);
 }
 
 function uniqueFolders(t: RestoreTargets): string[] {
@@ -268,44 +308,86 @@ function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCh
   return null;
 }
 
-/** The second pass: each wanted entry goes to `<dest>.partial`, is re-hashed against the manifest, fsync'd and renamed. */
-export async function extract(archive: string, manifest: Manifest, writes: Map<string, string>, ports: Pick<RestorePorts, 'progress' | 'signal'>): Promise<void> {
-  const expected = new Map(manifest.files.map((f) => [f.entry, f]));
-  const total = [...writes.keys()].reduce((n, e) => n + (expected.get(e)?.size ?? 0), 0);
-  let done = 0;
-  let lastReport = 0;
-  await readArchive(
-    await probeArchive(archive),
-    async (entry) => {
-      const dest = writes.get(entry.header.name);
-      if (dest === undefined || roleOfEntry(entry.header.name) === null) {
-        for await (const _ of entry.body);
-        return;
+/**
+ * The manifest to plan a restore from: the sidecar's when it describes this very file (same size), else the one
+ * read from the archive by a decompress-only pass. Either is only a plan: verifyAndStage proves it.
+ */
+export async function planningManifest(archive: string): Promise<Manifest> {
+  try {
+    const [text, st] = await Promise.all([readFile(archive + SIDECAR_SUFFIX, 'utf8'), stat(archive)]);
+    const { archive: file, ...manifest } = JSON.parse(text) as Sidecar;
+    if (file?.size === st.size && manifest.format === ARCHIVE_FORMAT && Array.isArray(manifest.files)) return manifest;
+  } catch {
+    /* no usable sidecar: read the manifest from the archive */
+  }
+  try {
+    return (await readManifest(archive, null)).manifest;
+  } catch (err) {
+    // A damaged archive: the full verification names what is wrong (and throws ARCHIVE_INVALID with the findings).
+    if (err instanceof AppError && err.category === 'Integrity') throwUnlessVerified(archive, await verifyArchive(archive));
+    throw err;
+  }
+}
+
+/**
+ * One pass over the archive: the full verification, with every wanted entry written to `<dest>.partial` as it is
+ * hashed. Nothing becomes real here; on any failure every .partial is removed. The caller commits.
+ */
+export async function verifyAndStage(
+  archive: string,
+  planned: Manifest,
+  writes: Map<string, string>,
+  ports: Pick<RestorePorts, 'progress' | 'signal'>,
+  now: Date,
+): Promise<{ manifest: Manifest; token: Buffer | null; commit(): Promise<void> }> {
+  const partials = new Map<string, PartialFile>();
+  let tokenParts: Buffer[] | null = null;
+  const sink: EntrySink = {
+    async open(entry) {
+      if (roleOfEntry(entry) === 'expiry-token') {
+        const parts: Buffer[] = (tokenParts = []);
+        return { write: async (c: Uint8Array) => parts.push(Buffer.from(c)) };
       }
-      const want = expected.get(entry.header.name)!;
-      const partial = await createPartial(dest);
+      const dest = writes.get(entry);
+      if (dest === undefined || partials.has(entry)) return null;
+      const p = await createPartial(dest);
+      partials.set(entry, p);
+      return { write: (c: Uint8Array) => p.handle.write(c).catch((err: unknown) => Promise.reject(fsError(err, dest, 'write'))) };
+    },
+  };
+  try {
+    const { result, manifest } = await verifyArchiveWithManifest(archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now, sink });
+    throwUnlessVerified(archive, result);
+    if (!manifest || !sameJson(manifest, planned)) {
+      throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`, { target: archive });
+    }
+    const missing = [...writes.keys()].filter((e) => !partials.has(e));
+    if (missing.length > 0) throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive holds no ${missing.join(', ')}`, { target: archive });
+  } catch (err) {
+    for (const p of partials.values()) await p.discard();
+    throw err;
+  }
+  return {
+    manifest: planned,
+    token: tokenParts ? Buffer.concat(tokenParts) : null,
+    async commit() {
+      const pending = [...partials.values()];
       try {
-        const hash = createHash('sha256');
-        for await (const chunk of entry.body) {
-          hash.update(chunk);
-          await partial.handle.write(chunk);
-          done += chunk.length;
-          const t = Date.now();
-          if (t - lastReport >= 250) {
-            lastReport = t;
-            ports.progress({ phase: 'restore', file: entry.header.name, bytesDone: done, bytesTotal: total });
-          }
+        while (pending.length > 0) {
+          await pending[0]!.commit();
+          pending.shift();
         }
-        if (hash.digest('hex') !== want.sha256) {
-          throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${entry.header.name}' no longer matches the verified archive`, { target: archive });
-        }
-        await partial.commit();
       } catch (err) {
-        await partial.discard();
+        for (const p of pending) await p.discard();
         throw err;
       }
     },
-    ports.signal ? { signal: ports.signal } : {},
-  );
-  ports.progress({ phase: 'restore', done: true, bytesDone: done, bytesTotal: total });
+  };
+}
+
+/** Deep equality of two JSON documents, whatever the key order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
@@ -84,8 +84,18 @@ test('refusals: NTDS online, a folder archive without a token; a failed copy com
   t.is(err.code, 'TARGET_FOLDER_MISSING');
   t.is(broken.calls.at(-1)!.fn, 'DsRestoreEnd', 'DsRestoreEnd always');
 
-  // A copy that fails after DsRestoreRegister: the registration is completed with the failure, then ended.
-  await mkdir(join(target, 'ntds.dit.partial')); // the database cannot be written
+  // A file that cannot be written fails the single verify-and-write pass, before anything is registered.
+  await mkdir(join(target, 'ntds.dit.partial')); // the database cannot be staged
+  const unstaged = restoreApi(target);
+  await t.throwsAsync(runApiRestore({ archive }, base(unstaged.api)), { instanceOf: AppError });
+  t.false(unstaged.calls.some((c) => c.fn === 'DsRestoreRegisterW'), 'nothing registered');
+  t.is(unstaged.calls.at(-1)!.fn, 'DsRestoreEnd');
+  await rm(join(target, 'ntds.dit.partial'), { recursive: true });
+
+  // A copy that fails after DsRestoreRegister (the database name is taken by a folder): the registration is
+  // completed with the failure, then ended.
+  await rm(join(target, 'ntds.dit'), { force: true });
+  await mkdir(join(target, 'ntds.dit', 'in-the-way'), { recursive: true });
   const failing = restoreApi(target);
   await t.throwsAsync(runApiRestore({ archive }, base(failing.api)), { instanceOf: AppError });
   t.deepEqual(failing.calls.slice(-3).map((c) => c.fn), ['DsRestoreRegisterW', 'DsRestoreRegisterComplete', 'DsRestoreEnd']);

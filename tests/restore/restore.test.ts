@@ -219,3 +219,42 @@ test('restore mode on Windows comes from SAFEBOOT_OPTION', async (t) => {
   t.is((await windowsEnvironment({ SAFEBOOT_OPTION: 'MINIMAL' }).restoreMode()).inRestoreMode, false);
   t.is((await windowsEnvironment({}).restoreMode()).inRestoreMode, false);
 });
+
+test('one pass verifies and writes: damage found late removes every .partial and changes nothing; a sidecar that is not the archive manifest is refused', async (t) => {
+  const { dir, archive, root, live } = await setup(t);
+  await brokenDc(live);
+  const opts: RestoreOptions = { archive, target: { type: 'files', root } };
+  // Damage near the end (in the last log or the metadata), with the sidecar beside it: the restore plans from the
+  // sidecar and stages the database before the pass reaches the damage.
+  const bad = join(dir, 'late-damage.tar.zst');
+  const bytes = await readFile(archive);
+  bytes[bytes.length - 200]! ^= 0x01;
+  await writeFile(bad, bytes);
+  await writeFile(bad + '.manifest.json', await readFile(archive + '.manifest.json'));
+  await refused(t, root, () => runRestore({ ...opts, archive: bad }, ports()), 'ARCHIVE_INVALID');
+
+  // A sidecar whose manifest differs from the archive's (same backup id and file hash, another file list): the
+  // plan it gave is not what the archive holds.
+  const forged = join(dir, 'forged.tar.zst');
+  await writeFile(forged, await readFile(archive));
+  const side = JSON.parse(await readFile(archive + '.manifest.json', 'utf8'));
+  side.files = side.files.filter((f: { role: string }) => f.role !== 'checkpoint');
+  await writeFile(forged + '.manifest.json', JSON.stringify(side));
+  await refused(t, root, () => runRestore({ ...opts, archive: forged }, ports()), 'ARCHIVE_CHANGED');
+});
+
+test('a second restore with the same clock never moves a file onto an earlier pre-restore copy', async (t) => {
+  const { archive, root, live } = await setup(t);
+  await brokenDc(live);
+  const at = new Date();
+  const opts: RestoreOptions = { archive, target: { type: 'files', root } };
+  const first = await runRestore(opts, ports({ now: () => at }));
+  const second = await runRestore(opts, ports({ now: () => at }));
+  const asides = (await readdir(live)).filter((n) => n.startsWith('pre-restore-')).sort();
+  t.is(asides.length, 2);
+  t.is(asides[1], `${asides[0]}-2`);
+  t.is(await readFile(join(live, asides[0]!, 'ntds.dit'), 'utf8'), 'old database', 'the broken DC files are still in the first copy');
+  const moved = second.actions.filter((a) => a.action === 'move-aside');
+  t.true(moved.length > 0 && moved.every((a) => a.action === 'move-aside' && a.to.includes(`${asides[1]}`)), 'the result names where the files really went');
+  t.true(first.actions.some((a) => a.action === 'move-aside' && a.to.includes(`${asides[0]}/`)));
+});
