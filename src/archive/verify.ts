@@ -125,7 +125,7 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
           const t = Date.now();
           if (env.progress && t - lastReport >= 250) {
             lastReport = t;
-            env.progress({ phase: 'verify', bytesDone: n, bytesTotal: info.size, file: current });
+            env.progress({ phase: env.sink ? 'restore' : 'verify', bytesDone: n, bytesTotal: info.size, file: current });
           }
         },
       },
