@@ -51,7 +51,14 @@ const METADATA_LIMIT = 64 << 20;
  * result says ok; a writer only ever sees bytes in the order they were hashed.
  */
 export interface EntrySink {
-  open(entry: string, size: number): Promise<{ write(chunk: Uint8Array): Promise<unknown> } | null>;
+  open(entry: string, size: number): Promise<EntryWriter | null>;
+}
+
+export interface EntryWriter {
+  /** Takes the next bytes; may return before they are on disk (resolve = ready for more). */
+  write(chunk: Uint8Array): Promise<unknown>;
+  /** After the last chunk: resolves once every byte was written. */
+  end(): Promise<void>;
 }
 
 export interface VerifyEnv {
@@ -111,6 +118,7 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
           if (isMeta && entry.header.size <= METADATA_LIMIT) keep.push(Buffer.from(chunk));
           if (writer) await writer.write(chunk);
         }
+        await writer?.end();
         const sha256 = hash.digest('hex');
         if (scanner) pages = scanner.finish();
         if (isMeta) metadata.set(name, Buffer.concat(keep));

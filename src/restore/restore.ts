@@ -2,13 +2,16 @@
 // use), then one pass over the archive that verifies everything and writes the database and logs under .partial
 // names; only when all of it verified are the replaced files moved into sibling pre-restore-<UTC> folders and the
 // new ones renamed into place (fsync'd); then the restore is registered (KB 814167) through a registry port.
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { lstat, mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import type { Manifest, Sidecar } from '../archive/manifest.ts';
 import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX, roleOfEntry } from '../archive/layout.ts';
 import { type PartialFile, createPartial } from '../archive/publish.ts';
 import { probeArchive, readArchive } from '../archive/read-archive.ts';
-import { type EntrySink, type VerifyResult, verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
+import { type EntrySink, type EntryWriter, type VerifyResult, verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
 import { pathApi } from '../backup/paths.ts';
 import { classifyLogName } from '../logs/names.ts';
 import { restoreRegistryPlan } from '../registry/restore-plan.ts';
@@ -346,13 +349,13 @@ export async function verifyAndStage(
     async open(entry) {
       if (roleOfEntry(entry) === 'expiry-token') {
         const parts: Buffer[] = (tokenParts = []);
-        return { write: async (c: Uint8Array) => parts.push(Buffer.from(c)) };
+        return { write: async (c: Uint8Array) => parts.push(Buffer.from(c)), end: async () => {} };
       }
       const dest = writes.get(entry);
       if (dest === undefined || partials.has(entry)) return null;
       const p = await createPartial(dest);
       partials.set(entry, p);
-      return { write: (c: Uint8Array) => p.handle.write(c).catch((err: unknown) => Promise.reject(fsError(err, dest, 'write'))) };
+      return bufferedWriter(p.writable(), dest);
     },
   };
   try {
@@ -381,6 +384,28 @@ export async function verifyAndStage(
         for (const p of pending) await p.discard();
         throw err;
       }
+    },
+  };
+}
+
+/**
+ * Writes go through a stream with a few MiB of buffer, so the disk works while the next bytes are decompressed and
+ * hashed (awaiting each write would stall the pass on every chunk). A failed write rejects the next call.
+ */
+function bufferedWriter(w: Writable, dest: string): EntryWriter {
+  let failed: unknown = null;
+  w.on('error', (err) => (failed ??= err));
+  const check = () => {
+    if (failed) throw fsError(failed, dest, 'write');
+  };
+  return {
+    async write(chunk) {
+      check();
+      if (!w.write(chunk)) await once(w, 'drain').catch((err: unknown) => Promise.reject(fsError(err, dest, 'write')));
+    },
+    async end() {
+      check();
+      await finished(w.end()).catch((err: unknown) => Promise.reject(fsError(err, dest, 'write')));
     },
   };
 }
