@@ -38,8 +38,8 @@ const MiB = 1024 * KiB;
 const DEFAULT_BLOCK_SIZE = 4 * MiB;
 const DEFAULT_PARALLEL = 3;
 const DEFAULT_MAX_FRAME_BYTES = 64 * MiB;
-/** zlib's output buffer size for one async call; the 16 KiB default costs a threadpool round trip per 16 KiB. */
-const ZLIB_CHUNK = 256 * KiB;
+/** zlib's output buffer size for one async call: each buffer filled costs a threadpool round trip and main-thread work (16 KiB default; 1 MiB measured ~7% faster backups than 256 KiB). */
+const ZLIB_CHUNK = 1 * MiB;
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const SKIPPABLE_MASK = 0xfffffff0;
