@@ -223,87 +223,92 @@ function Backup-ADDatabase {
         # [string[]] $Recipient, [string] $RecipientFile, [securestring] $Passphrase, and one 'encryption' key below.
     )
 
-    $sourceType = if ($Source) { $Source } else { $PSCmdlet.ParameterSetName }
-    if ($sourceType -ne $PSCmdlet.ParameterSetName -or ($sourceType -eq 'Folder' -and -not ($SourcePath -or $DatabasePath))) {
-        $message = if ($sourceType -eq 'Folder') {
-            'A folder backup needs -SourcePath (the folder) or -DatabasePath (the ntds.dit file).'
-        } else {
-            "-Source Api takes no folder parameters (-SourcePath, -DatabasePath, -LogPath, ...); use -Source Folder."
-        }
-        $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'SOURCE_PARAMETERS' -Message $message -TargetObject $sourceType `
-                    -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
-    }
-
-    $request = [ordered]@{}
-    $sourceRequest = [ordered]@{ type = $sourceType.ToLowerInvariant() }
-    if ($sourceType -eq 'Api') {
-        if ($Server) { $sourceRequest['server'] = $Server }
-        if ($TruncateLogs) { $sourceRequest['truncateLogs'] = $true }
-        $sourceText = if ($Server) { "the Directory Backup API of $Server" } else { 'the Directory Backup API of this domain controller' }
-    } else {
-        foreach ($pair in @(@('path', $SourcePath), @('databasePath', $DatabasePath), @('logPath', $LogPath), @('checkpointPath', $CheckpointPath))) {
-            if ($pair[1]) { $sourceRequest[$pair[0]] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
-        }
-        if ($ComputerName) { $sourceRequest['computer'] = $ComputerName }
-        $recordAs = [ordered]@{}
-        # The DC's own paths: recorded as given, never resolved on this machine.
-        if ($OriginalDatabasePath) { $recordAs['databasePath'] = $OriginalDatabasePath }
-        if ($OriginalLogPath) { $recordAs['logPath'] = $OriginalLogPath }
-        if ($OriginalCheckpointPath) { $recordAs['checkpointPath'] = $OriginalCheckpointPath }
-        if ($recordAs.Count -gt 0) { $sourceRequest['recordAs'] = $recordAs }
-        $sourceText = if ($SourcePath) { "the folder $($sourceRequest['path'])" } else { "the database $($sourceRequest['databasePath'])" }
-    }
-    $request['source'] = $sourceRequest
-
-    $destination = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Path
-    $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match '\.tar(\.zst|\.gz)?$'
-    if ($isFile) {
-        if ($NameTemplate) {
-            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path `
-                        -Message "-NameTemplate applies when -Path is a folder; '$Path' names the archive file itself." `
+    try {
+        $sourceType = if ($Source) { $Source } else { $PSCmdlet.ParameterSetName }
+        if ($sourceType -ne $PSCmdlet.ParameterSetName -or ($sourceType -eq 'Folder' -and -not ($SourcePath -or $DatabasePath))) {
+            $message = if ($sourceType -eq 'Folder') {
+                'A folder backup needs -SourcePath (the folder) or -DatabasePath (the ntds.dit file).'
+            } else {
+                "-Source Api takes no folder parameters (-SourcePath, -DatabasePath, -LogPath, ...); use -Source Folder."
+            }
+            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'SOURCE_PARAMETERS' -Message $message -TargetObject $sourceType `
                         -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
         }
-        $request['destination'] = [ordered]@{ path = $destination }
-        if (-not $Compression) {
-            $Compression = switch -Regex ($destination) { '\.tar\.gz$' { 'Gzip' } '\.tar$' { 'None' } default { 'Zstd' } }
+
+        $request = [ordered]@{}
+        $sourceRequest = [ordered]@{ type = $sourceType.ToLowerInvariant() }
+        if ($sourceType -eq 'Api') {
+            if ($Server) { $sourceRequest['server'] = $Server }
+            if ($TruncateLogs) { $sourceRequest['truncateLogs'] = $true }
+            $sourceText = if ($Server) { "the Directory Backup API of $Server" } else { 'the Directory Backup API of this domain controller' }
+        } else {
+            foreach ($pair in @(@('path', $SourcePath), @('databasePath', $DatabasePath), @('logPath', $LogPath), @('checkpointPath', $CheckpointPath))) {
+                if ($pair[1]) { $sourceRequest[$pair[0]] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
+            }
+            if ($ComputerName) { $sourceRequest['computer'] = $ComputerName }
+            $recordAs = [ordered]@{}
+            # The DC's own paths: recorded as given, never resolved on this machine.
+            if ($OriginalDatabasePath) { $recordAs['databasePath'] = $OriginalDatabasePath }
+            if ($OriginalLogPath) { $recordAs['logPath'] = $OriginalLogPath }
+            if ($OriginalCheckpointPath) { $recordAs['checkpointPath'] = $OriginalCheckpointPath }
+            if ($recordAs.Count -gt 0) { $sourceRequest['recordAs'] = $recordAs }
+            $sourceText = if ($SourcePath) { "the folder $($sourceRequest['path'])" } else { "the database $($sourceRequest['databasePath'])" }
         }
-    } else {
-        $request['destination'] = [ordered]@{ directory = $destination }
-        if ($NameTemplate) { $request['destination']['nameTemplate'] = $NameTemplate }
-    }
-    if ($Compression -or $PSBoundParameters.ContainsKey('CompressionLevel')) {
-        $compressionRequest = [ordered]@{}
-        if ($Compression) { $compressionRequest['type'] = $Compression.ToLowerInvariant() }
-        if ($PSBoundParameters.ContainsKey('CompressionLevel')) { $compressionRequest['level'] = $CompressionLevel }
-        $request['compression'] = $compressionRequest
-    }
-    if ($PSBoundParameters.ContainsKey('Label')) { $request['label'] = $Label }
-    if ($Force) { $request['overwrite'] = $true }
-    if ($AllowCorruptPages) { $request['allowCorruptPages'] = $true }
-    if ($AllowUnrestorable) { $request['allowUnrestorable'] = $true }
+        $request['source'] = $sourceRequest
 
-    if (-not $PSCmdlet.ShouldProcess($destination, "Back up the Active Directory database from $sourceText")) { return }
+        $destination = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Path
+        $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match '\.tar(\.zst|\.gz)?$'
+        if ($isFile) {
+            if ($NameTemplate) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path `
+                            -Message "-NameTemplate applies when -Path is a folder; '$Path' names the archive file itself." `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+            }
+            $request['destination'] = [ordered]@{ path = $destination }
+            if (-not $Compression) {
+                $Compression = switch -Regex ($destination) { '\.tar\.gz$' { 'Gzip' } '\.tar$' { 'None' } default { 'Zstd' } }
+            }
+        } else {
+            $request['destination'] = [ordered]@{ directory = $destination }
+            if ($NameTemplate) { $request['destination']['nameTemplate'] = $NameTemplate }
+        }
+        if ($Compression -or $PSBoundParameters.ContainsKey('CompressionLevel')) {
+            $compressionRequest = [ordered]@{}
+            if ($Compression) { $compressionRequest['type'] = $Compression.ToLowerInvariant() }
+            if ($PSBoundParameters.ContainsKey('CompressionLevel')) { $compressionRequest['level'] = $CompressionLevel }
+            $request['compression'] = $compressionRequest
+        }
+        if ($PSBoundParameters.ContainsKey('Label')) { $request['label'] = $Label }
+        if ($Force) { $request['overwrite'] = $true }
+        if ($AllowCorruptPages) { $request['allowCorruptPages'] = $true }
+        if ($AllowUnrestorable) { $request['allowUnrestorable'] = $true }
 
-    if ($PSBoundParameters.ContainsKey('TombstoneLifetimeDays')) {
-        $request['tombstoneLifetimeDays'] = $TombstoneLifetimeDays
-    } else {
-        $lifetime = Get-ADBTombstoneLifetime -Cmdlet $PSCmdlet
-        if ($null -ne $lifetime) { $request['tombstoneLifetimeDays'] = $lifetime }
-    }
+        if (-not $PSCmdlet.ShouldProcess($destination, "Back up the Active Directory database from $sourceText")) { return }
 
-    $PSCmdlet.WriteVerbose("Backing up the Active Directory database from $sourceText to $destination.")
-    $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command backup -Request $request -TargetObject $destination `
-        -Activity 'Backing up the Active Directory database'
-    if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+        if ($PSBoundParameters.ContainsKey('TombstoneLifetimeDays')) {
+            $request['tombstoneLifetimeDays'] = $TombstoneLifetimeDays
+        } else {
+            $lifetime = Get-ADBTombstoneLifetime -Cmdlet $PSCmdlet
+            if ($null -ne $lifetime) { $request['tombstoneLifetimeDays'] = $lifetime }
+        }
 
-    $result = New-ADBBackupResult -Response $run.Result
-    foreach ($finding in $result.Findings) {
-        $PSCmdlet.WriteWarning("$(Get-ADBMember $finding 'severity'): $(Get-ADBMember $finding 'code'): $(Get-ADBMember $finding 'message')")
+        $PSCmdlet.WriteVerbose("Backing up the Active Directory database from $sourceText to $destination.")
+        $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command backup -Request $request -TargetObject $destination `
+            -Activity 'Backing up the Active Directory database'
+        if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+
+        $result = New-ADBBackupResult -Response $run.Result
+        foreach ($finding in $result.Findings) {
+            $PSCmdlet.WriteWarning("$(Get-ADBMember $finding 'severity'): $(Get-ADBMember $finding 'code'): $(Get-ADBMember $finding 'message')")
+        }
+        if ($result.CorruptPages -gt 0) {
+            $PSCmdlet.WriteWarning("The archived database has $($result.CorruptPages) corrupt page(s) (archived because of -AllowCorruptPages).")
+        }
+        $PSCmdlet.WriteVerbose(('Archive {0}: {1:N1} MiB, logs {2}-{3}, {4} pages checked, restorable until {5:u}.' -f
+                $result.Path, ($result.Size / 1MB), $result.LowLog, $result.HighLog, $result.PageCount, $result.ExpiresAt.ToUniversalTime()))
+        $result
+    } catch {
+        # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+        $PSCmdlet.ThrowTerminatingError($_)
     }
-    if ($result.CorruptPages -gt 0) {
-        $PSCmdlet.WriteWarning("The archived database has $($result.CorruptPages) corrupt page(s) (archived because of -AllowCorruptPages).")
-    }
-    $PSCmdlet.WriteVerbose(('Archive {0}: {1:N1} MiB, logs {2}-{3}, {4} pages checked, restorable until {5:u}.' -f
-            $result.Path, ($result.Size / 1MB), $result.LowLog, $result.HighLog, $result.PageCount, $result.ExpiresAt.ToUniversalTime()))
-    $result
 }

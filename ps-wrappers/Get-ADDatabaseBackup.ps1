@@ -74,16 +74,21 @@ function Get-ADDatabaseBackup {
     )
 
     process {
-        $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-        foreach ($archive in @(Get-ADBItemPath -Path $resolved -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
-            $PSCmdlet.WriteVerbose("Reading the manifest of $archive.")
-            $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request ([ordered]@{ archive = $archive }) `
-                -TargetObject $archive -Activity "Reading $([System.IO.Path]::GetFileName($archive))"
-            if ($run.ErrorRecord) {
-                $PSCmdlet.WriteError($run.ErrorRecord)
-                continue
+        try {
+            $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
+            foreach ($archive in @(Get-ADBItemPath -Path $resolved -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
+                $PSCmdlet.WriteVerbose("Reading the manifest of $archive.")
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request ([ordered]@{ archive = $archive }) `
+                    -TargetObject $archive -Activity "Reading $([System.IO.Path]::GetFileName($archive))"
+                if ($run.ErrorRecord) {
+                    $PSCmdlet.WriteError($run.ErrorRecord)
+                    continue
+                }
+                New-ADBBackupInfo -Response $run.Result -Archive $archive
             }
-            New-ADBBackupInfo -Response $run.Result -Archive $archive
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
         }
     }
 }

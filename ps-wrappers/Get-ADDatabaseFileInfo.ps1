@@ -83,34 +83,39 @@ function Get-ADDatabaseFileInfo {
     )
 
     process {
-        $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-        foreach ($file in @(Get-ADBItemPath -Path $resolved -Pattern '\.(dit|edb|log|chk|jrs)$')) {
-            $PSCmdlet.WriteVerbose("Reading the header of $file.")
-            $header = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command header -TargetObject $file `
-                -Request ([ordered]@{ path = $file; kind = $Kind.ToLowerInvariant() }) -Activity "Reading $([System.IO.Path]::GetFileName($file))"
-            if ($header.ErrorRecord) {
-                $PSCmdlet.WriteError($header.ErrorRecord)
-                continue
-            }
-            $pageResult = $null
-            $pageError = $null
-            if ($Pages -and (Get-ADBMember $header.Result 'kind') -eq 'database') {
-                $PSCmdlet.WriteVerbose("Checking every page of $file.")
-                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command pages -Request ([ordered]@{ path = $file }) -TargetObject $file `
-                    -Activity "Checking the pages of $([System.IO.Path]::GetFileName($file))"
-                $pageResult = $run.Result
-                $pageError = $run.ErrorRecord
-                if ($run.ExitCode -eq 3 -and $null -ne $pageResult) {
-                    $numbers = @(Get-ADBMember $pageResult 'corruptPages' | ForEach-Object { Get-ADBMember $_ 'pgno' })
-                    if ($numbers.Count -gt 20) { $numbers = @($numbers[0..19]) + @('...') }
-                    $pageError = New-ADBErrorRecord -Code 'PAGES_CORRUPT' -Category 'Integrity' -Command 'pages' -ExitCode 3 -TargetObject $file `
-                        -Details $pageResult -Message ('{0} has {1} corrupt page(s): {2}.' -f $file, (Get-ADBMember $pageResult 'corrupt'), ($numbers -join ', '))
+        try {
+            $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
+            foreach ($file in @(Get-ADBItemPath -Path $resolved -Pattern '\.(dit|edb|log|chk|jrs)$')) {
+                $PSCmdlet.WriteVerbose("Reading the header of $file.")
+                $header = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command header -TargetObject $file `
+                    -Request ([ordered]@{ path = $file; kind = $Kind.ToLowerInvariant() }) -Activity "Reading $([System.IO.Path]::GetFileName($file))"
+                if ($header.ErrorRecord) {
+                    $PSCmdlet.WriteError($header.ErrorRecord)
+                    continue
                 }
-            } elseif ($Pages) {
-                $PSCmdlet.WriteVerbose("$file is not a database file: no pages to check.")
+                $pageResult = $null
+                $pageError = $null
+                if ($Pages -and (Get-ADBMember $header.Result 'kind') -eq 'database') {
+                    $PSCmdlet.WriteVerbose("Checking every page of $file.")
+                    $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command pages -Request ([ordered]@{ path = $file }) -TargetObject $file `
+                        -Activity "Checking the pages of $([System.IO.Path]::GetFileName($file))"
+                    $pageResult = $run.Result
+                    $pageError = $run.ErrorRecord
+                    if ($run.ExitCode -eq 3 -and $null -ne $pageResult) {
+                        $numbers = @(Get-ADBMember $pageResult 'corruptPages' | ForEach-Object { Get-ADBMember $_ 'pgno' })
+                        if ($numbers.Count -gt 20) { $numbers = @($numbers[0..19]) + @('...') }
+                        $pageError = New-ADBErrorRecord -Code 'PAGES_CORRUPT' -Category 'Integrity' -Command 'pages' -ExitCode 3 -TargetObject $file `
+                            -Details $pageResult -Message ('{0} has {1} corrupt page(s): {2}.' -f $file, (Get-ADBMember $pageResult 'corrupt'), ($numbers -join ', '))
+                    }
+                } elseif ($Pages) {
+                    $PSCmdlet.WriteVerbose("$file is not a database file: no pages to check.")
+                }
+                New-ADBFileInfo -Header $header.Result -Pages $pageResult
+                if ($pageError) { $PSCmdlet.WriteError($pageError) }
             }
-            New-ADBFileInfo -Header $header.Result -Pages $pageResult
-            if ($pageError) { $PSCmdlet.WriteError($pageError) }
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
         }
     }
 }

@@ -184,104 +184,114 @@ function Restore-ADDatabase {
     )
 
     begin {
-        $filesOnly = @('Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint')
-        $notForMethod = if ($Method -eq 'Api') { $filesOnly + @('ExportRegistryFile', 'ApplyRegistry', 'RegistryPathStyle') } else { @('Server') }
-        $conflict = @($notForMethod | Where-Object { $PSBoundParameters.ContainsKey($_) })
-        if ($conflict.Count -gt 0) {
-            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'METHOD_PARAMETERS' -TargetObject $Method `
-                        -Message "-Method $Method does not take -$($conflict -join ', -')." `
-                        -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+        try {
+            $filesOnly = @('Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint')
+            $notForMethod = if ($Method -eq 'Api') { $filesOnly + @('ExportRegistryFile', 'ApplyRegistry', 'RegistryPathStyle') } else { @('Server') }
+            $conflict = @($notForMethod | Where-Object { $PSBoundParameters.ContainsKey($_) })
+            if ($conflict.Count -gt 0) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'METHOD_PARAMETERS' -TargetObject $Method `
+                            -Message "-Method $Method does not take -$($conflict -join ', -')." `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+            }
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
         }
     }
 
     process {
-        $archives = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-        if ($archives.Count -eq 0) { return }
-        if ($archives.Count -gt 1) {
-            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'AMBIGUOUS_PATH' -TargetObject $Path `
-                        -Message "'$Path' names $($archives.Count) files; a restore takes exactly one archive." `
-                        -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
-        }
-        $archive = $archives[0]
-
-        $target = [ordered]@{ type = $Method.ToLowerInvariant() }
-        if ($Method -eq 'Api') {
-            if ($Server) { $target['server'] = $Server }
-            $where = if ($Server) { "domain controller $Server (restore API)" } else { 'this domain controller (restore API)' }
-        } else {
-            if ($Root) { $target['root'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Root }
-            foreach ($pair in @(@('databasePath', $DatabasePath), @('logPath', $LogPath), @('backupLogPath', $BackupLogPath), @('checkpointPath', $CheckpointPath))) {
-                if (-not $pair[1]) { continue }
-                # Under -Root these are the DC's own paths (re-rooted by adbackup); otherwise paths on this machine.
-                $target[$pair[0]] = if ($Root) { $pair[1] } else { Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
+        try {
+            $archives = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
+            if ($archives.Count -eq 0) { return }
+            if ($archives.Count -gt 1) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'AMBIGUOUS_PATH' -TargetObject $Path `
+                            -Message "'$Path' names $($archives.Count) files; a restore takes exactly one archive." `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
             }
-            if ($ComputerName) { $target['computer'] = $ComputerName }
-            if ($CreateFolders) { $target['createFolders'] = $true }
-            if ($RestoreCheckpoint) { $target['restoreCheckpoint'] = $true }
-            $where = if ($target.Contains('databasePath')) { $target['databasePath'] } else { 'the locations recorded in the backup' }
-            if ($Root) { $where = "$where under $($target['root'])" }
-        }
+            $archive = $archives[0]
 
-        $registry = [ordered]@{}
-        if ($ExportRegistryFile) { $registry['regFile'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $ExportRegistryFile }
-        if ($ExportRegistryFile -and $Force) { $registry['overwriteRegFile'] = $true }
-        if ($ApplyRegistry) { $registry['apply'] = $true }
-        if ($RegistryPathStyle) { $registry['pathStyle'] = $RegistryPathStyle.ToLowerInvariant() }
+            $target = [ordered]@{ type = $Method.ToLowerInvariant() }
+            if ($Method -eq 'Api') {
+                if ($Server) { $target['server'] = $Server }
+                $where = if ($Server) { "domain controller $Server (restore API)" } else { 'this domain controller (restore API)' }
+            } else {
+                if ($Root) { $target['root'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Root }
+                foreach ($pair in @(@('databasePath', $DatabasePath), @('logPath', $LogPath), @('backupLogPath', $BackupLogPath), @('checkpointPath', $CheckpointPath))) {
+                    if (-not $pair[1]) { continue }
+                    # Under -Root these are the DC's own paths (re-rooted by adbackup); otherwise paths on this machine.
+                    $target[$pair[0]] = if ($Root) { $pair[1] } else { Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
+                }
+                if ($ComputerName) { $target['computer'] = $ComputerName }
+                if ($CreateFolders) { $target['createFolders'] = $true }
+                if ($RestoreCheckpoint) { $target['restoreCheckpoint'] = $true }
+                $where = if ($target.Contains('databasePath')) { $target['databasePath'] } else { 'the locations recorded in the backup' }
+                if ($Root) { $where = "$where under $($target['root'])" }
+            }
 
-        $request = [ordered]@{ archive = $archive; target = $target }
-        if ($AllowExpired) { $request['allowExpired'] = $true }
+            $registry = [ordered]@{}
+            if ($ExportRegistryFile) { $registry['regFile'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $ExportRegistryFile }
+            if ($ExportRegistryFile -and $Force) { $registry['overwriteRegFile'] = $true }
+            if ($ApplyRegistry) { $registry['apply'] = $true }
+            if ($RegistryPathStyle) { $registry['pathStyle'] = $RegistryPathStyle.ToLowerInvariant() }
 
-        if ($WhatIfPreference) {
-            # The plan: adbackup verifies the archive and lists every change without making one.
-            $planRegistry = [ordered]@{}
-            if ($registry.Contains('pathStyle')) { $planRegistry['pathStyle'] = $registry['pathStyle'] }
-            if ($planRegistry.Count -gt 0) { $request['registry'] = $planRegistry }
-            $request['plan'] = $true
-            $PSCmdlet.WriteVerbose("Planning the restore of $archive to $where.")
-            $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
-                -Activity "Planning the restore of $([System.IO.Path]::GetFileName($archive))"
-            if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
-            $plan = New-ADBRestoreResult -Response $run.Result
-            foreach ($action in $plan.Actions) {
-                switch (Get-ADBMember $action 'action') {
-                    'move-aside' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'from'), "Move aside to $(Get-ADBMember $action 'to')") }
-                    'create-folder' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'path'), 'Create folder') }
-                    'write' {
-                        $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'to'),
-                            ('Write {0} from the archive ({1:N0} bytes, sha256 {2})' -f (Get-ADBMember $action 'entry'), (Get-ADBMember $action 'size'), (Get-ADBMember $action 'sha256')))
+            $request = [ordered]@{ archive = $archive; target = $target }
+            if ($AllowExpired) { $request['allowExpired'] = $true }
+
+            if ($WhatIfPreference) {
+                # The plan: adbackup verifies the archive and lists every change without making one.
+                $planRegistry = [ordered]@{}
+                if ($registry.Contains('pathStyle')) { $planRegistry['pathStyle'] = $registry['pathStyle'] }
+                if ($planRegistry.Count -gt 0) { $request['registry'] = $planRegistry }
+                $request['plan'] = $true
+                $PSCmdlet.WriteVerbose("Planning the restore of $archive to $where.")
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
+                    -Activity "Planning the restore of $([System.IO.Path]::GetFileName($archive))"
+                if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+                $plan = New-ADBRestoreResult -Response $run.Result
+                foreach ($action in $plan.Actions) {
+                    switch (Get-ADBMember $action 'action') {
+                        'move-aside' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'from'), "Move aside to $(Get-ADBMember $action 'to')") }
+                        'create-folder' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'path'), 'Create folder') }
+                        'write' {
+                            $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'to'),
+                                ('Write {0} from the archive ({1:N0} bytes, sha256 {2})' -f (Get-ADBMember $action 'entry'), (Get-ADBMember $action 'size'), (Get-ADBMember $action 'sha256')))
+                        }
                     }
                 }
+                $destinations = @()
+                if ($registry.Contains('regFile')) { $destinations += "the .reg file $($registry['regFile'])" }
+                if ($ApplyRegistry) { $destinations += "this computer's registry" }
+                if ($Method -eq 'Api') { $destinations += 'the restore API (DsRestoreRegister)' }
+                if ($destinations.Count -eq 0) { $destinations += 'nowhere yet: add -ApplyRegistry or -ExportRegistryFile' }
+                foreach ($value in $plan.Registry) {
+                    $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')",
+                        "Set $(Get-ADBMember $value 'type') $(ConvertTo-Json -InputObject (Get-ADBMember $value 'value') -Compress) in $($destinations -join ' and ')")
+                }
+                foreach ($warning in $plan.Warnings) { $PSCmdlet.WriteWarning($warning) }
+                $plan
+                return
             }
-            $destinations = @()
-            if ($registry.Contains('regFile')) { $destinations += "the .reg file $($registry['regFile'])" }
-            if ($ApplyRegistry) { $destinations += "this computer's registry" }
-            if ($Method -eq 'Api') { $destinations += 'the restore API (DsRestoreRegister)' }
-            if ($destinations.Count -eq 0) { $destinations += 'nowhere yet: add -ApplyRegistry or -ExportRegistryFile' }
-            foreach ($value in $plan.Registry) {
-                $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')",
-                    "Set $(Get-ADBMember $value 'type') $(ConvertTo-Json -InputObject (Get-ADBMember $value 'value') -Compress) in $($destinations -join ' and ')")
-            }
-            foreach ($warning in $plan.Warnings) { $PSCmdlet.WriteWarning($warning) }
-            $plan
-            return
+
+            $registration = @()
+            if ($registry.Contains('regFile')) { $registration += "as $($registry['regFile'])" }
+            if ($ApplyRegistry) { $registration += "in this computer's registry" }
+            if ($registry.Count -gt 0) { $request['registry'] = $registry }
+            $action = "Restore the Active Directory database from '$archive'"
+            if ($registration.Count -gt 0) { $action += " and register the restore $($registration -join ' and ')" }
+            if (-not $PSCmdlet.ShouldProcess($where, $action)) { return }
+
+            $PSCmdlet.WriteVerbose("Restoring $archive to $where.")
+            $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
+                -Activity "Restoring $([System.IO.Path]::GetFileName($archive))"
+            if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+            $result = New-ADBRestoreResult -Response $run.Result
+            foreach ($warning in $result.Warnings) { $PSCmdlet.WriteWarning($warning) }
+            foreach ($step in $result.NextSteps) { $PSCmdlet.WriteInformation($step, [string[]]@('NextStep')) }
+            $PSCmdlet.WriteVerbose("Restored $($result.FileCount) file(s) to $($result.DatabasePath); $($result.MovedAsideCount) replaced file(s) moved aside; registration written to $($result.RegistryWrittenTo -join ', ').")
+            $result
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
         }
-
-        $registration = @()
-        if ($registry.Contains('regFile')) { $registration += "as $($registry['regFile'])" }
-        if ($ApplyRegistry) { $registration += "in this computer's registry" }
-        if ($registry.Count -gt 0) { $request['registry'] = $registry }
-        $action = "Restore the Active Directory database from '$archive'"
-        if ($registration.Count -gt 0) { $action += " and register the restore $($registration -join ' and ')" }
-        if (-not $PSCmdlet.ShouldProcess($where, $action)) { return }
-
-        $PSCmdlet.WriteVerbose("Restoring $archive to $where.")
-        $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
-            -Activity "Restoring $([System.IO.Path]::GetFileName($archive))"
-        if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
-        $result = New-ADBRestoreResult -Response $run.Result
-        foreach ($warning in $result.Warnings) { $PSCmdlet.WriteWarning($warning) }
-        foreach ($step in $result.NextSteps) { $PSCmdlet.WriteInformation($step, [string[]]@('NextStep')) }
-        $PSCmdlet.WriteVerbose("Restored $($result.FileCount) file(s) to $($result.DatabasePath); $($result.MovedAsideCount) replaced file(s) moved aside; registration written to $($result.RegistryWrittenTo -join ', ').")
-        $result
     }
 }

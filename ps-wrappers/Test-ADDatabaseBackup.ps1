@@ -83,31 +83,36 @@ function Test-ADDatabaseBackup {
     )
 
     process {
-        $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-        foreach ($archive in @(Get-ADBItemPath -Path $resolved -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
-            $PSCmdlet.WriteVerbose("Verifying $archive.")
-            $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request ([ordered]@{ archive = $archive }) `
-                -TargetObject $archive -Activity "Verifying $([System.IO.Path]::GetFileName($archive))"
-            if ($run.ErrorRecord) {
-                if ($Quiet) { $false } else { $PSCmdlet.WriteError($run.ErrorRecord) }
-                continue
+        try {
+            $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
+            foreach ($archive in @(Get-ADBItemPath -Path $resolved -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
+                $PSCmdlet.WriteVerbose("Verifying $archive.")
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request ([ordered]@{ archive = $archive }) `
+                    -TargetObject $archive -Activity "Verifying $([System.IO.Path]::GetFileName($archive))"
+                if ($run.ErrorRecord) {
+                    if ($Quiet) { $false } else { $PSCmdlet.WriteError($run.ErrorRecord) }
+                    continue
+                }
+                $result = New-ADBVerifyResult -Response $run.Result
+                if ($Quiet) {
+                    $result.IsValid
+                    continue
+                }
+                $result
+                if ($result.IsValid) {
+                    $PSCmdlet.WriteVerbose(('{0} is valid: {1} entries, logs {2}-{3}, {4} good, {5} blank, {6} corrupt pages.' -f
+                            $result.Name, $result.EntryCount, $result.LowLog, $result.HighLog, $result.GoodPages, $result.BlankPages, $result.CorruptPages))
+                } else {
+                    $errors = @($result.Findings | Where-Object { (Get-ADBMember $_ 'severity') -eq 'error' } |
+                            ForEach-Object { "$(Get-ADBMember $_ 'code'): $(Get-ADBMember $_ 'message')" })
+                    $message = "The backup archive '$archive' failed verification: $($errors -join '; ')"
+                    $PSCmdlet.WriteError((New-ADBErrorRecord -Code 'VERIFY_FAILED' -Message $message -Category 'Integrity' `
+                                -Command 'verify' -ExitCode $run.ExitCode -TargetObject $archive -Details $run.Result))
+                }
             }
-            $result = New-ADBVerifyResult -Response $run.Result
-            if ($Quiet) {
-                $result.IsValid
-                continue
-            }
-            $result
-            if ($result.IsValid) {
-                $PSCmdlet.WriteVerbose(('{0} is valid: {1} entries, logs {2}-{3}, {4} good, {5} blank, {6} corrupt pages.' -f
-                        $result.Name, $result.EntryCount, $result.LowLog, $result.HighLog, $result.GoodPages, $result.BlankPages, $result.CorruptPages))
-            } else {
-                $errors = @($result.Findings | Where-Object { (Get-ADBMember $_ 'severity') -eq 'error' } |
-                        ForEach-Object { "$(Get-ADBMember $_ 'code'): $(Get-ADBMember $_ 'message')" })
-                $message = "The backup archive '$archive' failed verification: $($errors -join '; ')"
-                $PSCmdlet.WriteError((New-ADBErrorRecord -Code 'VERIFY_FAILED' -Message $message -Category 'Integrity' `
-                            -Command 'verify' -ExitCode $run.ExitCode -TargetObject $archive -Details $run.Result))
-            }
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
         }
     }
 }

@@ -157,7 +157,9 @@ function Invoke-ADBExecutable {
     $Cmdlet.WriteVerbose(('adbackup {0} finished in {1:N1} s with exit code {2}.' -f $Command, $clock.Elapsed.TotalSeconds, $exitCode))
 
     $document = $null
-    if ($stdout -and $stdout.Trim()) {
+    # Only what looks like a JSON document is parsed: a caught parse failure would still land in the caller's
+    # -ErrorVariable.
+    if ($stdout -and $stdout.TrimStart().StartsWith('{')) {
         try {
             $document = ConvertFrom-Json -InputObject $stdout
         } catch {

@@ -37,7 +37,12 @@ function New-ADBObject {
     [OutputType([System.Management.Automation.PSObject])]
     param([Parameter(Mandatory)] [string] $TypeName, [Parameter(Mandatory)] [System.Collections.Specialized.OrderedDictionary] $Property)
 
-    $o = [pscustomobject]$Property
+    # Built member by member: a [pscustomobject] cast of a dictionary held in a variable is not reliable across
+    # Windows PowerShell 5.1 and PowerShell 7 (only the cast of a literal is special-cased).
+    $o = [System.Management.Automation.PSObject]::new()
+    foreach ($key in $Property.Keys) {
+        $o.PSObject.Properties.Add([System.Management.Automation.PSNoteProperty]::new($key, $Property[$key]))
+    }
     $o.PSObject.TypeNames.Insert(0, $TypeName)
     $o
 }

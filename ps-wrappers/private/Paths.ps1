@@ -29,15 +29,15 @@ function Resolve-ADBInputPath {
         $provider = $null
         $found = @()
         try {
-            if ($isLiteral) {
+            if ($isLiteral -or -not [System.Management.Automation.WildcardPattern]::ContainsWildcardCharacters($p)) {
+                # Checked without the globber, which throws for a missing item (a caught exception would still show
+                # up in the caller's -ErrorVariable).
                 $drive = $null
                 $full = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($p, [ref]$provider, [ref]$drive)
                 if ([System.IO.File]::Exists($full) -or [System.IO.Directory]::Exists($full)) { $found = @($full) }
             } else {
                 $found = @($Cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath($p, [ref]$provider))
             }
-        } catch [System.Management.Automation.ItemNotFoundException] {
-            $found = @()
         } catch [System.Management.Automation.DriveNotFoundException] {
             $found = @()
         }
