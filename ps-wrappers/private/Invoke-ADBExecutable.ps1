@@ -18,8 +18,7 @@ function Get-ADBExecutablePath {
         $path = $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($override)
         $origin = 'the ADBACKUP_EXE environment variable'
     } else {
-        $onWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows
-        if ($onWindows) {
+        if ($script:ADBOnWindows) {
             $path = [System.IO.Path]::Combine($script:ADBModuleRoot, 'bin', 'win-x64', 'adbackup.exe')
         } elseif ($IsMacOS) {
             $path = $null

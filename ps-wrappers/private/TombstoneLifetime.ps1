@@ -14,8 +14,7 @@ function Get-ADBTombstoneLifetime {
     [OutputType([System.Nullable[int]])]
     param([Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet)
 
-    $onWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows
-    if (-not $onWindows) {
+    if (-not $script:ADBOnWindows) {
         $Cmdlet.WriteVerbose('Not on Windows: the tombstone lifetime is not read from Active Directory (adbackup assumes 180 days unless -TombstoneLifetimeDays is given).')
         return $null
     }
@@ -23,10 +22,11 @@ function Get-ADBTombstoneLifetime {
     $read = $false
     try {
         $adModule = Get-Module -Name ActiveDirectory
-        if (-not $adModule) { $adModule = Get-Module -Name ActiveDirectory -ListAvailable }
+        if (-not $adModule -and (Get-Module -Name ActiveDirectory -ListAvailable)) {
+            $adModule = Import-Module -Name ActiveDirectory -PassThru -ErrorAction Stop -Verbose:$false
+        }
         if ($adModule) {
-            Import-Module -Name ActiveDirectory -ErrorAction Stop -Verbose:$false
-            $configuration = (& 'ActiveDirectory\Get-ADRootDSE').configurationNamingContext
+            $configuration = Get-ADBMember (& 'ActiveDirectory\Get-ADRootDSE') 'configurationNamingContext'
             $ds = & 'ActiveDirectory\Get-ADObject' -Identity "CN=Directory Service,CN=Windows NT,CN=Services,$configuration" -Properties tombstoneLifetime
             $value = Get-ADBMember $ds 'tombstoneLifetime'
             $read = $true
