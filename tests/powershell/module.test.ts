@@ -507,3 +507,34 @@ psTest('every request the cmdlets send validates against adbackup\'s request sch
   t.deepEqual(restores[3].registry, { apply: true });
   t.deepEqual(captured.filter((c) => c.command === 'header').map((c) => (c.request as any).kind).sort().at(-1), 'checkpoint');
 });
+
+psTest('Windows paths of the module, simulated: bin/win-x64/adbackup.exe is chosen; the tombstone lifetime comes from AD (an ActiveDirectory module stand-in), 60 days when unset, adbackup\'s default when AD cannot be read', async (t) => {
+  const rec = await recording();
+  const out = await folder('tsl');
+  const r = await runPs(`${prelude}
+    $module = Get-Module ADDatabaseBackup
+    # The module decides "Windows" once, at import; flip it as Windows PowerShell 5.1 or PowerShell 7 on Windows would.
+    & $module { $script:ADBOnWindows = $true }
+    $exe = & $module { $saved = $env:ADBACKUP_EXE; $env:ADBACKUP_EXE = ''; function Show-Exe { [CmdletBinding()] param() (Get-ADBExecutablePath -Cmdlet $PSCmdlet).Path }; Show-Exe; $env:ADBACKUP_EXE = $saved }
+    $global:lifetime = 240
+    $null = New-Module -Name ActiveDirectory -ScriptBlock {
+      function Get-ADRootDSE { [pscustomobject]@{ configurationNamingContext = 'CN=Configuration,DC=contoso,DC=com' } }
+      function Get-ADObject { param($Identity, $Properties) $global:asked = "$Identity|$Properties"; if ($null -eq $global:lifetime) { [pscustomobject]@{ Name = 'Directory Service' } } else { [pscustomobject]@{ tombstoneLifetime = $global:lifetime } } }
+    } | Import-Module
+    $fromAd = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -NameTemplate from-ad -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*tombstone*' }
+    $global:lifetime = $null
+    $unset = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -NameTemplate unset
+    Remove-Module ActiveDirectory
+    $unreadable = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -NameTemplate unreadable -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*tombstone*' }
+    [pscustomobject]@{ Exe = $exe; Asked = $global:asked; FromAd = [string]$fromAd; Unset = $unset.TombstoneLifetimeDays; Unreadable = [string]$unreadable }
+  `, { env: rec.env });
+  t.is(r.terminating, null, JSON.stringify(r.terminating));
+  const o = r.output[0];
+  t.is(o.Exe, join(moduleDir, 'bin', 'win-x64', 'adbackup.exe'));
+  t.is(o.Asked, 'CN=Directory Service,CN=Windows NT,CN=Services,CN=Configuration,DC=contoso,DC=com|tombstoneLifetime');
+  t.regex(o.FromAd, /tombstone lifetime is 240 days \(read through the ActiveDirectory module\)/);
+  t.is(o.Unset, 60, 'an unset tombstoneLifetime means 60 days');
+  t.regex(o.Unreadable, /could not be read from Active Directory .*180 days/);
+  const lifetimes = rec.captured().filter((c) => c.command === 'backup').map((c) => (c.request as { tombstoneLifetimeDays?: number }).tombstoneLifetimeDays);
+  t.deepEqual(lifetimes, [240, 60, undefined], 'sent when read, left to adbackup otherwise');
+});

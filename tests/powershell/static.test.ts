@@ -245,3 +245,28 @@ psTest('the module imports in the engine: Get-Command lists exactly the exports;
     t.true(c.Inputs.length > 0 && c.Outputs.length > 0, `${c.Name}: inputs and outputs`);
   }
 });
+
+psTest('the test host\'s JSON shims behave as PowerShell 7 documents ConvertFrom-Json and ConvertTo-Json', async (t) => {
+  const r = await runPs(`
+    $o = '{"n":1,"big":12345678901,"f":1.5,"d":"2026-11-23T15:18:44.280Z","s":"2026-11-23","a":[1,"x"],"e":[],"o":{"k":null},"t":true}' | ConvertFrom-Json
+    [pscustomobject]@{
+      Types = @($o.n, $o.big, $o.f, $o.d, $o.s, $o.a, $o.t) | ForEach-Object { $_.GetType().FullName }
+      Kind = $o.d.Kind.ToString(); IsCustom = $o -is [System.Management.Automation.PSCustomObject]; EmptyArray = $o.e.Count
+      Enumerated = @('[1,2,3]' | ConvertFrom-Json).Count; NotEnumerated = @('[1,2,3]' | ConvertFrom-Json -NoEnumerate).Count
+      Hashtable = ('{"a":1}' | ConvertFrom-Json -AsHashtable).GetType().Name
+      Compressed = ConvertTo-Json -InputObject ([ordered]@{ s = 'a"b\\'; n = 3; b = $false; x = $null; l = @(1, 'two'); w = [switch]$true }) -Compress
+      Indented = ConvertTo-Json -InputObject @{ a = 1 }
+      Deep = ConvertTo-Json -InputObject @{ a = @{ b = @{ c = @{ d = 1 } } } } -Compress
+      DeepEnough = ConvertTo-Json -InputObject @{ a = @{ b = @{ c = @{ d = 1 } } } } -Compress -Depth 5
+    }
+  `);
+  t.is(r.terminating, null, JSON.stringify(r.terminating));
+  const o = r.output[0];
+  t.deepEqual(o.Types, ['System.Int64', 'System.Int64', 'System.Double', 'System.DateTime', 'System.String', 'System.Object[]', 'System.Boolean']);
+  t.like(o, { Kind: 'Utc', IsCustom: true, EmptyArray: 0, Enumerated: 3, NotEnumerated: 1, Hashtable: 'OrderedHashtable' });
+  t.is(o.Compressed, '{"s":"a\\"b\\\\","n":3,"b":false,"x":null,"l":[1,"two"],"w":{"IsPresent":true}}');
+  t.is(o.Indented, '{\n  "a": 1\n}');
+  t.is(o.Deep, '{"a":{"b":{"c":"System.Collections.Hashtable"}}}', 'beyond -Depth (default 2): the object\'s string');
+  t.deepEqual(r.warnings, ['Resulting JSON is truncated as serialization has exceeded the set depth of 2.']);
+  t.is(o.DeepEnough, '{"a":{"b":{"c":{"d":1}}}}');
+});
