@@ -75,8 +75,7 @@ function Get-ADDatabaseBackup {
 
     process {
         try {
-            $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-            foreach ($archive in @(Get-ADBItemPath -Path $resolved -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
+            foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
                 $PSCmdlet.WriteVerbose("Reading the manifest of $archive.")
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request ([ordered]@{ archive = $archive }) `
                     -TargetObject $archive -Activity "Reading $([System.IO.Path]::GetFileName($archive))"

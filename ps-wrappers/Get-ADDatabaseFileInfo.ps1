@@ -84,8 +84,7 @@ function Get-ADDatabaseFileInfo {
 
     process {
         try {
-            $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-            foreach ($file in @(Get-ADBItemPath -Path $resolved -Pattern '\.(dit|edb|log|chk|jrs)$')) {
+            foreach ($file in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern '\.(dit|edb|log|chk|jrs)$')) {
                 $PSCmdlet.WriteVerbose("Reading the header of $file.")
                 $header = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command header -TargetObject $file `
                     -Request ([ordered]@{ path = $file; kind = $Kind.ToLowerInvariant() }) -Activity "Reading $([System.IO.Path]::GetFileName($file))"

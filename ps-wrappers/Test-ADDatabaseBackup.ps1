@@ -84,8 +84,7 @@ function Test-ADDatabaseBackup {
 
     process {
         try {
-            $resolved = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
-            foreach ($archive in @(Get-ADBItemPath -Path $resolved -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
+            foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
                 $PSCmdlet.WriteVerbose("Verifying $archive.")
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request ([ordered]@{ archive = $archive }) `
                     -TargetObject $archive -Activity "Verifying $([System.IO.Path]::GetFileName($archive))"

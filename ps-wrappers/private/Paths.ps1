@@ -84,13 +84,18 @@ function Resolve-ADBOutputPath {
 function Get-ADBItemPath {
     <#
     .SYNOPSIS
-    Expands resolved paths: a file stays itself, a folder becomes the files in it whose names match a pattern
-    (sorted by name).
+    The files a cmdlet's -Path or -LiteralPath name: a file stays itself, a folder becomes the files in it whose names
+    match a pattern (sorted by name).
     .DESCRIPTION
-    Backup folders: '\.tar(\.zst|\.gz)?(\.age)?$' takes *.tar.zst, *.tar.gz, *.tar (and encrypted *.age forms) and
-    leaves out work files (*.partial) and sidecars (*.manifest.json).
+    Paths are resolved by Resolve-ADBInputPath (missing ones become non-terminating errors of the cmdlet). For backup
+    folders, $script:ADBArchivePattern takes *.tar.zst, *.tar.gz, *.tar (and encrypted *.age forms) and leaves out
+    work files (*.partial) and sidecars (*.manifest.json).
+    .PARAMETER Cmdlet
+    The calling cmdlet ($PSCmdlet).
     .PARAMETER Path
-    Resolved file-system paths.
+    The cmdlet's -Path values.
+    .PARAMETER LiteralPath
+    The cmdlet's -LiteralPath values.
     .PARAMETER Pattern
     A regular expression the file names of a folder must match.
     .PARAMETER Recurse
@@ -98,9 +103,15 @@ function Get-ADBItemPath {
     #>
     [CmdletBinding()]
     [OutputType([string])]
-    param([Parameter(Mandatory)] [AllowEmptyCollection()] [string[]] $Path, [Parameter(Mandatory)] [string] $Pattern, [switch] $Recurse)
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [AllowNull()] [AllowEmptyCollection()] [string[]] $Path,
+        [AllowNull()] [AllowEmptyCollection()] [string[]] $LiteralPath,
+        [Parameter(Mandatory)] [string] $Pattern,
+        [switch] $Recurse
+    )
 
-    foreach ($p in $Path) {
+    foreach ($p in @(Resolve-ADBInputPath -Cmdlet $Cmdlet -Path $Path -LiteralPath $LiteralPath)) {
         if (-not [System.IO.Directory]::Exists($p)) { $p; continue }
         $option = if ($Recurse) { [System.IO.SearchOption]::AllDirectories } else { [System.IO.SearchOption]::TopDirectoryOnly }
         $files = [System.IO.Directory]::GetFiles($p, '*', $option)
