@@ -76,6 +76,7 @@ function Invoke-ADBExecutable {
         return [pscustomobject]@{ ExitCode = -1; Result = $null; ErrorRecord = $exe.ErrorRecord }
     }
     $json = ConvertTo-Json -InputObject $Request -Depth 12 -Compress
+    # Requests hold paths and switches only; once they can carry secrets (encryption), leave those out of this line.
     $Cmdlet.WriteDebug("adbackup $Command request: $json")
 
     $utf8 = [System.Text.UTF8Encoding]::new($false)
