@@ -1,11 +1,13 @@
 // npm run build: validators -> one CommonJS bundle (dist/adbackup.cjs) -> the standalone executables
 // module/bin/linux-x64/adbackup and module/bin/win-x64/adbackup.exe (scripts/build-sea.ts; `--force` rebuilds them
 // even when their inputs have not changed). `--bundle-only` stops after the bundle: the demo and the benchmark need
-// nothing else, and so run on a fresh machine with only Node and npm.
+// nothing else, and so run on a fresh machine with only Node and npm. The PowerShell function files are copied from
+// ps-wrappers/ into module/functions/ in both cases (scripts/build-module.ts).
 import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 import { buildExecutables } from './build-sea.ts';
+import { buildModuleFunctions } from './build-module.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 execFileSync(process.execPath, [`${root}scripts/gen-validators.ts`], { stdio: 'inherit' });
@@ -26,6 +28,7 @@ await build({
 });
 chmodSync(`${root}dist/adbackup.cjs`, 0o755);
 console.log('built dist/adbackup.cjs');
+console.log(`built module/functions (${buildModuleFunctions(root).length} files from ps-wrappers/)`);
 if (process.argv.includes('--bundle-only')) process.exit(0);
 try {
   await buildExecutables(root, { force: process.argv.includes('--force') });

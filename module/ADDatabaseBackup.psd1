@@ -1,0 +1,54 @@
+@{
+    RootModule           = 'ADDatabaseBackup.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'aa443482-7efe-4dd1-866e-5c50e1cee95c'
+    Author               = 'ADDatabaseBackup contributors'
+    CompanyName          = 'ADDatabaseBackup contributors'
+    Copyright            = '(c) ADDatabaseBackup contributors. MIT License.'
+    Description          = 'Backs up and restores an Active Directory domain controller''s database (ntds.dit, transaction logs, checkpoint) the way Microsoft documents it: online through the Directory Backup API or from a VSS snapshot / IFM folder into one verified archive (tar + zstd), verification of every hash, header and page, and the offline restore in DSRM with the KB 814167 registration. The work is done by the bundled adbackup executable (Windows x64, Linux x64).'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FunctionsToExport    = @(
+        'Backup-ADDatabase'
+        'Get-ADDatabaseBackup'
+        'Get-ADDatabaseFileInfo'
+        'Restore-ADDatabase'
+        'Test-ADDatabaseBackup'
+    )
+    CmdletsToExport      = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    FormatsToProcess     = @('ADDatabaseBackup.Format.ps1xml')
+    TypesToProcess       = @('ADDatabaseBackup.Types.ps1xml')
+    FileList             = @(
+        'ADDatabaseBackup.psd1'
+        'ADDatabaseBackup.psm1'
+        'ADDatabaseBackup.Format.ps1xml'
+        'ADDatabaseBackup.Types.ps1xml'
+        'functions/Backup-ADDatabase.ps1'
+        'functions/Get-ADDatabaseBackup.ps1'
+        'functions/Get-ADDatabaseFileInfo.ps1'
+        'functions/Restore-ADDatabase.ps1'
+        'functions/Test-ADDatabaseBackup.ps1'
+        'functions/private/ErrorRecords.ps1'
+        'functions/private/Invoke-ADBExecutable.ps1'
+        'functions/private/OutputObjects.ps1'
+        'functions/private/Paths.ps1'
+        'functions/private/TombstoneLifetime.ps1'
+    )
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('ActiveDirectory', 'AD', 'DomainController', 'Backup', 'Restore', 'NTDS', 'ntds.dit', 'ESE', 'DSRM', 'DisasterRecovery', 'Windows', 'Linux', 'PSEdition_Desktop', 'PSEdition_Core')
+            ReleaseNotes = @'
+0.1.0
+- Backup-ADDatabase: online backups through the Directory Backup API (ntdsbcli.dll) or backups of a VSS snapshot,
+  IFM or offline folder into one .tar.zst/.tar.gz/.tar archive with SHA256SUMS, a manifest and a sidecar; every page
+  checksum and log header checked while reading; shelf life from the forest's tombstone lifetime.
+- Test-ADDatabaseBackup: end-to-end verification with page statistics (good, blank, corrupt pages).
+- Get-ADDatabaseBackup: backup listing for retention (created, expires, expired, log range, size, DC, label).
+- Restore-ADDatabase: offline restore in DSRM (files + KB 814167 registration, or the restore API), -WhatIf plan.
+- Get-ADDatabaseFileInfo: esentutl-like header report of ntds.dit, logs and edb.chk, and page checks (-Pages).
+'@
+        }
+    }
+}

@@ -1,0 +1,314 @@
+function Backup-ADDatabase {
+    <#
+    .SYNOPSIS
+    Backs up the Active Directory database (ntds.dit, its transaction logs and checkpoint) into one verified archive.
+
+    .DESCRIPTION
+    Backup-ADDatabase writes one archive (.tar.zst by default, .tar.gz or .tar) holding ntds.dit, the Edb*.log
+    transaction logs a restore needs and edb.chk, with SHA256SUMS, a manifest, and a plaintext sidecar
+    <archive>.manifest.json that Get-ADDatabaseBackup reads. Every database page checksum and every log header is
+    checked while the files are read; a source that could not restore the database is refused.
+
+    Two sources:
+    - Api (the default on a domain controller): an online backup through the Directory Backup API of ntdsbcli.dll,
+      as Windows Server Backup does it; -TruncateLogs then lets AD DS delete the logs the backup holds, after the
+      archive is safely written.
+    - Folder: a VSS snapshot, the output of ntdsutil "ifm", or an offline copy (-SourcePath, or -DatabasePath and
+      -LogPath). -OriginalDatabasePath and -OriginalLogPath record where the files live on the DC when they are read
+      from elsewhere, so that a restore puts them back there.
+
+    The backup's shelf life is the forest's tombstone lifetime: read from Active Directory on Windows (through the
+    ActiveDirectory module, else [adsi]) unless -TombstoneLifetimeDays is given; 180 days when it cannot be read.
+
+    The work is done by the adbackup executable in the module's bin folder; the request goes to it on standard
+    input, never on its command line.
+
+    .PARAMETER Path
+    Where the archive goes: an existing folder (or any path without an archive extension, created when missing) gets
+    a new file named after -NameTemplate; a path ending in .tar.zst, .tar.gz or .tar is the archive file itself. UNC
+    paths (\\server\share\folder) are fine.
+
+    .PARAMETER Source
+    Api or Folder. Optional: the source follows from the parameters given (-SourcePath, -DatabasePath, ... mean
+    Folder). Giving it makes the intent explicit, and a contradiction an error.
+
+    .PARAMETER Server
+    Api source: the domain controller whose Directory Backup API to use (default: this computer).
+
+    .PARAMETER TruncateLogs
+    Api source: after the archive is written and flushed, let AD DS truncate the transaction logs the backup holds
+    (DsBackupTruncateLogs), as a full backup with Windows Server Backup does.
+
+    .PARAMETER SourcePath
+    Folder source: the folder holding ntds.dit, the logs and edb.chk (a VSS snapshot path such as
+    \\?\GLOBALROOT\Device\HarddiskVolumeShadowCopy7\Windows\NTDS, or an IFM folder, where
+    'Active Directory\ntds.dit' is found too).
+
+    .PARAMETER DatabasePath
+    Folder source: the ntds.dit file, when the files are not all in one folder.
+
+    .PARAMETER LogPath
+    Folder source: the folder holding the Edb*.log files (default: the database's folder).
+
+    .PARAMETER CheckpointPath
+    Folder source: the edb.chk file or its folder (default: the log folder).
+
+    .PARAMETER ComputerName
+    Folder source: the domain controller the files belong to, recorded in the backup (default: this computer).
+
+    .PARAMETER OriginalDatabasePath
+    Folder source: where ntds.dit lives on the DC (e.g. C:\Windows\NTDS\ntds.dit) when it is read from a snapshot or
+    copy. Recorded as the place a restore writes it back to.
+
+    .PARAMETER OriginalLogPath
+    Folder source: the DC's log folder (e.g. C:\Windows\NTDS), recorded like -OriginalDatabasePath.
+
+    .PARAMETER OriginalCheckpointPath
+    Folder source: the DC's checkpoint file or folder, recorded like -OriginalDatabasePath.
+
+    .PARAMETER Compression
+    Zstd (default), Gzip or None. When -Path names the archive file and -Compression is not given, the extension
+    decides (.tar.gz gzip, .tar none, .tar.zst zstd).
+
+    .PARAMETER CompressionLevel
+    zstd 1-19 (default 3) or gzip 1-9 (default 6).
+
+    .PARAMETER Label
+    A free text stored in the manifest and shown by Get-ADDatabaseBackup (e.g. 'nightly', 'before schema update').
+    Usable as {label} in -NameTemplate.
+
+    .PARAMETER NameTemplate
+    The archive's file name when -Path is a folder, without extension. Tokens: {computer}, {time} (UTC,
+    yyyyMMddTHHmmssZ), {date}, {label}. Default: {computer}-ntds-{time}.
+
+    .PARAMETER TombstoneLifetimeDays
+    The forest's tombstone lifetime in days, 2-36500: how long the backup can be restored. Default: read from
+    Active Directory, else 180.
+
+    .PARAMETER AllowCorruptPages
+    Archive a database even when page checksums fail (the manifest lists the pages). Without it such a backup is
+    refused: a restore would bring the damage back.
+
+    .PARAMETER AllowUnrestorable
+    Archive even when the log set cannot restore the database (a gap, a foreign log...); the findings are recorded.
+    For forensics only.
+
+    .PARAMETER Force
+    Overwrite an existing archive of the same name.
+
+    .PARAMETER WhatIf
+    Shows what would be backed up and where, without doing it.
+
+    .PARAMETER Confirm
+    Asks before backing up.
+
+    .EXAMPLE
+    Backup-ADDatabase -Path \\backup01\ad$\DC01 -Label nightly -TruncateLogs
+
+    On a domain controller: an online backup through the Directory Backup API into a new file
+    \\backup01\ad$\DC01\DC01-ntds-<UTC time>.tar.zst; the logs it holds are truncated afterwards.
+
+    .EXAMPLE
+    $shadow = '\\?\GLOBALROOT\Device\HarddiskVolumeShadowCopy7\Windows\NTDS'
+    Backup-ADDatabase -Path D:\ADBackup -SourcePath $shadow -OriginalDatabasePath C:\Windows\NTDS\ntds.dit -OriginalLogPath C:\Windows\NTDS
+
+    Backs up a VSS snapshot of the NTDS folder, recording the live paths for the restore.
+
+    .EXAMPLE
+    Backup-ADDatabase -Path D:\ADBackup\ifm.tar.gz -SourcePath D:\IFM -ComputerName DC01 -Force -Verbose
+
+    Backs up an 'ntdsutil ifm' folder into a gzip archive (the extension decides), replacing an older file.
+
+    .INPUTS
+    None. Backup-ADDatabase does not take pipeline input.
+
+    .OUTPUTS
+    ADDatabaseBackup.BackupResult. Name, Path, ComputerName, Label, CreatedAt, ExpiresAt, TombstoneLifetimeDays,
+    SourceType, Compression, DatabaseState, LowLog, HighLog, LogCount, Restorable, BackupId, PageSize, PageCount,
+    GoodPages, BlankPages, CorruptPages, Findings, Size, Sha256, SidecarPath, CompletedAt and the full Manifest.
+
+    .NOTES
+    A failed backup is a terminating error (use try/catch in scheduled scripts); its FullyQualifiedErrorId is
+    'ADDatabaseBackup.<CODE>,Backup-ADDatabase', e.g. ADDatabaseBackup.DESTINATION_EXISTS (ResourceExists),
+    ADDatabaseBackup.SOURCE_NOT_RESTORABLE (InvalidData), ADDatabaseBackup.NTDSBCLI_UNAVAILABLE (NotInstalled).
+    The archive is written as <name>.partial and renamed when complete: an interrupted backup never leaves a file
+    under the final name.
+    Encryption parameters (-Recipient, -RecipientFile, -Passphrase as SecureString) are added once adbackup's backup
+    request has an 'encryption' property.
+
+    .LINK
+    Get-ADDatabaseBackup
+
+    .LINK
+    Test-ADDatabaseBackup
+
+    .LINK
+    Restore-ADDatabase
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Api')]
+    [OutputType('ADDatabaseBackup.BackupResult')]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [Alias('Destination')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Path,
+
+        [ValidateSet('Api', 'Folder')]
+        [string] $Source,
+
+        [Parameter(ParameterSetName = 'Api')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Server,
+
+        [Parameter(ParameterSetName = 'Api')]
+        [switch] $TruncateLogs,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [ValidateNotNullOrEmpty()]
+        [string] $SourcePath,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [Alias('DBPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $DatabasePath,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [Alias('Log', 'TransactionLogPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $LogPath,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [ValidateNotNullOrEmpty()]
+        [string] $CheckpointPath,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9-]{0,62}$')]
+        [string] $ComputerName,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [ValidateNotNullOrEmpty()]
+        [string] $OriginalDatabasePath,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [ValidateNotNullOrEmpty()]
+        [string] $OriginalLogPath,
+
+        [Parameter(ParameterSetName = 'Folder')]
+        [ValidateNotNullOrEmpty()]
+        [string] $OriginalCheckpointPath,
+
+        [ValidateSet('Zstd', 'Gzip', 'None')]
+        [string] $Compression,
+
+        [ValidateRange(1, 19)]
+        [int] $CompressionLevel,
+
+        [ValidateLength(0, 200)]
+        [string] $Label,
+
+        [ValidateNotNullOrEmpty()]
+        [ValidateLength(1, 200)]
+        [string] $NameTemplate,
+
+        [ValidateRange(2, 36500)]
+        [int] $TombstoneLifetimeDays,
+
+        [switch] $AllowCorruptPages,
+
+        [switch] $AllowUnrestorable,
+
+        [switch] $Force
+
+        # Encryption joins here once the backup request schema has an 'encryption' property:
+        # [string[]] $Recipient, [string] $RecipientFile, [securestring] $Passphrase, and one 'encryption' key below.
+    )
+
+    try {
+        $sourceType = if ($Source) { $Source } else { $PSCmdlet.ParameterSetName }
+        if ($sourceType -ne $PSCmdlet.ParameterSetName -or ($sourceType -eq 'Folder' -and -not ($SourcePath -or $DatabasePath))) {
+            $message = if ($sourceType -eq 'Folder') {
+                'A folder backup needs -SourcePath (the folder) or -DatabasePath (the ntds.dit file).'
+            } else {
+                "-Source Api takes no folder parameters (-SourcePath, -DatabasePath, -LogPath, ...); use -Source Folder."
+            }
+            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'SOURCE_PARAMETERS' -Message $message -TargetObject $sourceType `
+                        -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+        }
+
+        $request = [ordered]@{}
+        $sourceRequest = [ordered]@{ type = $sourceType.ToLowerInvariant() }
+        if ($sourceType -eq 'Api') {
+            if ($Server) { $sourceRequest['server'] = $Server }
+            if ($TruncateLogs) { $sourceRequest['truncateLogs'] = $true }
+            $sourceText = if ($Server) { "the Directory Backup API of $Server" } else { 'the Directory Backup API of this domain controller' }
+        } else {
+            foreach ($pair in @(@('path', $SourcePath), @('databasePath', $DatabasePath), @('logPath', $LogPath), @('checkpointPath', $CheckpointPath))) {
+                if ($pair[1]) { $sourceRequest[$pair[0]] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
+            }
+            if ($ComputerName) { $sourceRequest['computer'] = $ComputerName }
+            $recordAs = [ordered]@{}
+            # The DC's own paths: recorded as given, never resolved on this machine.
+            if ($OriginalDatabasePath) { $recordAs['databasePath'] = $OriginalDatabasePath }
+            if ($OriginalLogPath) { $recordAs['logPath'] = $OriginalLogPath }
+            if ($OriginalCheckpointPath) { $recordAs['checkpointPath'] = $OriginalCheckpointPath }
+            if ($recordAs.Count -gt 0) { $sourceRequest['recordAs'] = $recordAs }
+            $sourceText = if ($SourcePath) { "the folder $($sourceRequest['path'])" } else { "the database $($sourceRequest['databasePath'])" }
+        }
+        $request['source'] = $sourceRequest
+
+        $destination = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Path
+        $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match '\.tar(\.zst|\.gz)?$'
+        if ($isFile) {
+            if ($NameTemplate) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path `
+                            -Message "-NameTemplate applies when -Path is a folder; '$Path' names the archive file itself." `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+            }
+            $request['destination'] = [ordered]@{ path = $destination }
+            if (-not $Compression) {
+                $Compression = switch -Regex ($destination) { '\.tar\.gz$' { 'Gzip' } '\.tar$' { 'None' } default { 'Zstd' } }
+            }
+        } else {
+            $request['destination'] = [ordered]@{ directory = $destination }
+            if ($NameTemplate) { $request['destination']['nameTemplate'] = $NameTemplate }
+        }
+        if ($Compression -or $PSBoundParameters.ContainsKey('CompressionLevel')) {
+            $compressionRequest = [ordered]@{}
+            if ($Compression) { $compressionRequest['type'] = $Compression.ToLowerInvariant() }
+            if ($PSBoundParameters.ContainsKey('CompressionLevel')) { $compressionRequest['level'] = $CompressionLevel }
+            $request['compression'] = $compressionRequest
+        }
+        if ($PSBoundParameters.ContainsKey('Label')) { $request['label'] = $Label }
+        if ($Force) { $request['overwrite'] = $true }
+        if ($AllowCorruptPages) { $request['allowCorruptPages'] = $true }
+        if ($AllowUnrestorable) { $request['allowUnrestorable'] = $true }
+
+        if (-not $PSCmdlet.ShouldProcess($destination, "Back up the Active Directory database from $sourceText")) { return }
+
+        if ($PSBoundParameters.ContainsKey('TombstoneLifetimeDays')) {
+            $request['tombstoneLifetimeDays'] = $TombstoneLifetimeDays
+        } else {
+            $lifetime = Get-ADBTombstoneLifetime -Cmdlet $PSCmdlet
+            if ($null -ne $lifetime) { $request['tombstoneLifetimeDays'] = $lifetime }
+        }
+
+        $PSCmdlet.WriteVerbose("Backing up the Active Directory database from $sourceText to $destination.")
+        $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command backup -Request $request -TargetObject $destination `
+            -Activity 'Backing up the Active Directory database'
+        if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+
+        $result = New-ADBBackupResult -Response $run.Result
+        foreach ($finding in $result.Findings) {
+            $PSCmdlet.WriteWarning("$(Get-ADBMember $finding 'severity'): $(Get-ADBMember $finding 'code'): $(Get-ADBMember $finding 'message')")
+        }
+        if ($result.CorruptPages -gt 0) {
+            $PSCmdlet.WriteWarning("The archived database has $($result.CorruptPages) corrupt page(s) (archived because of -AllowCorruptPages).")
+        }
+        $PSCmdlet.WriteVerbose(('Archive {0}: {1:N1} MiB, logs {2}-{3}, {4} pages checked, restorable until {5:u}.' -f
+                $result.Path, ($result.Size / 1MB), $result.LowLog, $result.HighLog, $result.PageCount, $result.ExpiresAt.ToUniversalTime()))
+        $result
+    } catch {
+        # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+        $PSCmdlet.ThrowTerminatingError($_)
+    }
+}

@@ -1,0 +1,93 @@
+function Get-ADDatabaseBackup {
+    <#
+    .SYNOPSIS
+    Lists Active Directory database backups: which DC, when, until when restorable, which logs, how big.
+
+    .DESCRIPTION
+    Get-ADDatabaseBackup describes each archive from its sidecar manifest (<archive>.manifest.json), or from the
+    archive itself when there is no matching sidecar, without verifying it (use Test-ADDatabaseBackup for that). A
+    folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar), sorted by name; work files (*.partial) and
+    sidecars are skipped.
+
+    Each ADDatabaseBackup.BackupInfo carries what retention scripts need: CreatedAt, ExpiresAt and Expired (the
+    backup is older than the forest's tombstone lifetime and must not be restored), AgeDays, the log range, the
+    size, the DC and the label, and SidecarPath, the file to delete together with the archive.
+
+    .PARAMETER Path
+    Folders or archives; wildcards allowed. Default: the current location.
+
+    .PARAMETER LiteralPath
+    Folders or archives, taken literally. Binds the PSPath and FullName properties of piped objects (Get-ChildItem).
+
+    .PARAMETER Recurse
+    Include the archives in subfolders (e.g. one folder per DC).
+
+    .EXAMPLE
+    Get-ADDatabaseBackup -Path \\backup01\ad$\DC01
+
+    Lists the backups of DC01 with their dates, expiry, log range and size.
+
+    .EXAMPLE
+    Get-ADDatabaseBackup -Path \\backup01\ad$ -Recurse | Where-Object Expired |
+        ForEach-Object { Remove-Item -LiteralPath $_.Path, $_.SidecarPath -WhatIf }
+
+    Retention: shows which expired backups (and their sidecars) would be deleted; drop -WhatIf to delete them.
+
+    .EXAMPLE
+    Get-ADDatabaseBackup -Path D:\ADBackup | Sort-Object CreatedAt | Select-Object -Last 1 | Test-ADDatabaseBackup
+
+    Verifies the newest backup.
+
+    .INPUTS
+    System.String. Folder or archive paths.
+    System.IO.FileInfo, System.IO.DirectoryInfo. By their PSPath/FullName.
+
+    .OUTPUTS
+    ADDatabaseBackup.BackupInfo. Name, Path, ComputerName, Label, CreatedAt, ExpiresAt, Expired, AgeDays,
+    TombstoneLifetimeDays, SourceType, Compression, DatabaseState, LowLog, HighLog, LogCount, Restorable, BackupId,
+    PageSize, PageCount, GoodPages, BlankPages, CorruptPages, Findings, Size, DataBytes, SidecarPath, ReadFrom
+    (sidecar or archive), Files.
+
+    .NOTES
+    An archive that cannot be described is a non-terminating error ('ADDatabaseBackup.<CODE>,Get-ADDatabaseBackup',
+    e.g. ARCHIVE_FORMAT_UNKNOWN, InvalidData); the others are still listed.
+
+    .LINK
+    Test-ADDatabaseBackup
+
+    .LINK
+    Backup-ADDatabase
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    [OutputType('ADDatabaseBackup.BackupInfo')]
+    param(
+        [Parameter(Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Path = @('.'),
+
+        [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
+        [Alias('PSPath', 'FullName')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $LiteralPath,
+
+        [switch] $Recurse
+    )
+
+    process {
+        try {
+            foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
+                $PSCmdlet.WriteVerbose("Reading the manifest of $archive.")
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request ([ordered]@{ archive = $archive }) `
+                    -TargetObject $archive -Activity "Reading $([System.IO.Path]::GetFileName($archive))"
+                if ($run.ErrorRecord) {
+                    $PSCmdlet.WriteError($run.ErrorRecord)
+                    continue
+                }
+                New-ADBBackupInfo -Response $run.Result -Archive $archive
+            }
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}

@@ -1,0 +1,297 @@
+function Restore-ADDatabase {
+    <#
+    .SYNOPSIS
+    Restores the Active Directory database from a backup archive and registers the restore (non-authoritative).
+
+    .DESCRIPTION
+    Restore-ADDatabase is the offline restore of a domain controller's database, run in Directory Services Restore
+    Mode (DSRM). It verifies the archive first (every hash, header and page), refuses a backup older than its
+    tombstone lifetime (unless -AllowExpired), a database in use or a DC not in DSRM, then:
+    - moves every file it replaces into a sibling pre-restore-<UTC time> folder (nothing is deleted),
+    - writes ntds.dit and the logs where the backup recorded them (or to -DatabasePath/-LogPath, or under -Root),
+    - registers the restore as Microsoft documents it (KB 814167: the "Restore in Progress" values and a new
+      database GUID) in this computer's registry (-ApplyRegistry) and/or as a .reg file (-ExportRegistryFile).
+    With -Method Api the Directory Backup API's restore functions do the copy and the registration instead.
+
+    At the next normal start AD DS replays the logs, takes a new invocation ID and replicates what changed since the
+    backup. The result's NextSteps list what remains (an optional authoritative restore with ntdsutil, leaving DSRM,
+    the other system-state components).
+
+    -WhatIf shows the plan without changing anything: every move, write and registry value, as What-if messages,
+    and returns the plan as an ADDatabaseBackup.RestoreResult with Plan set. The restore's ConfirmImpact is High:
+    PowerShell asks before restoring unless -Confirm:$false is given (which scripts and runbooks must do).
+
+    .PARAMETER Path
+    The archive. Wildcards are allowed but must name exactly one file. Objects from Get-ADDatabaseBackup and
+    Test-ADDatabaseBackup bind by their Path property.
+
+    .PARAMETER LiteralPath
+    The archive, taken literally (no wildcards). Binds the PSPath and FullName properties of piped objects.
+
+    .PARAMETER Method
+    Files (default): write the files and the registration as documented. Api: the Directory Backup API's restore
+    (DsRestorePrepare ... DsRestoreRegisterComplete) on this DC.
+
+    .PARAMETER Root
+    Files method: write under this folder, the DC's paths re-rooted (C:\Windows\NTDS becomes <Root>\C\Windows\NTDS):
+    for a rescue host with the DC's volume mounted. -DatabasePath and -LogPath are then the DC's paths, not this
+    machine's.
+
+    .PARAMETER DatabasePath
+    Files method: the full path ntds.dit is restored to (default: where it was backed up, or on a DC where
+    NTDS\Parameters says). A new place is recorded in the restore map, and the result warns about it.
+
+    .PARAMETER LogPath
+    Files method: the log folder (the registration's LogPath; default: the backed-up log folder).
+
+    .PARAMETER BackupLogPath
+    Files method: the folder the restored logs are written to (BackupLogPath; default: -LogPath).
+
+    .PARAMETER CheckpointPath
+    Files method: the checkpoint (working) folder (CheckpointFilePath).
+
+    .PARAMETER ComputerName
+    Files method: the DC's name used in the registration's UNC paths (default: the backed-up DC).
+
+    .PARAMETER Server
+    Api method: this computer's NetBIOS name as the restore API wants it (default: the local name).
+
+    .PARAMETER CreateFolders
+    Files method: create missing target folders instead of refusing.
+
+    .PARAMETER RestoreCheckpoint
+    Files method: also write the archived edb.chk (recovery of a restore does not need it).
+
+    .PARAMETER ExportRegistryFile
+    Write the registration as a regedit .reg file (import it with 'reg import' on the DC, in DSRM, before restarting).
+
+    .PARAMETER ApplyRegistry
+    Write the registration into this computer's registry (Windows, elevated, in DSRM).
+
+    .PARAMETER RegistryPathStyle
+    Unc (\\DC01\C$\Windows\NTDS, KB 814167's form; the default when the backup recorded UNC paths) or Local.
+
+    .PARAMETER AllowExpired
+    Restore a backup older than its tombstone lifetime. Only for a forest recovery: an expired backup reintroduces
+    deleted objects (lingering objects) on a DC that still replicates.
+
+    .PARAMETER Force
+    Overwrite an existing -ExportRegistryFile.
+
+    .PARAMETER WhatIf
+    Shows the restore plan (every move, write and registry value) and returns it; changes nothing.
+
+    .PARAMETER Confirm
+    Asks before restoring (the default, because the restore's impact is High). Use -Confirm:$false in scripts.
+
+    .EXAMPLE
+    Restore-ADDatabase -Path \\backup01\ad$\DC01\DC01-ntds-20261123T020000Z.tar.zst -WhatIf
+
+    Shows what a restore of this archive would move, write and register, and returns the plan.
+
+    .EXAMPLE
+    Get-ADDatabaseBackup -Path \\backup01\ad$\DC01 | Where-Object { -not $_.Expired } |
+        Sort-Object CreatedAt | Select-Object -Last 1 | Restore-ADDatabase -ApplyRegistry -Confirm:$false
+
+    In DSRM on DC01: restores the newest backup that is still within its shelf life and registers it in the
+    registry. Restart normally afterwards (bcdedit /deletevalue {default} safeboot).
+
+    .EXAMPLE
+    Restore-ADDatabase -LiteralPath D:\dc01.tar.zst -Root E:\ -CreateFolders -ExportRegistryFile E:\restore.reg -Confirm:$false
+
+    On a rescue host with the DC's system volume mounted as E:\: writes the files under E:\C\... and the
+    registration as a .reg file to import on the DC.
+
+    .INPUTS
+    System.String. An archive path.
+    ADDatabaseBackup.BackupInfo, ADDatabaseBackup.VerifyResult. By their Path property.
+
+    .OUTPUTS
+    ADDatabaseBackup.RestoreResult. Path, BackupId, Plan, Expired, ExpiredOverride, DatabasePath, LogPath,
+    BackupLogPath, CheckpointPath, Root, FileCount, MovedAsideCount, RegistryWrittenTo, Actions, Registry, Warnings,
+    NextSteps. The result is returned by a restore (its next steps matter) and by -WhatIf (the plan).
+
+    .NOTES
+    A refused or failed restore is a terminating error with FullyQualifiedErrorId
+    'ADDatabaseBackup.<CODE>,Restore-ADDatabase': BACKUP_EXPIRED and NOT_IN_RESTORE_MODE (InvalidOperation),
+    TARGET_IN_USE (ResourceBusy), ARCHIVE_INVALID (InvalidData), REGISTRATION_REQUIRED (InvalidArgument), ...
+    The restore's warnings are written as warnings and its next steps to the information stream (tag NextStep).
+    This is a non-authoritative restore; see samples/dsrm-restore-runbook.ps1 for the whole DSRM procedure,
+    including the optional authoritative restore with ntdsutil.
+
+    .LINK
+    Get-ADDatabaseBackup
+
+    .LINK
+    Test-ADDatabaseBackup
+
+    .LINK
+    Backup-ADDatabase
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Path')]
+    [OutputType('ADDatabaseBackup.RestoreResult')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string] $Path,
+
+        [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
+        [Alias('PSPath', 'FullName')]
+        [ValidateNotNullOrEmpty()]
+        [string] $LiteralPath,
+
+        [ValidateSet('Files', 'Api')]
+        [string] $Method = 'Files',
+
+        [ValidateNotNullOrEmpty()]
+        [string] $Root,
+
+        [Alias('DBPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $DatabasePath,
+
+        [Alias('Log', 'TransactionLogPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $LogPath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $BackupLogPath,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $CheckpointPath,
+
+        [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9-]{0,62}$')]
+        [string] $ComputerName,
+
+        [ValidatePattern('^\\{0,2}[A-Za-z0-9][A-Za-z0-9-]{0,62}$')]
+        [string] $Server,
+
+        [switch] $CreateFolders,
+
+        [switch] $RestoreCheckpoint,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $ExportRegistryFile,
+
+        [switch] $ApplyRegistry,
+
+        [ValidateSet('Unc', 'Local')]
+        [string] $RegistryPathStyle,
+
+        [switch] $AllowExpired,
+
+        [switch] $Force
+    )
+
+    begin {
+        try {
+            $filesOnly = @('Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint')
+            $notForMethod = if ($Method -eq 'Api') { $filesOnly + @('ExportRegistryFile', 'ApplyRegistry', 'RegistryPathStyle') } else { @('Server') }
+            $conflict = @($notForMethod | Where-Object { $PSBoundParameters.ContainsKey($_) })
+            if ($conflict.Count -gt 0) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'METHOD_PARAMETERS' -TargetObject $Method `
+                            -Message "-Method $Method does not take -$($conflict -join ', -')." `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+            }
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+
+    process {
+        try {
+            $archives = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
+            if ($archives.Count -eq 0) { return }
+            if ($archives.Count -gt 1) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'AMBIGUOUS_PATH' -TargetObject $Path `
+                            -Message "'$Path' names $($archives.Count) files; a restore takes exactly one archive." `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+            }
+            $archive = $archives[0]
+
+            $target = [ordered]@{ type = $Method.ToLowerInvariant() }
+            if ($Method -eq 'Api') {
+                if ($Server) { $target['server'] = $Server }
+                $where = if ($Server) { "domain controller $Server (restore API)" } else { 'this domain controller (restore API)' }
+            } else {
+                if ($Root) { $target['root'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Root }
+                foreach ($pair in @(@('databasePath', $DatabasePath), @('logPath', $LogPath), @('backupLogPath', $BackupLogPath), @('checkpointPath', $CheckpointPath))) {
+                    if (-not $pair[1]) { continue }
+                    # Under -Root these are the DC's own paths (re-rooted by adbackup); otherwise paths on this machine.
+                    $target[$pair[0]] = if ($Root) { $pair[1] } else { Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
+                }
+                if ($ComputerName) { $target['computer'] = $ComputerName }
+                if ($CreateFolders) { $target['createFolders'] = $true }
+                if ($RestoreCheckpoint) { $target['restoreCheckpoint'] = $true }
+                $where = if ($target.Contains('databasePath')) { $target['databasePath'] } else { 'the locations recorded in the backup' }
+                if ($Root) { $where = "$where under $($target['root'])" }
+            }
+
+            $registry = [ordered]@{}
+            if ($ExportRegistryFile) { $registry['regFile'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $ExportRegistryFile }
+            if ($ExportRegistryFile -and $Force) { $registry['overwriteRegFile'] = $true }
+            if ($ApplyRegistry) { $registry['apply'] = $true }
+            if ($RegistryPathStyle) { $registry['pathStyle'] = $RegistryPathStyle.ToLowerInvariant() }
+
+            $request = [ordered]@{ archive = $archive; target = $target }
+            if ($AllowExpired) { $request['allowExpired'] = $true }
+
+            if ($WhatIfPreference) {
+                # The plan: adbackup verifies the archive and lists every change without making one.
+                $planRegistry = [ordered]@{}
+                if ($registry.Contains('pathStyle')) { $planRegistry['pathStyle'] = $registry['pathStyle'] }
+                if ($planRegistry.Count -gt 0) { $request['registry'] = $planRegistry }
+                $request['plan'] = $true
+                $PSCmdlet.WriteVerbose("Planning the restore of $archive to $where.")
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
+                    -Activity "Planning the restore of $([System.IO.Path]::GetFileName($archive))"
+                if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+                $plan = New-ADBRestoreResult -Response $run.Result
+                foreach ($action in $plan.Actions) {
+                    switch (Get-ADBMember $action 'action') {
+                        'move-aside' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'from'), "Move aside to $(Get-ADBMember $action 'to')") }
+                        'create-folder' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'path'), 'Create folder') }
+                        'write' {
+                            $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'to'),
+                                ('Write {0} from the archive ({1:N0} bytes, sha256 {2})' -f (Get-ADBMember $action 'entry'), (Get-ADBMember $action 'size'), (Get-ADBMember $action 'sha256')))
+                        }
+                    }
+                }
+                $destinations = @()
+                if ($registry.Contains('regFile')) { $destinations += "the .reg file $($registry['regFile'])" }
+                if ($ApplyRegistry) { $destinations += "this computer's registry" }
+                if ($Method -eq 'Api') { $destinations += 'the restore API (DsRestoreRegister)' }
+                if ($destinations.Count -eq 0) { $destinations += 'nowhere yet: add -ApplyRegistry or -ExportRegistryFile' }
+                foreach ($value in $plan.Registry) {
+                    $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')",
+                        "Set $(Get-ADBMember $value 'type') $(ConvertTo-Json -InputObject (Get-ADBMember $value 'value') -Compress) in $($destinations -join ' and ')")
+                }
+                foreach ($warning in $plan.Warnings) { $PSCmdlet.WriteWarning($warning) }
+                $plan
+                return
+            }
+
+            $registration = @()
+            if ($registry.Contains('regFile')) { $registration += "as $($registry['regFile'])" }
+            if ($ApplyRegistry) { $registration += "in this computer's registry" }
+            if ($registry.Count -gt 0) { $request['registry'] = $registry }
+            $action = "Restore the Active Directory database from '$archive'"
+            if ($registration.Count -gt 0) { $action += " and register the restore $($registration -join ' and ')" }
+            if (-not $PSCmdlet.ShouldProcess($where, $action)) { return }
+
+            $PSCmdlet.WriteVerbose("Restoring $archive to $where.")
+            $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
+                -Activity "Restoring $([System.IO.Path]::GetFileName($archive))"
+            if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
+            $result = New-ADBRestoreResult -Response $run.Result
+            foreach ($warning in $result.Warnings) { $PSCmdlet.WriteWarning($warning) }
+            foreach ($step in $result.NextSteps) { $PSCmdlet.WriteInformation($step, [string[]]@('NextStep')) }
+            $PSCmdlet.WriteVerbose("Restored $($result.FileCount) file(s) to $($result.DatabasePath); $($result.MovedAsideCount) replaced file(s) moved aside; registration written to $($result.RegistryWrittenTo -join ', ').")
+            $result
+        } catch {
+            # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}

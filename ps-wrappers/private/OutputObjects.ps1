@@ -1,0 +1,278 @@
+# Typed output objects built from adbackup's JSON documents. Marshalling only: every value comes from the
+# document (expiry, age, restorability and page verdicts are decided by adbackup, not here).
+
+function ConvertTo-ADBDateTime {
+    <#
+    .SYNOPSIS
+    A timestamp of a JSON document as a local DateTime (as Get-Date and file times are), or $null.
+    .DESCRIPTION
+    PowerShell 7's ConvertFrom-Json already turns ISO 8601 strings into DateTime (Kind Utc); Windows PowerShell
+    5.1's leaves them strings. Both end up as the same local DateTime, so comparisons with Get-Date are right.
+    .PARAMETER Value
+    A DateTime, an ISO 8601 string, or $null.
+    #>
+    [CmdletBinding()]
+    [OutputType([datetime])]
+    param([Parameter(Position = 0)] [AllowNull()] [object] $Value)
+
+    if ($null -eq $Value -or ($Value -is [string] -and $Value -eq '')) { return $null }
+    if ($Value -is [datetime]) {
+        if ($Value.Kind -eq [System.DateTimeKind]::Local) { return $Value }
+        return [datetime]::SpecifyKind($Value, [System.DateTimeKind]::Utc).ToLocalTime()
+    }
+    [datetime]::Parse([string]$Value, [System.Globalization.CultureInfo]::InvariantCulture,
+        [System.Globalization.DateTimeStyles]::RoundtripKind).ToLocalTime()
+}
+
+function New-ADBObject {
+    <#
+    .SYNOPSIS
+    A PSCustomObject with the given type name first in its PSTypeNames (format views and pipelines key on it).
+    .PARAMETER TypeName
+    The PSTypeName, e.g. ADDatabaseBackup.BackupInfo.
+    .PARAMETER Property
+    The properties, in display order.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.PSObject])]
+    param([Parameter(Mandatory)] [string] $TypeName, [Parameter(Mandatory)] [System.Collections.Specialized.OrderedDictionary] $Property)
+
+    # Built member by member: a [pscustomobject] cast of a dictionary held in a variable is not reliable across
+    # Windows PowerShell 5.1 and PowerShell 7 (only the cast of a literal is special-cased).
+    $o = [System.Management.Automation.PSObject]::new()
+    foreach ($key in $Property.Keys) {
+        $o.PSObject.Properties.Add([System.Management.Automation.PSNoteProperty]::new($key, $Property[$key]))
+    }
+    $o.PSObject.TypeNames.Insert(0, $TypeName)
+    $o
+}
+
+function Get-ADBPageProperty {
+    <#
+    .SYNOPSIS
+    The page-checksum statistics of a pages document (adbackup pages, or the pages object of verify and the manifest)
+    as ordered properties: PageSize, PageCount, GoodPages, BlankPages, CorruptPages, CorruptPageNumbers.
+    .PARAMETER Pages
+    The statistics object, or $null when there were none.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param([Parameter(Position = 0)] [AllowNull()] [object] $Pages)
+
+    $corrupt = @(Get-ADBMember $Pages 'corruptPages' | ForEach-Object { Get-ADBMember $_ 'pgno' })
+    [ordered]@{
+        PageSize           = Get-ADBMember $Pages 'pageSize'
+        PageCount          = Get-ADBMember $Pages 'pages'
+        GoodPages          = Get-ADBMember $Pages 'good'
+        BlankPages         = Get-ADBMember $Pages 'blank'
+        CorruptPages       = Get-ADBMember $Pages 'corrupt'
+        CorruptPageNumbers = [object[]]$corrupt
+    }
+}
+
+function Get-ADBBackupProperty {
+    <#
+    .SYNOPSIS
+    The properties a backup result and a backup listing share, from a manifest or an inspect document.
+    .PARAMETER Document
+    The manifest (backup) or the inspect result.
+    .PARAMETER Archive
+    The archive path.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param([Parameter(Mandatory)] [object] $Document, [Parameter(Mandatory)] [string] $Archive)
+
+    $database = Get-ADBMember $Document 'database'
+    $range = Get-ADBMember $Document 'logRange'
+    $computer = Get-ADBMember $Document 'computer'
+    $sourceType = Get-ADBMember $Document 'sourceType'
+    $source = Get-ADBMember $Document 'source'
+    if ($null -ne $source) {
+        $computer = Get-ADBMember $source 'computer'
+        $sourceType = Get-ADBMember $source 'type'
+    }
+    $properties = [ordered]@{
+        Name                  = [System.IO.Path]::GetFileName($Archive)
+        Path                  = $Archive
+        ComputerName          = $computer
+        Label                 = Get-ADBMember $Document 'label'
+        CreatedAt             = ConvertTo-ADBDateTime (Get-ADBMember $Document 'createdAt')
+        ExpiresAt             = ConvertTo-ADBDateTime (Get-ADBMember $Document 'expiresAt')
+        TombstoneLifetimeDays = Get-ADBMember $Document 'tombstoneLifetimeDays'
+        SourceType            = $sourceType
+        Compression           = Get-ADBMember (Get-ADBMember $Document 'compression') 'type'
+        DatabaseState         = Get-ADBMember $database 'state'
+        LowLog                = Get-ADBMember $range 'low'
+        HighLog               = Get-ADBMember $range 'high'
+        LogCount              = Get-ADBMember $range 'count'
+        Restorable            = Get-ADBMember $range 'restorable'
+        BackupId              = Get-ADBMember $Document 'backupId'
+    }
+    $pages = Get-ADBPageProperty (Get-ADBMember $database 'pages')
+    foreach ($key in @('PageSize', 'PageCount', 'GoodPages', 'BlankPages', 'CorruptPages')) { $properties[$key] = $pages[$key] }
+    $properties['Findings'] = [object[]]@(Get-ADBMember $Document 'findings')
+    $properties
+}
+
+function New-ADBBackupResult {
+    <#
+    .SYNOPSIS
+    ADDatabaseBackup.BackupResult from a backup response.
+    .PARAMETER Response
+    adbackup backup's result.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.PSObject])]
+    param([Parameter(Mandatory)] [object] $Response)
+
+    $manifest = Get-ADBMember $Response 'manifest'
+    $p = Get-ADBBackupProperty -Document $manifest -Archive (Get-ADBMember $Response 'archive')
+    $p['Size'] = Get-ADBMember $Response 'size'
+    $p['Sha256'] = Get-ADBMember $Response 'sha256'
+    $p['SidecarPath'] = Get-ADBMember $Response 'sidecar'
+    $p['CompletedAt'] = ConvertTo-ADBDateTime (Get-ADBMember $manifest 'completedAt')
+    $p['Manifest'] = $manifest
+    New-ADBObject -TypeName 'ADDatabaseBackup.BackupResult' -Property $p
+}
+
+function New-ADBBackupInfo {
+    <#
+    .SYNOPSIS
+    ADDatabaseBackup.BackupInfo from an inspect response.
+    .PARAMETER Response
+    adbackup inspect's result.
+    .PARAMETER Archive
+    The archive's full path (inspect echoes the request's path).
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.PSObject])]
+    param([Parameter(Mandatory)] [object] $Response, [Parameter(Mandatory)] [string] $Archive)
+
+    $p = Get-ADBBackupProperty -Document $Response -Archive $Archive
+    $p.Insert(6, 'Expired', (Get-ADBMember $Response 'expired'))
+    $p.Insert(7, 'AgeDays', (Get-ADBMember $Response 'ageDays'))
+    $p['Size'] = Get-ADBMember $Response 'size'
+    $p['DataBytes'] = Get-ADBMember $Response 'dataBytes'
+    $sidecar = "$Archive.manifest.json"
+    $p['SidecarPath'] = if ([System.IO.File]::Exists($sidecar)) { $sidecar } else { $null }
+    $p['ReadFrom'] = Get-ADBMember $Response 'from'
+    $p['Files'] = [object[]]@(Get-ADBMember $Response 'files')
+    New-ADBObject -TypeName 'ADDatabaseBackup.BackupInfo' -Property $p
+}
+
+function New-ADBVerifyResult {
+    <#
+    .SYNOPSIS
+    ADDatabaseBackup.VerifyResult from a verify response (exit 0 or 3).
+    .PARAMETER Response
+    adbackup verify's result.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.PSObject])]
+    param([Parameter(Mandatory)] [object] $Response)
+
+    $archive = Get-ADBMember $Response 'archive'
+    $range = Get-ADBMember $Response 'logRange'
+    $findings = @(Get-ADBMember $Response 'findings')
+    $entries = @(Get-ADBMember $Response 'entries')
+    $p = [ordered]@{
+        Name       = [System.IO.Path]::GetFileName($archive)
+        Path       = $archive
+        IsValid    = [bool](Get-ADBMember $Response 'ok')
+        Format     = Get-ADBMember $Response 'format'
+        Size       = Get-ADBMember $Response 'size'
+        Sha256     = Get-ADBMember $Response 'sha256'
+        BackupId   = Get-ADBMember $Response 'backupId'
+        EntryCount = $entries.Count
+        LowLog     = Get-ADBMember $range 'low'
+        HighLog    = Get-ADBMember $range 'high'
+        LogCount   = Get-ADBMember $range 'count'
+        Restorable = Get-ADBMember $range 'restorable'
+    }
+    $pages = Get-ADBPageProperty (Get-ADBMember $Response 'pages')
+    foreach ($key in $pages.Keys) { $p[$key] = $pages[$key] }
+    $p['ErrorCount'] = @($findings | Where-Object { (Get-ADBMember $_ 'severity') -eq 'error' }).Count
+    $p['WarningCount'] = @($findings | Where-Object { (Get-ADBMember $_ 'severity') -eq 'warning' }).Count
+    $p['Findings'] = [object[]]$findings
+    $p['LogFindings'] = [object[]]@(Get-ADBMember $Response 'logFindings')
+    $p['Entries'] = [object[]]$entries
+    New-ADBObject -TypeName 'ADDatabaseBackup.VerifyResult' -Property $p
+}
+
+function New-ADBRestoreResult {
+    <#
+    .SYNOPSIS
+    ADDatabaseBackup.RestoreResult from a restore response (a plan or a restore).
+    .PARAMETER Response
+    adbackup restore's result.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.PSObject])]
+    param([Parameter(Mandatory)] [object] $Response)
+
+    $targets = Get-ADBMember $Response 'targets'
+    $actions = @(Get-ADBMember $Response 'actions')
+    $p = [ordered]@{
+        Path              = Get-ADBMember $Response 'archive'
+        BackupId          = Get-ADBMember $Response 'backupId'
+        Plan              = [bool](Get-ADBMember $Response 'plan')
+        Expired           = Get-ADBMember $Response 'expired'
+        ExpiredOverride   = Get-ADBMember $Response 'expiredOverride'
+        DatabasePath      = Get-ADBMember $targets 'database'
+        LogPath           = Get-ADBMember $targets 'logPath'
+        BackupLogPath     = Get-ADBMember $targets 'backupLogPath'
+        CheckpointPath    = Get-ADBMember $targets 'checkpointFilePath'
+        Root              = Get-ADBMember $targets 'root'
+        FileCount         = @($actions | Where-Object { (Get-ADBMember $_ 'action') -eq 'write' }).Count
+        MovedAsideCount   = @($actions | Where-Object { (Get-ADBMember $_ 'action') -eq 'move-aside' }).Count
+        RegistryWrittenTo = [object[]]@(Get-ADBMember $Response 'registryWrittenTo')
+        Actions           = [object[]]$actions
+        Registry          = [object[]]@(Get-ADBMember $Response 'registry')
+        Warnings          = [object[]]@(Get-ADBMember $Response 'warnings')
+        NextSteps         = [object[]]@(Get-ADBMember $Response 'nextSteps')
+    }
+    New-ADBObject -TypeName 'ADDatabaseBackup.RestoreResult' -Property $p
+}
+
+function New-ADBFileInfo {
+    <#
+    .SYNOPSIS
+    ADDatabaseBackup.FileInfo from a header response, with the page statistics of a pages response when given.
+    .PARAMETER Header
+    adbackup header's result.
+    .PARAMETER Pages
+    adbackup pages' result, or $null.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.PSObject])]
+    param([Parameter(Mandatory)] [object] $Header, [AllowNull()] [object] $Pages)
+
+    $path = Get-ADBMember $Header 'path'
+    $summary = Get-ADBMember $Header 'summary'
+    $p = [ordered]@{
+        Name          = [System.IO.Path]::GetFileName($path)
+        Path          = $path
+        Kind          = Get-ADBMember $Header 'kind'
+        FileSize      = Get-ADBMember $Header 'fileSize'
+        State         = Get-ADBMember $summary 'state'
+        PageSize      = Get-ADBMember $summary 'pageSize'
+        Generation    = Get-ADBMember $summary 'generation'
+        LogRequired   = Get-ADBMember (Get-ADBMember $summary 'logRequired') 'text'
+        LogCommitted  = Get-ADBMember (Get-ADBMember $summary 'logCommitted') 'text'
+        Checkpoint    = Get-ADBMember $summary 'checkpoint'
+        Format        = Get-ADBMember (Get-ADBMember $summary 'format') 'text'
+        OSVersion     = Get-ADBMember (Get-ADBMember $summary 'osVersion') 'text'
+        SignLog       = Get-ADBMember (Get-ADBMember $summary 'signLog') 'text'
+        SignDb        = Get-ADBMember (Get-ADBMember $summary 'signDb') 'text'
+        Created       = ConvertTo-ADBDateTime (Get-ADBMember $summary 'tmCreate')
+        Message       = Get-ADBMember $Header 'message'
+        Warnings      = [object[]]@(Get-ADBMember $Header 'warnings')
+    }
+    $pageProperties = Get-ADBPageProperty $Pages
+    $p['PagesChecked'] = $null -ne $Pages
+    foreach ($key in @('PageCount', 'GoodPages', 'BlankPages', 'CorruptPages', 'CorruptPageNumbers')) { $p[$key] = $pageProperties[$key] }
+    $p['Summary'] = $summary
+    $p['Fields'] = Get-ADBMember $Header 'fields'
+    New-ADBObject -TypeName 'ADDatabaseBackup.FileInfo' -Property $p
+}

@@ -1,0 +1,142 @@
+<#
+.SYNOPSIS
+Runbook: restores a domain controller's Active Directory database from an ADDatabaseBackup archive in Directory
+Services Restore Mode (non-authoritative, with an optional authoritative restore of chosen subtrees).
+
+.DESCRIPTION
+Run on the domain controller to restore, as an administrator, in three phases:
+
+  1. -Phase EnterDsrm   bcdedit /set {default} safeboot dsrepair, then restart into DSRM.
+  2. -Phase Restore     in DSRM (log on with the DSRM administrator password): picks the archive (-ArchivePath, or
+                        the newest backup of -BackupFolder that is still within its tombstone lifetime), verifies it
+                        with Test-ADDatabaseBackup, restores it with Restore-ADDatabase -ApplyRegistry (files moved
+                        aside, never deleted; the KB 814167 "Restore in Progress" registration written), and, when
+                        -AuthoritativeSubtree is given, marks those subtrees authoritative with ntdsutil before any
+                        normal restart.
+  3. -Phase ExitDsrm    bcdedit /deletevalue {default} safeboot, then restart normally. AD DS replays the restored
+                        logs, takes a new invocation ID and replicates the changes made since the backup.
+
+Afterwards check the Directory Service event log, repadmin /showrepl and dcdiag. This restores the AD database only:
+SYSVOL and the rest of the system state come back through your system-state tool (see the restore's NextSteps).
+
+.PARAMETER Phase
+EnterDsrm, Restore or ExitDsrm.
+
+.PARAMETER ArchivePath
+Restore phase: the archive to restore.
+
+.PARAMETER BackupFolder
+Restore phase: a folder of backups (e.g. \\backup01\ad$\DC01); the newest one that has not expired is restored.
+
+.PARAMETER AuthoritativeSubtree
+Restore phase: distinguished names of subtrees to restore authoritatively (e.g. an OU deleted by mistake), so that
+they win over the copies on the other DCs. Never the schema or the whole domain unless you mean it.
+
+.PARAMETER AllowExpired
+Restore phase: restore a backup older than its tombstone lifetime (forest recovery only).
+
+.PARAMETER NoRestart
+Do not restart at the end of EnterDsrm or ExitDsrm (restart yourself).
+
+.EXAMPLE
+.\dsrm-restore-runbook.ps1 -Phase EnterDsrm
+
+Sets the DC to start in Directory Services Restore Mode and restarts it.
+
+.EXAMPLE
+.\dsrm-restore-runbook.ps1 -Phase Restore -BackupFolder \\backup01\ad$\DC01 -Confirm:$false -Verbose
+
+In DSRM: restores the newest valid backup of DC01 and registers the restore.
+
+.EXAMPLE
+.\dsrm-restore-runbook.ps1 -Phase Restore -ArchivePath D:\ADBackup\DC01-ntds-20261123T020000Z.tar.zst -AuthoritativeSubtree 'OU=Sales,DC=contoso,DC=com'
+
+In DSRM: restores one archive and marks the Sales OU authoritative (asks for confirmation first).
+
+.EXAMPLE
+.\dsrm-restore-runbook.ps1 -Phase ExitDsrm
+
+Removes the DSRM boot option and restarts normally.
+
+.NOTES
+Needs the ADDatabaseBackup module on the DC (installed in $env:ProgramFiles\WindowsPowerShell\Modules), an elevated
+session, and for the Restore phase a DSRM logon. The script never writes to the host directly: it narrates with
+-Verbose and writes the restore's next steps to the information stream.
+#>
+[CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+param(
+    [Parameter(Mandatory)]
+    [ValidateSet('EnterDsrm', 'Restore', 'ExitDsrm')]
+    [string] $Phase,
+
+    [string] $ArchivePath,
+
+    [string] $BackupFolder,
+
+    [string[]] $AuthoritativeSubtree,
+
+    [switch] $AllowExpired,
+
+    [switch] $NoRestart
+)
+
+$ErrorActionPreference = 'Stop'
+
+function Invoke-Bcdedit {
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    # '{default}' must be quoted: unquoted braces are a script block in PowerShell.
+    & bcdedit.exe @Arguments | Write-Verbose
+    if ($LASTEXITCODE -ne 0) { throw "bcdedit $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+switch ($Phase) {
+    'EnterDsrm' {
+        if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, 'Boot into Directory Services Restore Mode (bcdedit /set {default} safeboot dsrepair) and restart')) {
+            Invoke-Bcdedit -Arguments @('/set', '{default}', 'safeboot', 'dsrepair')
+            Write-Information 'The next start is in Directory Services Restore Mode: log on with the DSRM administrator password and run -Phase Restore.' -InformationAction Continue
+            if (-not $NoRestart) { Restart-Computer -Force }
+        }
+    }
+
+    'Restore' {
+        if ($env:SAFEBOOT_OPTION -ne 'DSREPAIR') {
+            throw 'This computer is not in Directory Services Restore Mode: run -Phase EnterDsrm first.'
+        }
+        Import-Module ADDatabaseBackup
+
+        if (-not $ArchivePath) {
+            if (-not $BackupFolder) { throw 'Give -ArchivePath or -BackupFolder.' }
+            $candidate = Get-ADDatabaseBackup -LiteralPath $BackupFolder |
+                Where-Object { $AllowExpired -or -not $_.Expired } |
+                Sort-Object -Property CreatedAt |
+                Select-Object -Last 1
+            if (-not $candidate) { throw "No backup in $BackupFolder is within its tombstone lifetime." }
+            $ArchivePath = $candidate.Path
+        }
+        Write-Verbose "Verifying $ArchivePath"
+        $verification = Test-ADDatabaseBackup -LiteralPath $ArchivePath
+        if (-not $verification.IsValid) { throw "$ArchivePath failed verification; restore another backup." }
+
+        if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, "Restore the Active Directory database from $ArchivePath")) {
+            $result = Restore-ADDatabase -LiteralPath $ArchivePath -ApplyRegistry -AllowExpired:$AllowExpired -Confirm:$false
+            $result
+
+            foreach ($dn in $AuthoritativeSubtree) {
+                if ($PSCmdlet.ShouldProcess($dn, 'Authoritative restore (ntdsutil)')) {
+                    # Still in DSRM and before any normal restart, as the restore's next steps say.
+                    & ntdsutil.exe 'activate instance ntds' 'authoritative restore' "restore subtree `"$dn`"" 'quit' 'quit' | Write-Verbose
+                    if ($LASTEXITCODE -ne 0) { throw "ntdsutil authoritative restore of '$dn' failed with exit code $LASTEXITCODE" }
+                }
+            }
+            foreach ($step in $result.NextSteps) { Write-Information $step -InformationAction Continue }
+            Write-Information 'Then run -Phase ExitDsrm to restart normally.' -InformationAction Continue
+        }
+    }
+
+    'ExitDsrm' {
+        if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, 'Leave Directory Services Restore Mode (bcdedit /deletevalue {default} safeboot) and restart')) {
+            Invoke-Bcdedit -Arguments @('/deletevalue', '{default}', 'safeboot')
+            if (-not $NoRestart) { Restart-Computer -Force }
+        }
+    }
+}

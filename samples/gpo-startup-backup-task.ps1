@@ -1,0 +1,94 @@
+<#
+.SYNOPSIS
+Group Policy computer startup script: on domain controllers, installs the ADDatabaseBackup module and registers
+the nightly backup task.
+
+.DESCRIPTION
+Link a GPO to the Domain Controllers OU and add this script under Computer Configuration > Policies > Windows
+Settings > Scripts (Startup/Shutdown) > Startup > PowerShell Scripts, with its parameters in "Script Parameters"
+(e.g. -ModuleSource \\contoso.com\NETLOGON\ADDatabaseBackup -BackupPath \\backup01\ad$ -KeepDays 30). Copy
+register-nightly-backup-task.ps1 and nightly-backup-job.ps1 into the same GPO scripts folder.
+
+At each start, as SYSTEM and without any prompt, it:
+  1. does nothing on a computer that is not a domain controller (DomainRole 4 or 5);
+  2. copies the module folder (ADDatabaseBackup.psd1 with its bin folder) from -ModuleSource into
+     $env:ProgramFiles\WindowsPowerShell\Modules\ADDatabaseBackup\<version> when that version is not installed yet;
+  3. runs register-nightly-backup-task.ps1, which creates or updates the task.
+A transcript goes to $env:ProgramData\ADDatabaseBackup\logs\gpo-startup.log.
+
+.PARAMETER ModuleSource
+The folder holding the module to deploy (ADDatabaseBackup.psd1, .psm1, functions, bin), e.g. on NETLOGON.
+
+.PARAMETER BackupPath
+Passed to the task: the backup share (a subfolder per DC is used).
+
+.PARAMETER At
+Passed to the task: the daily start time (default 02:00).
+
+.PARAMETER KeepDays
+Passed to the task: also delete backups older than this many days.
+
+.PARAMETER TruncateLogs
+Passed to the task: let AD DS truncate its logs after each backup.
+
+.EXAMPLE
+-ModuleSource \\contoso.com\NETLOGON\ADDatabaseBackup -BackupPath \\backup01\ad$ -KeepDays 30
+
+The "Script Parameters" of the GPO startup script entry.
+
+.EXAMPLE
+powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\gpo-startup-backup-task.ps1 -ModuleSource \\contoso.com\NETLOGON\ADDatabaseBackup -BackupPath \\backup01\ad$
+
+A manual run on one DC (elevated), e.g. to test the GPO's effect.
+
+.NOTES
+The DCs' computer accounts need read access to -ModuleSource and write access to -BackupPath.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $ModuleSource,
+
+    [Parameter(Mandatory)]
+    [ValidateNotNullOrEmpty()]
+    [string] $BackupPath,
+
+    [ValidatePattern('^\d{1,2}:\d{2}$')]
+    [string] $At = '02:00',
+
+    [ValidateRange(1, 36500)]
+    [int] $KeepDays,
+
+    [switch] $TruncateLogs
+)
+
+$ErrorActionPreference = 'Stop'
+$logFolder = Join-Path $env:ProgramData 'ADDatabaseBackup\logs'
+$null = New-Item -ItemType Directory -Path $logFolder -Force
+$null = Start-Transcript -LiteralPath (Join-Path $logFolder 'gpo-startup.log') -Append
+try {
+    $role = (Get-CimInstance -ClassName Win32_ComputerSystem).DomainRole
+    if ($role -lt 4) {
+        Write-Verbose "Not a domain controller (DomainRole $role): nothing to do." -Verbose
+        return
+    }
+
+    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleSource 'ADDatabaseBackup.psd1')
+    $target = Join-Path $env:ProgramFiles ("WindowsPowerShell\Modules\ADDatabaseBackup\{0}" -f $manifest.ModuleVersion)
+    if (-not (Test-Path -LiteralPath (Join-Path $target 'ADDatabaseBackup.psd1'))) {
+        Write-Verbose "Installing ADDatabaseBackup $($manifest.ModuleVersion) into $target" -Verbose
+        $null = New-Item -ItemType Directory -Path $target -Force
+        Copy-Item -Path (Join-Path $ModuleSource '*') -Destination $target -Recurse -Force
+    }
+
+    $register = @{ BackupPath = $BackupPath; At = $At; TruncateLogs = $TruncateLogs; Confirm = $false }
+    if ($KeepDays) { $register['KeepDays'] = $KeepDays }
+    & (Join-Path $PSScriptRoot 'register-nightly-backup-task.ps1') @register | Out-Null
+    Write-Verbose 'The nightly backup task is registered.' -Verbose
+} catch {
+    Write-Error -ErrorRecord $_ -ErrorAction Continue
+    exit 1
+} finally {
+    $null = Stop-Transcript
+}
