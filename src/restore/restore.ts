@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
-import { ENTRY_MANIFEST, roleOfEntry } from '../archive/layout.ts';
-import { createPartial } from '../archive/publish.ts';
+import { ENTRY_MANIFEST, entryFileName, roleOfEntry } from '../archive/layout.ts';
+import { manifestProblem } from '../archive/manifest.ts';
+import { PARTIAL_SUFFIX, createPartial } from '../archive/publish.ts';
 import { probeArchive, readArchive } from '../archive/read-archive.ts';
 import { type VerifyResult, verifyArchive } from '../archive/verify.ts';
 import { pathApi } from '../backup/paths.ts';
@@ -112,18 +113,15 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
       actions.push({ action: 'create-folder', path: f });
     }
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  for (const [folder, names] of await filesToReplace(targets)) {
-    const aside = pathApi(folder).join(folder, PRE_RESTORE + stamp);
-    for (const n of names) actions.push({ action: 'move-aside', from: pathApi(folder).join(folder, n), to: pathApi(aside).join(aside, n) });
-  }
   const writes = new Map<string, string>();
+  const writeActions: RestoreAction[] = [];
   for (const f of manifest.files) {
     const to = destinationOf(f.entry, f.role, targets, !!opts.target.restoreCheckpoint);
     if (to === null) continue;
     writes.set(f.entry, to);
-    actions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
+    writeActions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
   }
+  actions.push(...(await planMoveAside(targets, [...writes.values()], now)), ...writeActions);
 
   const registered = registeredRange(manifest);
   const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
@@ -161,6 +159,7 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
     return result;
   }
 
+  for (const w of ports.registryWriters) await w.check?.();
   // From here on the disk changes. Nothing is deleted: replaced files move aside, new files land under .partial names.
   await prepareTarget(actions, opts.archive);
   await extract(opts.archive, manifest, writes, ports);
@@ -184,17 +183,63 @@ async function readManifest(archive: string, verified: VerifyResult): Promise<{ 
     else if (keep) token = Buffer.concat(parts);
   });
   const m = manifest as Manifest | null;
-  if (!m || m.backupId !== verified.backupId) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
+  // The manifest read now must describe exactly the entries verify hashed a moment ago: the file could have been
+  // replaced in between (same backup id, other entries), and only verified entries may be written.
+  const changed = () => new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
+  if (!m || m.backupId !== verified.backupId || manifestProblem(m) !== null) throw changed();
+  const hashed = new Map(verified.entries.map((e) => [e.entry, e]));
+  for (const f of m.files) {
+    const e = hashed.get(f.entry);
+    if (!e || e.size !== f.size || e.sha256 !== f.sha256) throw changed();
+  }
   return { manifest: m, token };
 }
 
-/** Creates folders and moves replaced files aside (never deletes). */
+/**
+ * The move-aside actions: every file the restore replaces, and a .partial that a killed restore left beside a file
+ * it writes, go into a pre-restore-<UTC> folder of their own folder — a new one: an existing folder (a restore
+ * re-run within the same second) gets a numbered sibling, so nothing already set aside can be overwritten.
+ */
+export async function planMoveAside(
+  t: Pick<RestoreTargets, 'database' | 'logFolder' | 'backupLogFolder' | 'checkpointFolder'>,
+  writes: readonly string[],
+  now: Date,
+): Promise<RestoreAction[]> {
+  const replace = await filesToReplace(t);
+  for (const to of writes) {
+    const api = pathApi(to);
+    const stale = to + PARTIAL_SUFFIX;
+    if (await stat(stale).then((s) => s.isFile(), () => false)) {
+      const folder = api.dirname(to);
+      replace.set(folder, [...(replace.get(folder) ?? []), api.basename(stale)]);
+    }
+  }
+  const stamp = PRE_RESTORE + now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const actions: RestoreAction[] = [];
+  for (const [folder, names] of replace) {
+    const api = pathApi(folder);
+    let aside = api.join(folder, stamp);
+    for (let n = 2; await stat(aside).then(() => true, () => false); n++) aside = api.join(folder, `${stamp}-${n}`);
+    for (const n of names) actions.push({ action: 'move-aside', from: api.join(folder, n), to: api.join(aside, n) });
+  }
+  return actions;
+}
+
+/**
+ * Creates folders and moves replaced files aside (never deletes). Each pre-restore folder is created here, and
+ * must not exist yet: a rename into a folder of our own cannot replace anything set aside before.
+ */
 export async function prepareTarget(actions: readonly RestoreAction[], archive: string): Promise<void> {
+  const created = new Set<string>();
   try {
     for (const a of actions) {
       if (a.action === 'create-folder') await mkdir(a.path, { recursive: true });
       else if (a.action === 'move-aside') {
-        await mkdir(pathApi(a.to).dirname(a.to), { recursive: true });
+        const aside = pathApi(a.to).dirname(a.to);
+        if (!created.has(aside)) {
+          await mkdir(aside);
+          created.add(aside);
+        }
         await rename(a.from, a.to);
       }
     }
@@ -259,7 +304,7 @@ export function registeredRange(m: Manifest): { low: number; high: number } {
 }
 
 function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCheckpoint: boolean): string | null {
-  const name = entry.slice(entry.indexOf('/') + 1);
+  const name = entryFileName(entry);
   if (role === 'database') return t.database.physical;
   // The current log is the log folder's own, replayed after the backup set; numbered logs are the backup set.
   if (role === 'log' && classifyLogName(name).role === 'current') return pathApi(t.logFolder.physical).join(t.logFolder.physical, name);
