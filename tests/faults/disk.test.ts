@@ -40,6 +40,14 @@ function runUnder(prefix: string[], args: string[], request: object) {
   return { code: p.status ?? -1, signal: p.signal, stdout: p.stdout, stderr: p.stderr, json: (() => { try { return JSON.parse(p.stdout); } catch { return undefined; } })() };
 }
 
+/** Exit 5 with `code`, the contract kept, and `folder` left empty (no archive, no sidecar, no .partial). */
+async function refusedCleanly(t: import('ava').ExecutionContext, r: { code: number; stdout: string; stderr: string; json?: any }, code: string, folder: string) {
+  t.is(r.code, 5, r.stdout + r.stderr);
+  t.is(r.json?.error?.code, code);
+  t.is(problemWith('backup', r), null);
+  t.deepEqual(await readdir(folder), []);
+}
+
 async function dsa(t: import('ava').ExecutionContext) {
   const dir = await tempDir(t);
   await chmod(dir, 0o755);
@@ -53,10 +61,7 @@ test('disk full under a backup (8 MiB tmpfs, 24 MiB to write): exit 5 DISK_FULL,
   await mkdir(mnt);
   if (!mountTmpfs(t, mnt, 'size=8m,mode=0755')) return t.pass();
   const r = await adbackup(['backup'], request(join(mnt, 'a.tar')));
-  t.is(r.code, 5, r.stdout);
-  t.is(r.json.error.code, 'DISK_FULL');
-  t.is(problemWith('backup', r), null);
-  t.deepEqual(await readdir(mnt), [], 'no archive, no sidecar, no .partial');
+  await refusedCleanly(t, r, 'DISK_FULL', mnt);
 });
 
 test('a file-size limit (prlimit --fsize, EFBIG): exit 5 FILE_TOO_LARGE, nothing left behind', async (t) => {
@@ -65,10 +70,7 @@ test('a file-size limit (prlimit --fsize, EFBIG): exit 5 FILE_TOO_LARGE, nothing
   await mkdir(out);
   const r = runUnder(['prlimit', `--fsize=${4 << 20}`], ['backup'], request(join(out, 'a.tar')));
   t.is(r.signal, null, 'not killed by SIGXFSZ');
-  t.is(r.code, 5, r.stdout + r.stderr);
-  t.is(r.json.error.code, 'FILE_TOO_LARGE');
-  t.is(problemWith('backup', r), null);
-  t.deepEqual(await readdir(out), []);
+  await refusedCleanly(t, r, 'FILE_TOO_LARGE', out);
 });
 
 test('a destination folder the user may not write (0555, unprivileged user): exit 5 ACCESS_DENIED', async (t) => {
@@ -78,10 +80,7 @@ test('a destination folder the user may not write (0555, unprivileged user): exi
   await chmod(out, 0o555);
   const asNobody = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
   const r = runUnder(asNobody, ['backup'], request(join(out, 'a.tar')));
-  t.is(r.code, 5, r.stdout + r.stderr);
-  t.is(r.json.error.code, 'ACCESS_DENIED');
-  t.is(problemWith('backup', r), null);
-  t.deepEqual(await readdir(out), []);
+  await refusedCleanly(t, r, 'ACCESS_DENIED', out);
 });
 
 test('a read-only file system under a backup: exit 5 READ_ONLY_FILE_SYSTEM', async (t) => {
@@ -90,10 +89,7 @@ test('a read-only file system under a backup: exit 5 READ_ONLY_FILE_SYSTEM', asy
   await mkdir(mnt);
   if (!mountTmpfs(t, mnt, 'size=8m,ro')) return t.pass();
   const r = await adbackup(['backup'], request(join(mnt, 'a.tar')));
-  t.is(r.code, 5, r.stdout);
-  t.is(r.json.error.code, 'READ_ONLY_FILE_SYSTEM');
-  t.is(problemWith('backup', r), null);
-  t.deepEqual(await readdir(mnt), []);
+  await refusedCleanly(t, r, 'READ_ONLY_FILE_SYSTEM', mnt);
 });
 
 test('disk full under a restore: exit 5 DISK_FULL, no .partial, the originals intact in pre-restore-*', async (t) => {
