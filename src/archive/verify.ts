@@ -131,7 +131,8 @@ export async function verifyArchive(path: string, env: { signal?: AbortSignal; p
     if (headerBytes && manifest.headerSha256 !== createHash('sha256').update(headerBytes).digest('hex')) {
       add('error', 'entry-hash-mismatch', `'${ENTRY_HEADER}' does not match the hash the manifest records`, ENTRY_HEADER);
     }
-    for (const [what, p] of [['database path', manifest.source.paths.database.path], ['log folder', manifest.source.paths.logs.path], ['checkpoint path', manifest.source.paths.checkpoint?.path], ...manifest.files.map((f) => [`original path of '${f.entry}'`, f.originalPath])] as const) {
+    // (the expiry token is a blob, not a file with a place to go back to)
+    for (const [what, p] of [['database path', manifest.source.paths.database.path], ['log folder', manifest.source.paths.logs.path], ['checkpoint path', manifest.source.paths.checkpoint?.path], ...manifest.files.filter((f) => f.role !== 'expiry-token').map((f) => [`original path of '${f.entry}'`, f.originalPath])] as const) {
       const unsafe = p === undefined ? null : unsafeRecordedPath(p);
       if (unsafe) add('error', 'manifest-path-unsafe', `the manifest records the ${what} as '${p}' (${unsafe}): a restore would refuse it`, ENTRY_MANIFEST);
     }
