@@ -1,9 +1,10 @@
 // inspect: what a backup is (DC, time, expiry, log range, database state, files) from its sidecar when there is
 // one that matches the file, else by reading the manifest out of the archive.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readSmallFile } from '../small-file.ts';
 import { AppError, fsError } from '../errors.ts';
 import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX } from './layout.ts';
-import type { Manifest, Sidecar } from './manifest.ts';
+import { type Manifest, type Sidecar, manifestProblem } from './manifest.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
 
 export interface InspectResult {
@@ -55,8 +56,9 @@ export async function inspectArchive(path: string, now: Date = new Date()): Prom
       }
     });
   }
-  const m = manifest as Manifest | null;
-  if (!m || m.format !== ARCHIVE_FORMAT) throw new AppError('Integrity', 'MANIFEST_INVALID', `'${path}' holds no ${ARCHIVE_FORMAT} manifest`, { target: path });
+  const problem = manifestProblem(manifest);
+  const m = manifest as unknown as Manifest;
+  if (problem !== null) throw new AppError('Integrity', 'MANIFEST_INVALID', `'${path}' holds no usable ${ARCHIVE_FORMAT} manifest (${problem})`, { target: path });
   const created = Date.parse(m.createdAt);
   return {
     archive: path,
@@ -82,8 +84,8 @@ export async function inspectArchive(path: string, now: Date = new Date()): Prom
 
 async function readSidecar(path: string): Promise<Sidecar | null> {
   try {
-    const s = JSON.parse(await readFile(path + SIDECAR_SUFFIX, 'utf8')) as Sidecar;
-    return s && s.format === ARCHIVE_FORMAT ? s : null;
+    const s = JSON.parse((await readSmallFile(path + SIDECAR_SUFFIX, 64 << 20)).toString('utf8')) as Sidecar;
+    return manifestProblem(s) === null && typeof s.archive?.size === 'number' ? s : null;
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 // What an archive holds and in what order (ARCHITECTURE.md, Archive): adbackup.json first, the data entries,
 // SHA256SUMS, manifest.json last. Entry names are checked on read before anything trusts them.
+import { AppError } from '../errors.ts';
 
 export const ENTRY_HEADER = 'adbackup.json';
 export const ENTRY_SUMS = 'SHA256SUMS';
@@ -43,4 +44,16 @@ export function unsafeEntryName(name: string): string | null {
   if (parts.some((p) => p === '..')) return 'parent-directory (..) component';
   if (parts.some((p) => p === '.' || p === '')) return 'empty or "." component';
   return null;
+}
+
+/**
+ * The file name a restore writes an entry under (`logs/edb00001.log` → `edb00001.log`): one plain name, never a
+ * path (no separator of either platform, no drive colon, not `.` or `..`), whatever the archive says.
+ */
+export function entryFileName(entry: string): string {
+  const name = entry.slice(entry.indexOf('/') + 1);
+  if (unsafeEntryName(entry) !== null || roleOfEntry(entry) === null || /[\\/:]/.test(name) || name === '.' || name === '..') {
+    throw new AppError('Integrity', 'ENTRY_NAME_UNSAFE', `the archive entry '${entry}' does not name a plain file: refused`, { target: entry });
+  }
+  return name;
 }

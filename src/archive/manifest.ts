@@ -10,6 +10,7 @@ import { summarizeSignature } from '../ese/report.ts';
 import { type ParsedDatabaseHeader, dbStateName } from '../ese/database-header.ts';
 import { type ParsedLogHeader, logVersionText } from '../ese/log-header.ts';
 import type { ParsedCheckpoint } from '../ese/checkpoint.ts';
+import { createHash } from 'node:crypto';
 import { logTimeToIso } from '../ese/structs.ts';
 import type { PageStats } from '../ese/page-scanner.ts';
 import type { ParsedHeaderFile } from '../ese/read.ts';
@@ -97,6 +98,10 @@ export interface Manifest extends ArchiveIdentity {
   allowCorruptPages?: boolean;
   tombstoneLifetimeDays: number;
   expiresAt: string;
+  /** sha256 of the first entry (adbackup.json), which no other hash covers. */
+  headerSha256?: string;
+  /** The seal: sha256 of this manifest's own text with this value written as 64 zeros (see sealManifest). */
+  manifestSha256?: string;
 }
 
 /** The first entry: enough to recognise the archive and its origin without reading further. */
@@ -141,4 +146,61 @@ export function eseSummary(f: ParsedHeaderFile): EseSummary {
 
 export function expiryOf(createdAt: string, tombstoneLifetimeDays: number): string {
   return new Date(Date.parse(createdAt) + tombstoneLifetimeDays * 86_400_000).toISOString();
+}
+
+const SEAL_KEY = '"manifestSha256": "';
+const SEAL_ZERO = '0'.repeat(64);
+
+/**
+ * manifest.json as written: pretty JSON whose last property, manifestSha256, is the sha256 of the same text with
+ * that value as 64 zeros. Nothing else in an uncompressed archive covers the manifest's own bytes: with the seal,
+ * a changed byte anywhere in it is found without the sidecar.
+ */
+export function sealManifest(m: Manifest): string {
+  const { manifestSha256: _old, ...rest } = m;
+  const text = JSON.stringify({ ...rest, manifestSha256: SEAL_ZERO }, null, 2) + '\n';
+  const at = text.lastIndexOf(SEAL_KEY + SEAL_ZERO) + SEAL_KEY.length;
+  return text.slice(0, at) + createHash('sha256').update(text).digest('hex') + text.slice(at + 64);
+}
+
+/** Whether manifest.json's bytes carry an intact seal. */
+export function manifestSealIntact(text: string): boolean {
+  const at = text.lastIndexOf(SEAL_KEY);
+  if (at < 0) return false;
+  const start = at + SEAL_KEY.length;
+  const digest = text.slice(start, start + 64);
+  if (!/^[0-9a-f]{64}$/.test(digest)) return false;
+  return createHash('sha256').update(text.slice(0, start) + SEAL_ZERO + text.slice(start + 64)).digest('hex') === digest;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isRecordedPath = (v: unknown) => isObject(v) && typeof v['path'] === 'string' && (v['unc'] === null || typeof v['unc'] === 'string');
+
+/**
+ * What is wrong with the shape of a parsed manifest (or sidecar), or null: the fields verify, restore and inspect
+ * rely on, with their types. A manifest is data from a file; nothing may trust its shape unchecked.
+ */
+export function manifestProblem(m: unknown): string | null {
+  if (!isObject(m)) return 'not a JSON object';
+  if (m['format'] !== ARCHIVE_FORMAT) return `format is not ${ARCHIVE_FORMAT}`;
+  for (const k of ['backupId', 'createdAt', 'expiresAt'] as const) if (typeof m[k] !== 'string') return `${k} is not a string`;
+  if (Number.isNaN(Date.parse(m['createdAt'])) || Number.isNaN(Date.parse(m['expiresAt']))) return 'createdAt or expiresAt is not a time';
+  if (m['label'] !== null && m['label'] !== undefined && typeof m['label'] !== 'string') return 'label is not a string';
+  if (!isCount(m['tombstoneLifetimeDays'])) return 'tombstoneLifetimeDays is not a count of days';
+  const src = m['source'];
+  if (!isObject(src) || typeof src['computer'] !== 'string' || typeof src['type'] !== 'string' || !isObject(src['paths'])) return 'source is malformed';
+  if (!isRecordedPath(src['paths']['database']) || !isRecordedPath(src['paths']['logs']) || !(src['paths']['checkpoint'] === null || isRecordedPath(src['paths']['checkpoint']))) return 'source.paths is malformed';
+  if (!isObject(m['compression'])) return 'compression is malformed';
+  if (!Array.isArray(m['files'])) return 'files is not a list';
+  for (const f of m['files'] as unknown[]) {
+    if (!isObject(f) || typeof f['entry'] !== 'string' || typeof f['role'] !== 'string' || !isCount(f['size']) || typeof f['sha256'] !== 'string' || typeof f['originalPath'] !== 'string') {
+      return 'a files item is malformed';
+    }
+  }
+  const lr = m['logRange'];
+  if (!isObject(lr) || !isCount(lr['low']) || !isCount(lr['high']) || !isCount(lr['count'])) return 'logRange is malformed';
+  if (m['database'] !== null && !isObject(m['database'])) return 'database is malformed';
+  if (!Array.isArray(m['findings'])) return 'findings is not a list';
+  return null;
 }

@@ -1,9 +1,14 @@
 // Atomic publication: data is written to `<final>.partial`, flushed to disk, renamed over the final name and the
 // folder entry flushed too. A crash leaves at most a .partial, never a half-written file under the final name.
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+//
+// A killed process cannot remove its .partial. The .partial is therefore created exclusively: an existing one
+// (left by a killed run, or being written right now by another run to the same name) is refused with
+// PARTIAL_EXISTS unless the caller takes it over explicitly (`replaceStale`), and even then the rename only
+// publishes the file this process wrote: if another process replaced the .partial meanwhile, commit refuses.
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
-import { fsError } from '../errors.ts';
+import { AppError, fsError } from '../errors.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 /** Owner-only: an ntds.dit archive holds every password hash of the domain. */
@@ -21,14 +26,34 @@ export interface PartialFile {
   discard(): Promise<void>;
 }
 
-export async function createPartial(finalPath: string): Promise<PartialFile> {
+export interface PartialOptions {
+  /** Remove a leftover `<final>.partial` first instead of refusing (the caller owns the name). */
+  replaceStale?: boolean;
+}
+
+export async function createPartial(finalPath: string, options: PartialOptions = {}): Promise<PartialFile> {
   const partialPath = finalPath + PARTIAL_SUFFIX;
   let handle: FileHandle;
   try {
-    handle = await open(partialPath, 'w', ARCHIVE_FILE_MODE);
+    if (options.replaceStale) await unlink(partialPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+    handle = await open(partialPath, 'wx', ARCHIVE_FILE_MODE);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new AppError(
+        'Precondition',
+        'PARTIAL_EXISTS',
+        `'${partialPath}' exists: another run is writing '${finalPath}' now, or one was killed before it could clean up. If none is running, delete it (or allow overwriting, which replaces it)`,
+        { target: partialPath },
+      );
+    }
     throw fsError(err, partialPath, 'create');
   }
+  const mine = await handle.stat().catch(() => null);
+  /** Whether the .partial on disk is still the file this process created. */
+  const stillMine = async () => {
+    const there = await stat(partialPath).catch(() => null);
+    return mine === null || (there !== null && there.ino === mine.ino && there.dev === mine.dev);
+  };
   let closed = false;
   const close = async () => {
     if (!closed) {
@@ -56,6 +81,9 @@ export async function createPartial(finalPath: string): Promise<PartialFile> {
       try {
         await handle.sync();
         await close();
+        if (!(await stillMine())) {
+          throw new AppError('Precondition', 'PARTIAL_REPLACED', `'${partialPath}' was replaced by another process while this one wrote it; nothing was published`, { target: partialPath });
+        }
         await rename(partialPath, finalPath);
         await syncDirectory(dirname(finalPath));
       } catch (err) {
@@ -64,13 +92,13 @@ export async function createPartial(finalPath: string): Promise<PartialFile> {
     },
     async discard() {
       await close().catch(() => {});
-      await unlink(partialPath).catch(() => {});
+      if (await stillMine()) await unlink(partialPath).catch(() => {});
     },
   };
 }
 
-export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
-  const p = await createPartial(finalPath);
+export async function writeFileAtomic(finalPath: string, data: string | Uint8Array, options: PartialOptions = {}): Promise<void> {
+  const p = await createPartial(finalPath, options);
   try {
     await p.handle.writeFile(data);
     await p.commit();

@@ -2,11 +2,12 @@
 // from the archived bytes, check the tar structure and entry names, and (with the sidecar) the hash of the whole
 // file. One streaming pass; nothing is written to disk. Every problem becomes a named finding.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readSmallFile } from '../small-file.ts';
 import { AppError } from '../errors.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from './ese-entries.ts';
 import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, SIDECAR_SUFFIX, roleOfEntry, unsafeEntryName } from './layout.ts';
-import type { Manifest, Sidecar } from './manifest.ts';
+import { type Manifest, type Sidecar, manifestProblem, manifestSealIntact } from './manifest.ts';
+import { unsafeRecordedPath } from '../backup/paths.ts';
 import { parseSha256Sums } from './sha256sums.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
 import type { Finding as LogFinding } from '../logs/findings.ts';
@@ -148,8 +149,25 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
   if (last !== ENTRY_MANIFEST) add('error', 'archive-layout', `the last entry is '${last}', not ${ENTRY_MANIFEST}`);
   const header = parseJson<{ format?: string; backupId?: string }>(metadata.get(ENTRY_HEADER), ENTRY_HEADER, add);
   manifest = parseJson<Manifest>(metadata.get(ENTRY_MANIFEST), ENTRY_MANIFEST, add);
-  if (header && header.format !== ARCHIVE_FORMAT) add('error', 'archive-format-unknown', `${ENTRY_HEADER} names format '${header.format}'`, ENTRY_HEADER);
-  if (manifest && (manifest.format !== ARCHIVE_FORMAT || !Array.isArray(manifest.files))) add('error', 'manifest-invalid', `${ENTRY_MANIFEST} is not an ${ARCHIVE_FORMAT} manifest`, ENTRY_MANIFEST);
+  if (header && (typeof header !== 'object' || header.format !== ARCHIVE_FORMAT)) add('error', 'archive-format-unknown', `${ENTRY_HEADER} does not name the ${ARCHIVE_FORMAT} format`, ENTRY_HEADER);
+  const shape = manifest === null ? null : manifestProblem(manifest);
+  if (shape !== null) {
+    add('error', 'manifest-invalid', `${ENTRY_MANIFEST} is not an ${ARCHIVE_FORMAT} manifest: ${shape}`, ENTRY_MANIFEST);
+    manifest = null; // nothing below may rely on its shape
+  }
+  if (manifest) {
+    // Only the seal covers the manifest's own bytes, and only the manifest covers adbackup.json's.
+    if (!manifestSealIntact(metadata.get(ENTRY_MANIFEST)!.toString('utf8'))) add('error', 'manifest-seal-broken', `${ENTRY_MANIFEST} does not match its own seal (manifestSha256): it was altered`, ENTRY_MANIFEST);
+    const headerBytes = metadata.get(ENTRY_HEADER);
+    if (headerBytes && manifest.headerSha256 !== createHash('sha256').update(headerBytes).digest('hex')) {
+      add('error', 'entry-hash-mismatch', `'${ENTRY_HEADER}' does not match the hash the manifest records`, ENTRY_HEADER);
+    }
+    // (the expiry token is a blob, not a file with a place to go back to)
+    for (const [what, p] of [['database path', manifest.source.paths.database.path], ['log folder', manifest.source.paths.logs.path], ['checkpoint path', manifest.source.paths.checkpoint?.path], ...manifest.files.filter((f) => f.role !== 'expiry-token').map((f) => [`original path of '${f.entry}'`, f.originalPath])] as const) {
+      const unsafe = p === undefined ? null : unsafeRecordedPath(p);
+      if (unsafe) add('error', 'manifest-path-unsafe', `the manifest records the ${what} as '${p}' (${unsafe}): a restore would refuse it`, ENTRY_MANIFEST);
+    }
+  }
   if (header && manifest && header.backupId !== manifest.backupId) add('error', 'manifest-mismatch', `${ENTRY_HEADER} and ${ENTRY_MANIFEST} name different backups`);
 
   const byName = new Map(entries.map((e) => [e.entry, e]));
@@ -166,7 +184,7 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
     for (const e of entries) if (!sums.entries.has(e.entry)) add('error', 'entry-unlisted', `'${e.entry}' is not in ${ENTRY_SUMS}`, e.entry);
   }
 
-  if (manifest && Array.isArray(manifest.files)) {
+  if (manifest) {
     const listed = new Set<string>();
     for (const f of manifest.files) {
       listed.add(f.entry);
@@ -233,8 +251,8 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
 /** The format the archive should have, from its sidecar or its name, so a damaged magic is still read and located. */
 async function formatHint(path: string): Promise<CompressionType | undefined> {
   try {
-    const s = JSON.parse(await readFile(path + SIDECAR_SUFFIX, 'utf8')) as Partial<Sidecar>;
-    const t = s.compression?.type;
+    const s = JSON.parse((await readSmallFile(path + SIDECAR_SUFFIX, METADATA_LIMIT)).toString('utf8')) as Partial<Sidecar>;
+    const t = s?.compression?.type;
     if (t === 'zstd' || t === 'gzip' || t === 'none') return t;
   } catch {
     /* no usable sidecar */
@@ -267,7 +285,7 @@ async function checkSidecar(
 ): Promise<void> {
   let text: string;
   try {
-    text = await readFile(path + SIDECAR_SUFFIX, 'utf8');
+    text = (await readSmallFile(path + SIDECAR_SUFFIX, METADATA_LIMIT)).toString('utf8');
   } catch {
     add('info', 'sidecar-missing', 'no sidecar manifest beside the archive: the whole-file hash was not checked');
     return;
@@ -277,6 +295,10 @@ async function checkSidecar(
     sidecar = JSON.parse(text) as Sidecar;
   } catch {
     add('error', 'sidecar-invalid', 'the sidecar manifest is not valid JSON');
+    return;
+  }
+  if (typeof sidecar !== 'object' || sidecar === null) {
+    add('error', 'sidecar-invalid', 'the sidecar manifest is not a JSON object');
     return;
   }
   if (sidecar.archive?.sha256 !== sha256 || sidecar.archive?.size !== size) {

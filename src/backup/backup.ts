@@ -3,16 +3,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stat, mkdir } from 'node:fs/promises';
+import { stat, mkdir, unlink } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression.ts';
 import { TAR_END, tarHeader, tarPadding } from '../archive/tar.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, SIDECAR_SUFFIX, entryNameFor } from '../archive/layout.ts';
 import { formatSha256Sums } from '../archive/sha256sums.ts';
-import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, type Sidecar, databaseSummary, eseSummary, expiryOf } from '../archive/manifest.ts';
+import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, type Sidecar, databaseSummary, eseSummary, expiryOf, sealManifest } from '../archive/manifest.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from '../archive/ese-entries.ts';
-import { createPartial, writeFileAtomic } from '../archive/publish.ts';
+import { type PartialFile, createPartial } from '../archive/publish.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 import type { BackupSource, SourceItem } from './source.ts';
 import { pathApi, toUnc } from './paths.ts';
@@ -54,11 +54,14 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
   const compression = { type: opts.compression?.type ?? 'zstd', level: opts.compression?.level ?? null } as Manifest['compression'];
   const finalPath = archivePath(opts, source.computer, started, compression.type);
   const sidecarPath = finalPath + SIDECAR_SUFFIX;
-  if (!opts.overwrite) {
-    for (const p of [finalPath, sidecarPath]) {
-      if (await stat(p).then(() => true, () => false)) {
-        throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${p}' already exists; choose another name or allow overwriting`, { target: p });
-      }
+  for (const p of [finalPath, sidecarPath]) {
+    const st = await stat(p).catch(() => null);
+    // overwrite replaces an archive, never a folder, a device or a FIFO that happens to have the name.
+    if (st && !st.isFile()) {
+      throw new AppError('Precondition', 'DESTINATION_NOT_A_FILE', `'${p}' exists and is not a regular file; choose another name`, { target: p });
+    }
+    if (st && !opts.overwrite) {
+      throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${p}' already exists; choose another name or allow overwriting`, { target: p });
     }
   }
 
@@ -80,7 +83,9 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
     await mkdir(pathApi(finalPath).dirname(finalPath), { recursive: true }).catch((err) => {
       throw fsError(err, pathApi(finalPath).dirname(finalPath), 'create the destination folder');
     });
-    const partial = await createPartial(finalPath);
+    // overwrite also takes over a .partial that a killed backup to this name left behind.
+    const partial = await createPartial(finalPath, { replaceStale: !!opts.overwrite });
+    let sidecarPartial: PartialFile | null = null;
     const archiveHash = createHash('sha256');
     let archiveSize = 0;
     let manifest: Manifest | null = null;
@@ -97,7 +102,8 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
       const tombstoneLifetimeDays = opts.tombstoneLifetimeDays ?? DEFAULT_TOMBSTONE_LIFETIME_DAYS;
 
       async function* tarStream(): AsyncGenerator<Buffer> {
-        yield* jsonEntry(ENTRY_HEADER, header, started);
+        const headerText = JSON.stringify(header, null, 2) + '\n';
+        yield* textEntry(ENTRY_HEADER, headerText, started);
         const files: ManifestFile[] = [];
         let pages: PageStats | null = null;
         const captured: ArchivedEseFile[] = [];
@@ -200,8 +206,11 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
           allowCorruptPages: !!opts.allowCorruptPages,
           tombstoneLifetimeDays,
           expiresAt: expiryOf(header.createdAt, tombstoneLifetimeDays),
+          headerSha256: createHash('sha256').update(headerText).digest('hex'),
         };
-        yield* jsonEntry(ENTRY_MANIFEST, manifest, started);
+        const sealed = sealManifest(manifest);
+        manifest = JSON.parse(sealed) as Manifest; // with its seal, exactly as archived
+        yield* textEntry(ENTRY_MANIFEST, sealed, started);
         yield TAR_END;
       }
 
@@ -220,17 +229,29 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
         partial.writable(),
         ...(env.signal ? [{ signal: env.signal }] : []),
       );
+      // The sidecar is written before the archive is published, so that a full disk or a failing write leaves
+      // nothing under either name; only the two renames (and their flushes) remain after that point.
+      const sidecar: Sidecar = { ...manifest!, archive: { name: pathApi(finalPath).basename(finalPath), size: archiveSize, sha256: archiveHash.digest('hex') } };
+      sidecarPartial = await createPartial(sidecarPath, { replaceStale: !!opts.overwrite });
+      await sidecarPartial.handle.writeFile(JSON.stringify(sidecar, null, 2) + '\n');
+      // An old sidecar must not outlive the archive it describes: killed between the two renames, the new archive
+      // then stands alone (it verifies without a sidecar) instead of beside a sidecar that contradicts it.
+      if (opts.overwrite) await unlink(sidecarPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
       await partial.commit();
       published = true;
+      await sidecarPartial.commit();
+      env.progress({ phase: 'backup', done: true });
+      return { archive: finalPath, sidecar: sidecarPath, size: archiveSize, sha256: sidecar.archive.sha256, manifest: manifest! };
     } catch (err) {
       await partial.discard();
-      throw interrupted(err, env.signal);
+      await sidecarPartial?.discard();
+      if (published) {
+        // The archive went out but its sidecar could not follow: an error must not leave a published archive.
+        await unlink(finalPath).catch(() => {});
+        published = false;
+      }
+      throw interrupted(err, finalPath, env.signal);
     }
-    const sha256 = archiveHash.digest('hex');
-    const sidecar: Sidecar = { ...manifest!, archive: { name: pathApi(finalPath).basename(finalPath), size: archiveSize, sha256 } };
-    await writeFileAtomic(sidecarPath, JSON.stringify(sidecar, null, 2) + '\n');
-    env.progress({ phase: 'backup', done: true });
-    return { archive: finalPath, sidecar: sidecarPath, size: archiveSize, sha256, manifest: manifest! };
   } finally {
     await source.finish({ published });
   }
@@ -245,10 +266,6 @@ function chooseItems(all: SourceItem[], analysis: { low: number; high: number; f
 
 function recorded(path: string, computer: string) {
   return { path, unc: toUnc(path, computer) };
-}
-
-function* jsonEntry(name: string, doc: unknown, mtime: Date): Generator<Buffer> {
-  yield* textEntry(name, JSON.stringify(doc, null, 2) + '\n', mtime);
 }
 
 function* textEntry(name: string, text: string, mtime: Date): Generator<Buffer> {
@@ -274,9 +291,9 @@ export function archivePath(opts: BackupOptions, computer: string, when: Date, t
   return pathApi(dir).join(dir, name);
 }
 
-function interrupted(err: unknown, signal?: AbortSignal): unknown {
+function interrupted(err: unknown, archive: string, signal?: AbortSignal): unknown {
   if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new AppError('IO', 'INTERRUPTED', 'the backup was interrupted; nothing was published', { cause: err });
+    return new AppError('IO', 'INTERRUPTED', 'the backup was interrupted; nothing was published', { cause: err, target: archive });
   }
-  return fsError(err, 'archive', 'write');
+  return fsError(err, archive, 'write');
 }

@@ -17,3 +17,16 @@ export function toUnc(p: string, computer: string): string | null {
   if (!m || computer === '') return null;
   return `\\\\${computer}\\${m[1]!.toUpperCase()}$\\${m[2]!.replace(/\//g, '\\')}`;
 }
+
+/**
+ * Why a path a backup records (and a restore writes to) is unsafe, or null: it must be absolute (a drive, UNC or
+ * POSIX path), without control characters and without `..` components. A restore under `root` re-roots these
+ * paths; a `..` would climb out of it.
+ */
+export function unsafeRecordedPath(p: unknown): string | null {
+  if (typeof p !== 'string' || p === '') return 'not a path';
+  if (!isWindowsPath(p) && !p.startsWith('/')) return 'not an absolute path';
+  if (/[\x00-\x1f]/.test(p)) return 'control character in the path';
+  if (p.split(/[\\/]/).includes('..')) return "climbs out with '..'";
+  return null;
+}

@@ -1,13 +1,20 @@
 // Process entry of the bundled executable (dist/adbackup.cjs and the standalone binaries).
-import { runCli } from './main.ts';
+import { MAX_REQUEST_BYTES, requestTooLarge, runCli } from './main.ts';
 import { isStandalone } from '../platform/native/koffi.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let n = 0;
+  for await (const c of process.stdin) {
+    n += (c as Buffer).length;
+    if (n > MAX_REQUEST_BYTES) {
+      process.stdin.destroy();
+      throw requestTooLarge();
+    }
+    chunks.push(c as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
-
 
 // The first SIGINT/SIGTERM asks the running command to stop and clean up (no .partial left behind); a second
 // one ends the process at once.

@@ -1,12 +1,19 @@
 // adbackup <command> [--request FILE] [--progress] [--pretty]
 // One JSON request in (stdin or file), one JSON document out on stdout, NDJSON progress on stderr, and an exit
 // code from the error category. Nothing else is ever printed on stdout.
-import { readFile } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
+import { readSmallFile } from '../small-file.ts';
 import { describeIssues } from '../protocol/validator.ts';
 import { type CliArgs, parseArgs } from './args.ts';
 import { COMMANDS, StatusResult } from './commands.ts';
 import { EXIT_CODES } from './exit-codes.ts';
+
+/** No request is anywhere near this; a larger one (or an endless stdin such as /dev/zero) is refused unread. */
+export const MAX_REQUEST_BYTES = 16 << 20;
+
+export function requestTooLarge(): AppError {
+  return new AppError('InvalidRequest', 'REQUEST_TOO_LARGE', `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
+}
 
 export interface CliIo {
   readStdin(): Promise<string>;
@@ -21,11 +28,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const pretty = argv.includes('--pretty');
   try {
     const args = parseArgs(argv);
-    if (args.help || args.command === null) {
+    if (args.help) {
       io.stdout(usage());
-      return args.help ? 0 : EXIT_CODES.InvalidRequest;
+      return 0;
     }
-    const command = COMMANDS[args.command];
+    if (args.command === null) {
+      throw new AppError('InvalidRequest', 'MISSING_COMMAND', `no command given; commands: ${Object.keys(COMMANDS).join(', ')} (adbackup --help)`);
+    }
+    // Own properties only: 'constructor' or '__proto__' are not commands.
+    const command = Object.hasOwn(COMMANDS, args.command) ? COMMANDS[args.command] : undefined;
     if (!command) {
       throw new AppError('InvalidRequest', 'UNKNOWN_COMMAND', `unknown command '${args.command}'; commands: ${Object.keys(COMMANDS).join(', ')}`, { target: args.command });
     }
@@ -62,13 +73,17 @@ async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {
   let text: string;
   if (args.requestFile !== null) {
     try {
-      text = await readFile(args.requestFile, 'utf8');
+      text = (await readSmallFile(args.requestFile, MAX_REQUEST_BYTES)).toString('utf8');
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EFBIG') throw requestTooLarge();
+      if (code === 'EINVAL') throw new AppError('InvalidRequest', 'REQUEST_FILE_INVALID', `the request file '${args.requestFile}' is not a regular file (a device or FIFO); pipe the request to stdin instead`, { target: args.requestFile });
       throw fsError(err, args.requestFile, 'read the request file');
     }
   } else {
     text = io.stdinIsTty ? '' : await io.readStdin();
   }
+  if (text.length > MAX_REQUEST_BYTES) throw requestTooLarge();
   text = text.replace(/^\uFEFF/, ''); // PowerShell 5.1 may write a BOM
   if (text.trim() === '') return {};
   try {

@@ -1,5 +1,5 @@
 // Reading any ESE header file from disk: kind detection by the file-type field every header carries at 667.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { fsError } from '../errors.ts';
 import { EseHeaderError } from './errors.ts';
 import { isAllZero, viewOf } from './fields.ts';
@@ -24,6 +24,9 @@ export interface HeaderProbe {
 export async function readHeaderProbe(path: string, length = HEADER_PROBE_BYTES): Promise<HeaderProbe> {
   let fh;
   try {
+    // stat before open: opening a FIFO would wait for a writer forever.
+    const named = await stat(path);
+    if (!named.isFile()) throw Object.assign(new Error('not a regular file'), { code: named.isDirectory() ? 'EISDIR' : 'EINVAL' });
     fh = await open(path, 'r');
     const st = await fh.stat();
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });

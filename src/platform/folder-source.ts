@@ -89,6 +89,8 @@ async function fileItem(role: SourceItem['role'], path: string, recordedPath = p
   let st;
   try {
     st = await stat(path);
+    // A folder, a device or a FIFO is no database, log or checkpoint (and opening a FIFO would block).
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
   } catch (err) {
     throw fsError(err, path, 'read');
   }

@@ -7,13 +7,18 @@ import type { RegValue } from './values.ts';
 import { regFileBytes } from './reg-file.ts';
 
 export function regFileWriter(path: string, options: { overwrite?: boolean } = {}): RegistryWriter {
+  const check = async () => {
+    if (!options.overwrite && (await stat(path).then(() => true, () => false))) {
+      throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${path}' already exists`, { target: path });
+    }
+  };
   return {
     description: path,
+    check,
     async apply(values) {
-      if (!options.overwrite && (await stat(path).then(() => true, () => false))) {
-        throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${path}' already exists`, { target: path });
-      }
-      await writeFileAtomic(path, regFileBytes(values));
+      await check();
+      // A .partial beside it can only be a restore's own, killed before it could clean up: replaced.
+      await writeFileAtomic(path, regFileBytes(values), { replaceStale: true });
     },
   };
 }

@@ -6,7 +6,9 @@ import { AppError } from '../errors.ts';
 import { pathApi } from '../backup/paths.ts';
 import type { RegValue } from '../registry/values.ts';
 import { nextSteps } from './next-steps.ts';
-import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, filesToReplace, isDirectory, moveAside, readManifest, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
+import { entryFileName } from '../archive/layout.ts';
+import { PARTIAL_SUFFIX } from '../archive/publish.ts';
+import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, isDirectory, moveAside, planMoveAside, readManifest, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
 
 /** The part of the API a restore uses (ntdsbcli's binding satisfies it; tests fake it). */
 export interface RestoreApi {
@@ -62,20 +64,15 @@ export async function runApiRestore(
     for (const f of new Set([pathApi(local.database).dirname(local.database), local.logDir, local.checkpointDir])) {
       if (!(await isDirectory(f))) throw new AppError('Precondition', 'TARGET_FOLDER_MISSING', `the folder '${f}' that DsRestoreGetDatabaseLocations names does not exist`, { target: f });
     }
-    const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const actions: RestoreAction[] = [];
-    for (const [folder, names] of await filesToReplace(t)) {
-      const aside = pathApi(folder).join(folder, 'pre-restore-' + stamp);
-      for (const n of names) actions.push({ action: 'move-aside', from: pathApi(folder).join(folder, n), to: pathApi(aside).join(aside, n) });
-    }
     const writes = new Map<string, string>();
+    const writeActions: RestoreAction[] = [];
     for (const f of manifest.files) {
-      const name = f.entry.slice(f.entry.indexOf('/') + 1);
-      const to = f.role === 'database' ? local.database : f.role === 'log' ? pathApi(local.logDir).join(local.logDir, name) : null;
+      const to = f.role === 'database' ? local.database : f.role === 'log' ? pathApi(local.logDir).join(local.logDir, entryFileName(f.entry)) : null;
       if (to === null) continue;
       writes.set(f.entry, to);
-      actions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
+      writeActions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
     }
+    const actions: RestoreAction[] = [...(await planMoveAside(t, [...writes.values()], now)), ...writeActions];
     const original = manifest.source.paths.database.unc ?? manifest.source.paths.database.path;
     const registration = { checkpointPath: unc.checkpointDir, logPath: unc.logDir, map: [{ original, new: unc.database }], backupLogPath: unc.logDir, genLow: registered.low, genHigh: registered.high };
     const result: RestoreResult = {
@@ -96,11 +93,13 @@ export async function runApiRestore(
       result.nextSteps = nextSteps({ plan: true, relocated: false, registryWrittenTo: [], expired, restoreMode: true });
       return result;
     }
+    const aside = new Set<string>();
     await createFolders(actions, opts.archive);
+    await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
     const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now);
     ports.api.restoreRegister(hbc, registration);
     try {
-      await moveAside(actions, opts.archive);
+      await moveAside(actions, opts.archive, aside, (a) => !a.from.endsWith(PARTIAL_SUFFIX));
       await staged.commit();
     } catch (err) {
       // The directory service then refuses to start until a valid database is restored (documented behaviour).

@@ -16,5 +16,7 @@ export interface RestoreEnvironment {
 export interface RegistryWriter {
   /** Where the values go, for the result: "HKLM (advapi32)", "C:\x\restore.reg", "memory". */
   readonly description: string;
+  /** Refuses, before the restore changes anything, what apply would refuse at the end (a .reg file that exists). */
+  check?(): Promise<void>;
   apply(values: readonly RegValue[]): Promise<void>;
 }

@@ -8,8 +8,9 @@ import type { Writable } from 'node:stream';
 import { lstat, mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import type { Manifest, Sidecar } from '../archive/manifest.ts';
-import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX, roleOfEntry } from '../archive/layout.ts';
-import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX, entryFileName, roleOfEntry } from '../archive/layout.ts';
+import { manifestProblem } from '../archive/manifest.ts';
+import { PARTIAL_SUFFIX, type PartialFile, createPartial } from '../archive/publish.ts';
 import { probeArchive, readArchive } from '../archive/read-archive.ts';
 import { type EntrySink, type EntryWriter, type VerifyResult, verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
 import { pathApi } from '../backup/paths.ts';
@@ -98,6 +99,18 @@ export function shelfLife(manifest: Manifest, opts: { archive: string; allowExpi
 
 export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Promise<RestoreResult> {
   const now = ports.now();
+  const stage = { planning: true };
+  try {
+    return await restoreFrom(opts, ports, now, stage);
+  } catch (err) {
+    // Planning trusts the manifest before the pass proves it. When that manifest breaks the planning (an unsafe entry
+    // name, a recorded path that climbs out), the full verification names what is wrong with the archive.
+    if (stage.planning && !opts.plan && err instanceof AppError && err.category === 'Integrity') throwUnlessVerified(opts.archive, await verifyArchive(opts.archive));
+    throw err;
+  }
+}
+
+async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date, stage: { planning: boolean }): Promise<RestoreResult> {
   // A plan proves the whole archive first and changes nothing. A restore plans from the manifest as the sidecar (or a
   // read of the archive) gives it, then verifies and writes in one pass: every file lands under a .partial name and
   // only becomes real once the whole archive has verified and holds exactly the manifest that was planned from.
@@ -127,18 +140,15 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
       actions.push({ action: 'create-folder', path: f });
     }
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  for (const [folder, names] of await filesToReplace(targets)) {
-    const aside = pathApi(folder).join(folder, PRE_RESTORE + stamp);
-    for (const n of names) actions.push({ action: 'move-aside', from: pathApi(folder).join(folder, n), to: pathApi(aside).join(aside, n) });
-  }
   const writes = new Map<string, string>();
+  const writeActions: RestoreAction[] = [];
   for (const f of manifest.files) {
     const to = destinationOf(f.entry, f.role, targets, !!opts.target.restoreCheckpoint);
     if (to === null) continue;
     writes.set(f.entry, to);
-    actions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
+    writeActions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
   }
+  actions.push(...(await planMoveAside(targets, [...writes.values()], now)), ...writeActions);
 
   const registered = registeredRange(manifest);
   const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
@@ -176,10 +186,15 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
     return result;
   }
 
-  // From here on the disk changes. Nothing is deleted: new files land under .partial names, replaced files move aside.
+  for (const w of ports.registryWriters) await w.check?.();
+  stage.planning = false;
+  // From here on the disk changes. Nothing is deleted: new files land under .partial names (a killed run's .partial
+  // is set aside first), and only once everything verified do replaced files move aside and new ones into place.
+  const aside = new Set<string>();
   await createFolders(actions, opts.archive);
+  await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
   const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now);
-  await moveAside(actions, opts.archive);
+  await moveAside(actions, opts.archive, aside, (a) => !a.from.endsWith(PARTIAL_SUFFIX));
   await staged.commit();
   for (const w of ports.registryWriters) {
     await w.apply(registry);
@@ -202,7 +217,7 @@ export async function readManifest(archive: string, backupId: string | null): Pr
     else if (keep) token = Buffer.concat(parts);
   });
   const m = manifest as Manifest | null;
-  if (!m || (backupId !== null && m.backupId !== backupId)) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
+  if (!m || manifestProblem(m) !== null || (backupId !== null && m.backupId !== backupId)) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
   return { manifest: m, token };
 }
 
@@ -216,34 +231,54 @@ export async function createFolders(actions: readonly RestoreAction[], archive: 
 }
 
 /**
- * Moves replaced files aside (never deletes). A move never lands on an existing file: when an earlier, interrupted
- * restore already used this pre-restore folder name, the files go to `<name>-2`, `-3`, … and the action records where.
+ * The move-aside actions: every file the restore replaces, and a .partial that a killed restore left beside a file
+ * it writes, go into a pre-restore-<UTC> folder of their own folder — a new one: an existing folder (a restore
+ * re-run within the same second) gets a numbered sibling, so nothing already set aside can be overwritten.
  */
-export async function moveAside(actions: RestoreAction[], archive: string): Promise<void> {
-  const taken = new Map<string, string>();
+export async function planMoveAside(
+  t: Pick<RestoreTargets, 'database' | 'logFolder' | 'backupLogFolder' | 'checkpointFolder'>,
+  writes: readonly string[],
+  now: Date,
+): Promise<RestoreAction[]> {
+  const replace = await filesToReplace(t);
+  for (const to of writes) {
+    const api = pathApi(to);
+    const stale = to + PARTIAL_SUFFIX;
+    if (await stat(stale).then((s) => s.isFile(), () => false)) {
+      const folder = api.dirname(to);
+      replace.set(folder, [...(replace.get(folder) ?? []), api.basename(stale)]);
+    }
+  }
+  const stamp = PRE_RESTORE + now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const actions: RestoreAction[] = [];
+  for (const [folder, names] of replace) {
+    const api = pathApi(folder);
+    let aside = api.join(folder, stamp);
+    for (let n = 2; await stat(aside).then(() => true, () => false); n++) aside = api.join(folder, `${stamp}-${n}`);
+    for (const n of names) actions.push({ action: 'move-aside', from: api.join(folder, n), to: api.join(aside, n) });
+  }
+  return actions;
+}
+
+/**
+ * Carries out the move-aside actions that `which` selects (never deletes). Each pre-restore folder is created on
+ * first use and must not exist yet (`created` remembers ours across calls): a rename into a folder of our own cannot
+ * replace anything set aside before.
+ */
+export async function moveAside(actions: readonly RestoreAction[], archive: string, created: Set<string>, which: (a: { from: string; to: string }) => boolean = () => true): Promise<void> {
   try {
     for (const a of actions) {
-      if (a.action !== 'move-aside') continue;
-      const api = pathApi(a.to);
-      const planned = api.dirname(a.to);
-      let folder = taken.get(planned);
-      if (folder === undefined) {
-        folder = planned;
-        for (let n = 2; await exists(folder); n++) folder = `${planned}-${n}`;
-        await mkdir(folder, { recursive: true });
-        taken.set(planned, folder);
+      if (a.action !== 'move-aside' || !which(a)) continue;
+      const aside = pathApi(a.to).dirname(a.to);
+      if (!created.has(aside)) {
+        await mkdir(aside);
+        created.add(aside);
       }
-      a.to = api.join(folder, api.basename(a.to));
-      if (await exists(a.to)) throw new AppError('Internal', 'MOVE_ASIDE_COLLISION', `'${a.to}' already exists`, { target: a.to });
       await rename(a.from, a.to);
     }
   } catch (err) {
     throw fsError(err, archive, 'move the replaced files aside');
   }
-}
-
-async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
 }
 
 function uniqueFolders(t: RestoreTargets): string[] {
@@ -302,7 +337,7 @@ export function registeredRange(m: Manifest): { low: number; high: number } {
 }
 
 function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCheckpoint: boolean): string | null {
-  const name = entry.slice(entry.indexOf('/') + 1);
+  const name = entryFileName(entry);
   if (role === 'database') return t.database.physical;
   // The current log is the log folder's own, replayed after the backup set; numbered logs are the backup set.
   if (role === 'log' && classifyLogName(name).role === 'current') return pathApi(t.logFolder.physical).join(t.logFolder.physical, name);
@@ -319,17 +354,11 @@ export async function planningManifest(archive: string): Promise<Manifest> {
   try {
     const [text, st] = await Promise.all([readFile(archive + SIDECAR_SUFFIX, 'utf8'), stat(archive)]);
     const { archive: file, ...manifest } = JSON.parse(text) as Sidecar;
-    if (file?.size === st.size && manifest.format === ARCHIVE_FORMAT && Array.isArray(manifest.files)) return manifest;
+    if (file?.size === st.size && manifest.format === ARCHIVE_FORMAT && manifestProblem(manifest) === null) return manifest;
   } catch {
     /* no usable sidecar: read the manifest from the archive */
   }
-  try {
-    return (await readManifest(archive, null)).manifest;
-  } catch (err) {
-    // A damaged archive: the full verification names what is wrong (and throws ARCHIVE_INVALID with the findings).
-    if (err instanceof AppError && err.category === 'Integrity') throwUnlessVerified(archive, await verifyArchive(archive));
-    throw err;
-  }
+  return (await readManifest(archive, null)).manifest;
 }
 
 /**

@@ -3,7 +3,7 @@
 // mounted volume (C:\Windows\NTDS → <root>/C/Windows/NTDS).
 import { AppError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
-import { isWindowsPath, pathApi, toUnc } from '../backup/paths.ts';
+import { isWindowsPath, pathApi, toUnc, unsafeRecordedPath } from '../backup/paths.ts';
 
 export interface FilesTarget {
   root?: string;
@@ -33,12 +33,17 @@ export interface RestoreTargets {
 export type PathStyle = 'unc' | 'local';
 
 function checkPath(p: string, what: string): void {
-  const windows = isWindowsPath(p);
-  if (!windows && !p.startsWith('/')) throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} must be an absolute path: '${p}'`, { target: p });
-  if (/[\x00-\x1f]/.test(p) || (windows && /[<>"|?*]/.test(p.replace(/^\\\\\?\\/, '').slice(2)))) {
+  const unsafe = unsafeRecordedPath(p);
+  if (unsafe) throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} is not usable (${unsafe}): '${p}'`, { target: p });
+  if (isWindowsPath(p) && /[<>"|?*]/.test(p.replace(/^\\\\\?\\/, '').slice(2))) {
     throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} contains characters a path cannot hold: '${p}'`, { target: p });
   }
-  if (p.split(/[\\/]/).includes('..')) throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} climbs out with '..': '${p}'`, { target: p });
+}
+
+/** The archive's own record of where the files were: checked like a request's paths, but it is the archive at fault. */
+function checkRecorded(p: string, what: string): void {
+  const unsafe = unsafeRecordedPath(p);
+  if (unsafe) throw new AppError('Integrity', 'ARCHIVE_PATH_UNSAFE', `the archive records ${what} as '${p}' (${unsafe}): refused`, { target: p });
 }
 
 /** C:\A\B under /mnt/r → /mnt/r/C/A/B; \\srv\share\x → /mnt/r/srv/share/x; /a/b → /mnt/r/a/b. */
@@ -54,6 +59,9 @@ export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32'
   for (const [v, what] of [[t.root, 'target.root'], [t.databasePath, 'target.databasePath'], [t.logPath, 'target.logPath'], [t.backupLogPath, 'target.backupLogPath'], [t.checkpointPath, 'target.checkpointPath']] as const) {
     if (v !== undefined) checkPath(v, what);
   }
+  checkRecorded(m.source.paths.database.path, 'the database path');
+  checkRecorded(m.source.paths.logs.path, 'the log folder');
+  if (m.source.paths.checkpoint) checkRecorded(m.source.paths.checkpoint.path, 'the checkpoint path');
   const originalDb = m.source.paths.database.path;
   const api = pathApi(originalDb);
   const database = t.databasePath ?? originalDb;
@@ -61,10 +69,13 @@ export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32'
   const backupLogFolder = t.backupLogPath ?? logFolder;
   const cp = m.source.paths.checkpoint?.path;
   const checkpointFolder = t.checkpointPath ?? (cp ? pathApi(cp).dirname(cp) : api.dirname(originalDb));
+  const foreign = (p: string) => (nativeStyle === 'posix' ? isWindowsPath(p) : p.startsWith('/'));
+  if (t.root !== undefined && foreign(t.root)) {
+    throw new AppError('InvalidRequest', 'INVALID_PATH', `target.root '${t.root}' is not a path on this machine`, { target: t.root });
+  }
   const place = (logical: string): Place => {
     if (t.root !== undefined) return { logical, physical: reroot(t.root, logical) };
-    const foreign = nativeStyle === 'posix' ? isWindowsPath(logical) : logical.startsWith('/');
-    if (foreign) {
+    if (foreign(logical)) {
       throw new AppError('InvalidRequest', 'INVALID_PATH', `'${logical}' is not a path on this machine; give target.root (where that volume is mounted) or explicit target paths`, { target: logical });
     }
     return { logical, physical: logical };

@@ -7,6 +7,11 @@ export const bundle = join(projectRoot, 'dist', 'adbackup.cjs');
 /** ADBACKUP_EXE (absolute, or relative to the project) names a standalone executable to run instead of the bundle. */
 const exe = process.env['ADBACKUP_EXE'] ? resolvePath(projectRoot, process.env['ADBACKUP_EXE']) : null;
 
+/** The program and argv that run adbackup with `args`: the bundle under this Node, or ADBACKUP_EXE. */
+export function cliCommand(args: string[]): [string, string[]] {
+  return exe === null ? [process.execPath, [bundle, ...args]] : [exe, args];
+}
+
 export interface CliResult {
   code: number;
   json: any;
@@ -15,10 +20,10 @@ export interface CliResult {
 }
 
 /** Runs the built bundle (`node dist/adbackup.cjs`), or the executable ADBACKUP_EXE names, as a separate process:
- *  request on stdin (string or object), JSON on stdout. */
-export function adbackup(args: string[], stdin?: string | object): Promise<CliResult> {
+ *  request on stdin (string, raw bytes or object), JSON on stdout. */
+export function adbackup(args: string[], stdin?: string | Buffer | object): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const [command, argv]: [string, string[]] = exe === null ? [process.execPath, [bundle, ...args]] : [exe, args];
+    const [command, argv] = cliCommand(args);
     const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -34,6 +39,7 @@ export function adbackup(args: string[], stdin?: string | object): Promise<CliRe
       }
       resolve({ code: code ?? -1, json, stdout, stderr });
     });
-    child.stdin.end(stdin === undefined ? '' : typeof stdin === 'string' ? stdin : JSON.stringify(stdin));
+    child.stdin.on('error', () => {}); // a child that stops reading early (a refused, oversized request) closes the pipe
+    child.stdin.end(stdin === undefined ? '' : typeof stdin === 'string' || Buffer.isBuffer(stdin) ? stdin : JSON.stringify(stdin));
   });
 }
