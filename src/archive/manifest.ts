@@ -13,6 +13,7 @@ import type { ParsedCheckpoint } from '../ese/checkpoint.ts';
 import { logTimeToIso } from '../ese/structs.ts';
 import type { PageStats } from '../ese/page-scanner.ts';
 import type { ParsedHeaderFile } from '../ese/read.ts';
+import type { EncryptionRecord } from './encryption.ts';
 
 export interface DatabaseEseSummary {
   kind: 'database';
@@ -80,6 +81,8 @@ export interface Manifest extends ArchiveIdentity {
     extra?: Record<string, unknown>;
   };
   compression: { type: CompressionType; level: number | null };
+  /** age encryption at rest: public keys only (absent in archives older than encryption). */
+  encryption?: EncryptionRecord | null;
   files: ManifestFile[];
   database: DatabaseEseSummary;
   logRange: {

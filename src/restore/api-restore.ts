@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { pathApi } from '../backup/paths.ts';
 import type { RegValue } from '../registry/values.ts';
 import { nextSteps } from './next-steps.ts';
+import type { AgeKeyring } from '../archive/age/keyring.ts';
 import { type RestoreAction, type RestorePorts, type RestoreResult, extract, filesToReplace, isDirectory, prepareTarget, registeredRange, verifiedManifest } from './restore.ts';
 
 /** The part of the API a restore uses (ntdsbcli's binding satisfies it; tests fake it). */
@@ -22,6 +23,7 @@ export interface ApiRestoreOptions {
   archive: string;
   plan?: boolean;
   allowExpired?: boolean;
+  keyring?: AgeKeyring;
 }
 
 /** E_FAIL: what DsRestoreRegisterComplete is told when copying the files failed. */
@@ -96,7 +98,7 @@ export async function runApiRestore(
     ports.api.restoreRegister(hbc, registration);
     try {
       await prepareTarget(actions, opts.archive);
-      await extract(opts.archive, manifest, writes, ports);
+      await extract(opts.archive, manifest, writes, ports, opts.keyring);
     } catch (err) {
       // The directory service then refuses to start until a valid database is restored (documented behaviour).
       ports.api.restoreRegisterComplete(hbc, E_FAIL);

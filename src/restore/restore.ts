@@ -16,6 +16,7 @@ import type { RegValue } from '../registry/values.ts';
 import type { RegistryWriter, RestoreEnvironment } from './ports.ts';
 import { type FilesTarget, type PathStyle, type RestoreTargets, registryPath, resolveTargets } from './targets.ts';
 import { nextSteps } from './next-steps.ts';
+import type { AgeKeyring } from '../archive/age/keyring.ts';
 
 export interface RestoreOptions {
   archive: string;
@@ -23,6 +24,8 @@ export interface RestoreOptions {
   registry?: { pathStyle?: PathStyle };
   plan?: boolean;
   allowExpired?: boolean;
+  /** Identities / passphrase of an encrypted archive. */
+  keyring?: AgeKeyring;
 }
 
 export interface RestorePorts {
@@ -58,11 +61,14 @@ const PRE_RESTORE = 'pre-restore-';
 
 /** Verify the archive, read its manifest (and small entries such as the expiry token), enforce the shelf life. */
 export async function verifiedManifest(
-  opts: { archive: string; allowExpired?: boolean },
+  opts: { archive: string; allowExpired?: boolean; keyring?: AgeKeyring },
   ports: { signal?: AbortSignal; progress(e: Record<string, unknown>): void },
   now: Date,
 ): Promise<{ manifest: Manifest; token: Buffer | null; warnings: string[]; expired: boolean }> {
-  const verified = await verifyArchive(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now });
+  const verified = await verifyArchive(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...(opts.keyring ? { keyring: opts.keyring } : {}), progress: ports.progress, now: () => now });
+  if (verified.encryption && !verified.encryption.contentVerified) {
+    throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${opts.archive}' is age-encrypted: a restore needs decryption.identityFile (or decryption.passphrase)`, { target: opts.archive });
+  }
   if (!verified.ok) {
     const errors = verified.findings.filter((f) => f.severity === 'error');
     throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive failed verification: ${errors.map((f) => f.message).join('; ')}`, {
@@ -70,7 +76,7 @@ export async function verifiedManifest(
       details: { findings: verified.findings },
     });
   }
-  const { manifest, token } = await readManifest(opts.archive, verified);
+  const { manifest, token } = await readManifest(opts.archive, verified, opts.keyring);
   const warnings: string[] = [];
   const expired = Date.parse(manifest.expiresAt) <= now.getTime();
   if (expired && !opts.allowExpired) {
@@ -163,7 +169,7 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
 
   // From here on the disk changes. Nothing is deleted: replaced files move aside, new files land under .partial names.
   await prepareTarget(actions, opts.archive);
-  await extract(opts.archive, manifest, writes, ports);
+  await extract(opts.archive, manifest, writes, ports, opts.keyring);
   for (const w of ports.registryWriters) {
     await w.apply(registry);
     result.registryWrittenTo.push(w.description);
@@ -172,10 +178,10 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
   return result;
 }
 
-async function readManifest(archive: string, verified: VerifyResult): Promise<{ manifest: Manifest; token: Buffer | null }> {
+async function readManifest(archive: string, verified: VerifyResult, keyring?: AgeKeyring): Promise<{ manifest: Manifest; token: Buffer | null }> {
   let manifest: Manifest | null = null;
   let token: Buffer | null = null;
-  await readArchive(await probeArchive(archive), async (entry) => {
+  await readArchive(await probeArchive(archive, undefined, keyring), async (entry) => {
     const name = entry.header.name;
     const keep = name === ENTRY_MANIFEST || roleOfEntry(name) === 'expiry-token';
     const parts: Buffer[] = [];
@@ -268,14 +274,19 @@ function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCh
   return null;
 }
 
-/** The second pass: each wanted entry goes to `<dest>.partial`, is re-hashed against the manifest, fsync'd and renamed. */
-export async function extract(archive: string, manifest: Manifest, writes: Map<string, string>, ports: Pick<RestorePorts, 'progress' | 'signal'>): Promise<void> {
+/**
+ * The second pass: each wanted entry goes to `<dest>.partial`, is re-hashed against the manifest, fsync'd and
+ * renamed. From an encrypted archive, plaintext reaches a .partial only chunk by chunk as each chunk authenticates,
+ * and a file is renamed into place only once its whole content matched the verified manifest; on any failure the
+ * .partial is removed.
+ */
+export async function extract(archive: string, manifest: Manifest, writes: Map<string, string>, ports: Pick<RestorePorts, 'progress' | 'signal'>, keyring?: AgeKeyring): Promise<void> {
   const expected = new Map(manifest.files.map((f) => [f.entry, f]));
   const total = [...writes.keys()].reduce((n, e) => n + (expected.get(e)?.size ?? 0), 0);
   let done = 0;
   let lastReport = 0;
   await readArchive(
-    await probeArchive(archive),
+    await probeArchive(archive, undefined, keyring),
     async (entry) => {
       const dest = writes.get(entry.header.name);
       if (dest === undefined || roleOfEntry(entry.header.name) === null) {

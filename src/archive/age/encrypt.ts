@@ -9,6 +9,7 @@
 // runtime dependencies to a tool that has one. The header is a few hundred lines of strict parsing that the C2SP
 // testkit checks vector by vector (tests/crypto). Figures: scripts/bench-encryption.ts --compare-age-encryption.
 import { Transform, type TransformCallback } from 'node:stream';
+import { AppError } from '../../errors.ts';
 import { buildHeader, type Stanza } from './header.ts';
 import { type AgeRecipient, FILE_KEY_BYTES } from './key-types.ts';
 import { randomBytes } from './primitives.ts';
@@ -19,9 +20,21 @@ export interface PreparedEncryption {
   header: Buffer;
 }
 
+/** Refuses recipient sets the age spec rules out: none, a passphrase with anything else, post-quantum mixed with X25519. */
+export function checkRecipients(recipients: readonly AgeRecipient[]): void {
+  const invalid = (message: string) => new AppError('InvalidRequest', 'ENCRYPTION_INVALID', message);
+  if (recipients.length === 0) throw invalid('age encryption needs at least one recipient or a passphrase');
+  if (recipients.some((r) => r.kind === 'scrypt') && recipients.length !== 1) {
+    throw invalid('a passphrase cannot be combined with recipients (or another passphrase): in age, a passphrase-encrypted file must open with the passphrase only');
+  }
+  const pq = recipients.filter((r) => r.kind === 'mlkem768x25519').length;
+  if (pq > 0 && pq !== recipients.length) {
+    throw invalid('post-quantum (age1pq1…) and X25519 (age1…) recipients should not be mixed: the file would be only as strong as X25519');
+  }
+}
+
 export async function prepareEncryption(recipients: readonly AgeRecipient[], fileKey: Buffer = randomBytes(FILE_KEY_BYTES)): Promise<PreparedEncryption> {
-  if (recipients.length === 0) throw new Error('age encryption needs at least one recipient or a passphrase');
-  if (recipients.some((r) => r.kind === 'scrypt') && recipients.length !== 1) throw new Error('a passphrase cannot be combined with other recipients');
+  checkRecipients(recipients);
   const stanzas: Stanza[] = [];
   for (const r of recipients) stanzas.push(...(await r.wrap(fileKey)));
   return { fileKey, header: buildHeader(fileKey, stanzas) };
