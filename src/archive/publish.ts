@@ -26,6 +26,9 @@ export async function createPartial(finalPath: string): Promise<PartialFile> {
   let handle: FileHandle;
   try {
     handle = await open(partialPath, 'w', ARCHIVE_FILE_MODE);
+    // The mode above applies only to a new file: a stale .partial left by a crash keeps its own, so set it (best
+    // effort: on Windows this is only the read-only attribute, which some shares refuse to change).
+    await handle.chmod(ARCHIVE_FILE_MODE).catch(() => {});
   } catch (err) {
     throw fsError(err, partialPath, 'create');
   }

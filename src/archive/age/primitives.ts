@@ -14,20 +14,19 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Buffer {
   return crypto.createHmac('sha256', key).update(data).digest();
 }
 
-export function seal(key: Uint8Array, plaintext: Uint8Array, nonce: Uint8Array = ZERO_NONCE, aad?: Uint8Array): Buffer {
+/** ChaCha20-Poly1305 with an empty AAD (all age uses): ciphertext || tag. */
+export function seal(key: Uint8Array, plaintext: Uint8Array, nonce: Uint8Array = ZERO_NONCE): Buffer {
   const c = crypto.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG });
-  if (aad) c.setAAD(aad, { plaintextLength: plaintext.length });
   const out = c.update(plaintext);
   c.final();
   return Buffer.concat([out, c.getAuthTag()]);
 }
 
 /** The plaintext, or null when the tag does not verify. */
-export function open(key: Uint8Array, sealed: Uint8Array, nonce: Uint8Array = ZERO_NONCE, aad?: Uint8Array): Buffer | null {
+export function open(key: Uint8Array, sealed: Uint8Array, nonce: Uint8Array = ZERO_NONCE): Buffer | null {
   if (sealed.length < AEAD_TAG) return null;
   const d = crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: AEAD_TAG });
   d.setAuthTag(sealed.subarray(sealed.length - AEAD_TAG));
-  if (aad) d.setAAD(aad, { plaintextLength: sealed.length - AEAD_TAG });
   const out = d.update(sealed.subarray(0, sealed.length - AEAD_TAG));
   try {
     d.final();

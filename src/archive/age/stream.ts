@@ -17,25 +17,33 @@ export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
   return hkdf32(fileKey, nonce, 'payload');
 }
 
-/** The 12-byte ChaCha20-Poly1305 nonce of chunk `counter`. */
-function chunkNonce(into: Buffer, counter: number, last: boolean): Buffer {
-  into.fill(0, 0, 3);
-  into.writeUInt32BE(Math.floor(counter / 2 ** 32), 3);
-  into.writeUInt32BE(counter >>> 0, 7);
-  into[11] = last ? 1 : 0;
-  return into;
+/** What both directions keep: the payload key, the chunk counter, one chunk being filled, a reused nonce. */
+abstract class ChunkCipher {
+  protected readonly key: Buffer;
+  protected readonly pending: Buffer;
+  protected fill = 0;
+  protected counter = 0;
+  private readonly nonceBytes = Buffer.alloc(12);
+
+  constructor(key: Buffer, chunkBytes: number) {
+    this.key = key;
+    this.pending = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /** The 12-byte ChaCha20-Poly1305 nonce of the current chunk: 11-byte big-endian counter, then the last flag. */
+  protected nonce(last: boolean): Buffer {
+    const n = this.nonceBytes;
+    n.writeUInt32BE(Math.floor(this.counter / 2 ** 32), 3);
+    n.writeUInt32BE(this.counter >>> 0, 7);
+    n[11] = last ? 1 : 0;
+    return n;
+  }
 }
 
 /** Seals a stream of plaintext; write() and end() return the ciphertext that is ready. */
-export class PayloadSealer {
-  private readonly key: Buffer;
-  private readonly nonce = Buffer.alloc(12);
-  private readonly pending = Buffer.allocUnsafe(CHUNK);
-  private fill = 0;
-  private counter = 0;
-
+export class PayloadSealer extends ChunkCipher {
   constructor(key: Buffer) {
-    this.key = key;
+    super(key, CHUNK);
   }
 
   write(data: Buffer): Buffer[] {
@@ -67,7 +75,8 @@ export class PayloadSealer {
   }
 
   private seal(plain: Buffer, last: boolean, out: Buffer[]): void {
-    const c = crypto.createCipheriv('chacha20-poly1305', this.key, chunkNonce(this.nonce, this.counter++, last), { authTagLength: AEAD_TAG });
+    const c = crypto.createCipheriv('chacha20-poly1305', this.key, this.nonce(last), { authTagLength: AEAD_TAG });
+    this.counter++;
     out.push(c.update(plain));
     c.final();
     out.push(c.getAuthTag());
@@ -79,19 +88,14 @@ export class PayloadSealer {
  * chunk is opened as soon as it is complete: as "not last" (and released), or failing that as "last", after which
  * any further byte is an error.
  */
-export class PayloadOpener {
-  private readonly key: Buffer;
-  private readonly nonce = Buffer.alloc(12);
-  private readonly pending = Buffer.allocUnsafe(SEALED_CHUNK);
-  private fill = 0;
-  private counter = 0;
+export class PayloadOpener extends ChunkCipher {
   private ended = false;
   private failure: Error | null = null;
   /** Plaintext bytes released so far (for messages). */
   private released = 0;
 
   constructor(key: Buffer) {
-    this.key = key;
+    super(key, SEALED_CHUNK);
   }
 
   /**
@@ -163,7 +167,7 @@ export class PayloadOpener {
   }
 
   private open(sealed: Buffer, last: boolean): Buffer | null {
-    const d = crypto.createDecipheriv('chacha20-poly1305', this.key, chunkNonce(this.nonce, this.counter, last), { authTagLength: AEAD_TAG });
+    const d = crypto.createDecipheriv('chacha20-poly1305', this.key, this.nonce(last), { authTagLength: AEAD_TAG });
     d.setAuthTag(sealed.subarray(sealed.length - AEAD_TAG));
     const plain = d.update(sealed.subarray(0, sealed.length - AEAD_TAG));
     try {
