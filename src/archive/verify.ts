@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from './ese-entries.ts';
 import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, roleOfEntry, unsafeEntryName } from './layout.ts';
-import type { Manifest, Sidecar } from './manifest.ts';
+import type { Manifest } from './manifest.ts';
 import { parseSha256Sums } from './sha256sums.ts';
 import { probeArchive, readArchive, sniffArchive } from './read-archive.ts';
 import type { Finding as LogFinding } from '../logs/findings.ts';

@@ -3,7 +3,6 @@
 // with the right plaintext hash, header failure, no match, HMAC failure, payload failure with exactly the
 // plaintext released before the error). Successful vectors also round-trip: re-serialised header, recomputed MAC
 // and re-encrypted payload equal the file byte for byte.
-import test from 'ava';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
