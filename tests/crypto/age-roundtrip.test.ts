@@ -100,3 +100,9 @@ test('damage: every cut, extension and single flipped bit is an age error; nothi
   }
   t.is(ageFailureOf(await t.throwsAsync(decrypt(Buffer.concat([file, Buffer.from([0])]), [id]))), 'payload', 'a byte appended');
 });
+
+test('an ASCII-armored file is refused as such, not as garbage', async (t) => {
+  const err = await t.throwsAsync(decrypt(Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n-----END AGE ENCRYPTED FILE-----\n'), []));
+  t.is(ageFailureOf(err), 'header');
+  t.regex(err!.message, /ASCII-armored/);
+});

@@ -14,6 +14,7 @@ import { hkdf32, hmacSha256 } from './primitives.ts';
 
 export const VERSION_LINE = 'age-encryption.org/v1';
 const VERSION_PREFIX = 'age-encryption.org/';
+const ARMOR = '-----BEGIN AGE ENCRYPTED FILE-----';
 const COLUMNS = 64;
 /** No legitimate header comes near this (a post-quantum stanza is about 1.6 KB). */
 export const MAX_HEADER_BYTES = 1 << 20;
@@ -39,6 +40,9 @@ export interface AgeHeader {
  */
 export function findHeaderEnd(head: Buffer): number {
   const prefix = Buffer.from(VERSION_PREFIX, 'latin1');
+  if (head.subarray(0, ARMOR.length).toString('latin1') === ARMOR) {
+    throw ageError('header', 'this is an ASCII-armored age file, which is not read here (archives are binary age files)');
+  }
   if (!head.subarray(0, prefix.length).equals(prefix.subarray(0, Math.min(head.length, prefix.length)))) {
     throw ageError('header', 'not an age file: it does not start with "age-encryption.org/"');
   }
