@@ -34,7 +34,8 @@ show .test-output/ava.tap .test-output/ava.stderr ''
 # The suites that drive the CLI, again, against the standalone executable instead of `node dist/adbackup.cjs`.
 exe=module/bin/linux-x64/adbackup
 echo "# CLI contract suites against $exe (ADBACKUP_EXE)"
-ADBACKUP_EXE=$exe node_modules/.bin/ava --tap tests/cli/cli.test.ts tests/backup/backup.test.ts tests/archive/verify.test.ts \
+ADBACKUP_EXE=$exe node_modules/.bin/ava --tap tests/cli/cli.test.ts tests/backup/backup.test.ts tests/backup/encrypted-backup.test.ts \
+  tests/backup/secret-hygiene.test.ts tests/archive/verify.test.ts \
   tests/restore/restore.test.ts tests/registry/restore-map.test.ts < /dev/null > .test-output/ava-exe.tap 2> .test-output/ava-exe.stderr
 rc_exe=$?
 show .test-output/ava-exe.tap .test-output/ava-exe.stderr '[exe] '

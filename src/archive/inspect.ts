@@ -1,11 +1,14 @@
 // inspect: what a backup is (DC, time, expiry, log range, database state, files) from its sidecar when there is
-// one that matches the file, else by reading the manifest out of the archive.
+// one that matches the file, else by reading the manifest out of the archive. The sidecar is plaintext, so an
+// encrypted backup is described without its key; without a sidecar, reading an encrypted archive needs the key.
 import { stat } from 'node:fs/promises';
-import { readSmallFile } from '../small-file.ts';
 import { AppError, fsError } from '../errors.ts';
-import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX } from './layout.ts';
-import { type Manifest, type Sidecar, manifestProblem } from './manifest.ts';
+import { ARCHIVE_FORMAT, ENTRY_MANIFEST } from './layout.ts';
+import { type Manifest, manifestProblem } from './manifest.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
+import { readSidecar } from './sidecar.ts';
+import type { AgeKeyring } from './age/keyring.ts';
+import type { EncryptionRecord } from './encryption.ts';
 
 export interface InspectResult {
   archive: string;
@@ -21,6 +24,7 @@ export interface InspectResult {
   ageDays: number;
   tombstoneLifetimeDays: number;
   compression: Manifest['compression'];
+  encryption: EncryptionRecord | null;
   database: Manifest['database'];
   logRange: Manifest['logRange'];
   findings: Manifest['findings'];
@@ -28,7 +32,7 @@ export interface InspectResult {
   dataBytes: number;
 }
 
-export async function inspectArchive(path: string, now: Date = new Date()): Promise<InspectResult> {
+export async function inspectArchive(path: string, now: Date = new Date(), keyring?: AgeKeyring): Promise<InspectResult> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -37,11 +41,21 @@ export async function inspectArchive(path: string, now: Date = new Date()): Prom
   }
   let manifest: Manifest | null = null;
   let from: InspectResult['from'] = 'sidecar';
+  let stanzas: string[] | null = null;
   const sidecar = await readSidecar(path);
   if (sidecar && sidecar.archive?.size === size) manifest = sidecar;
   else {
     from = 'archive';
-    const info = await probeArchive(path);
+    let info;
+    try {
+      info = await probeArchive(path, undefined, keyring);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'ARCHIVE_ENCRYPTED') {
+        throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted and has no sidecar manifest that matches it: give decryption.identityFile (or decryption.passphrase) to read its manifest`, { target: path });
+      }
+      throw err;
+    }
+    stanzas = info.encryption?.header.stanzas.map((s) => s.args[0]!) ?? null;
     await readArchive(info, async (entry) => {
       if (entry.header.name !== ENTRY_MANIFEST) {
         for await (const _ of entry.body); // skip without keeping
@@ -74,19 +88,12 @@ export async function inspectArchive(path: string, now: Date = new Date()): Prom
     ageDays: Math.floor(((now.getTime() - created) / 86_400_000) * 100) / 100,
     tombstoneLifetimeDays: m.tombstoneLifetimeDays,
     compression: m.compression,
+    // An archive encrypted after the fact (age -r …) has no record of it inside: say what the file shows.
+    encryption: m.encryption ?? (stanzas ? { format: 'age', recipients: [], passphrase: stanzas.includes('scrypt') } : null),
     database: m.database,
     logRange: m.logRange,
     findings: m.findings,
     files: m.files.map((f) => ({ entry: f.entry, role: f.role, size: f.size, originalPath: f.originalPath })),
     dataBytes: m.files.reduce((n, f) => n + f.size, 0),
   };
-}
-
-async function readSidecar(path: string): Promise<Sidecar | null> {
-  try {
-    const s = JSON.parse((await readSmallFile(path + SIDECAR_SUFFIX, 64 << 20)).toString('utf8')) as Sidecar;
-    return manifestProblem(s) === null && typeof s.archive?.size === 'number' ? s : null;
-  } catch {
-    return null;
-  }
 }

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { logTimeToIso } from '../ese/structs.ts';
 import type { PageStats } from '../ese/page-scanner.ts';
 import type { ParsedHeaderFile } from '../ese/read.ts';
+import type { EncryptionRecord } from './encryption.ts';
 
 export interface DatabaseEseSummary {
   kind: 'database';
@@ -81,6 +82,8 @@ export interface Manifest extends ArchiveIdentity {
     extra?: Record<string, unknown>;
   };
   compression: { type: CompressionType; level: number | null };
+  /** age encryption at rest: public keys only (absent in archives older than encryption). */
+  encryption?: EncryptionRecord | null;
   files: ManifestFile[];
   database: DatabaseEseSummary;
   logRange: {

@@ -1,5 +1,6 @@
-// One streaming pass over an archive file: raw bytes (hashed) -> decompressor -> strict tar reader. Shared by
-// verify, inspect and restore so they read archives exactly the same way.
+// One streaming pass over an archive file: raw bytes (hashed) -> age decryption (encrypted archives) ->
+// decompressor -> strict tar reader. Shared by verify, inspect and restore so they read archives exactly the same
+// way. Decryption releases plaintext only chunk by chunk as each authenticates.
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -8,14 +9,27 @@ import { createHash } from 'node:crypto';
 import { AppError, fsError } from '../errors.ts';
 import { type CompressionType, createDecompressor, detectFormat } from './compression.ts';
 import { type TarEntry, readTar } from './tar.ts';
+import type { AgeHeader } from './age/header.ts';
+import type { AgeKeyring } from './age/keyring.ts';
+import { createAgeDecryptStream } from './age/decrypt.ts';
+import { innerFormat, readAgeHeader } from './encryption.ts';
 
 export interface ArchiveFileInfo {
   path: string;
   size: number;
+  /** The compression of the tar stream (inside the encryption, for an encrypted archive). */
   format: CompressionType;
+  encryption: { header: AgeHeader; keyring: AgeKeyring } | null;
 }
 
-export async function probeArchive(path: string, hint?: CompressionType): Promise<ArchiveFileInfo> {
+/** What the sidecar or the file name says an archive should be. */
+export interface ArchiveHint {
+  compression?: CompressionType;
+  encrypted?: boolean;
+}
+
+/** The first bytes of a file, classified (a plain tar needs 262 bytes to be recognised). */
+export async function sniffArchive(path: string): Promise<{ size: number; detected: ReturnType<typeof detectFormat>; empty: boolean }> {
   let size: number;
   const head = Buffer.alloc(512);
   let got = 0;
@@ -32,16 +46,29 @@ export async function probeArchive(path: string, hint?: CompressionType): Promis
   } catch (err) {
     throw fsError(err, path, 'read');
   }
-  const detected = detectFormat(head.subarray(0, got));
+  return { size, detected: detectFormat(head.subarray(0, got)), empty: got === 0 };
+}
+
+/**
+ * What an archive file is. An encrypted one needs `keyring`: without it the answer is ARCHIVE_ENCRYPTED (exit 4);
+ * with it, the header is unlocked here, so a wrong key or an altered header fails before anything is read.
+ */
+export async function probeArchive(path: string, hint?: ArchiveHint, keyring?: AgeKeyring): Promise<ArchiveFileInfo> {
+  const { size, detected, empty } = await sniffArchive(path);
   // A damaged first block must not turn "damaged archive" into "not an archive" when we know what it should be.
-  const format = detected === 'unknown' && hint !== undefined && got > 0 ? hint : detected;
+  const expected = hint?.encrypted ? 'age' : hint?.compression;
+  const format = detected === 'unknown' && expected !== undefined && !empty ? expected : detected;
   if (format === 'age') {
-    throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted; give an identity or passphrase to read it`, { target: path });
+    if (!keyring) {
+      throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted: give decryption.identityFile (or decryption.passphrase) to read it`, { target: path });
+    }
+    const header = await readAgeHeader(path);
+    return { path, size, format: await innerFormat(path, size, header, keyring, hint?.compression), encryption: { header, keyring } };
   }
   if (format === 'unknown') {
     throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' is not a tar, tar.zst or tar.gz archive`, { target: path });
   }
-  return { path, size, format };
+  return { path, size, format, encryption: null };
 }
 
 export interface ArchivePass {
@@ -71,6 +98,7 @@ export async function readArchive(
   });
   const raw = createReadStream(info.path, { highWaterMark: 1 << 20 });
   const stages: NodeJS.ReadWriteStream[] = [measure];
+  if (info.encryption) stages.push(createAgeDecryptStream(info.encryption.keyring));
   if (info.format !== 'none') stages.push(createDecompressor(info.format));
   let index = 0;
   try {

@@ -1,18 +1,21 @@
 // verify: re-hash every entry against SHA256SUMS and the manifest, re-check the ESE headers and the log range
 // from the archived bytes, check the tar structure and entry names, and (with the sidecar) the hash of the whole
-// file. One streaming pass; nothing is written to disk. Every problem becomes a named finding.
+// file. One streaming pass; nothing is written to disk. Every problem becomes a named finding. An encrypted archive
+// is decrypted in the same pass (every chunk authenticated); without a key only its outside can be checked
+// (verify-locked.ts).
 import { createHash } from 'node:crypto';
-import { readSmallFile } from '../small-file.ts';
 import { AppError } from '../errors.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from './ese-entries.ts';
-import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, SIDECAR_SUFFIX, roleOfEntry, unsafeEntryName } from './layout.ts';
-import { type Manifest, type Sidecar, manifestProblem, manifestSealIntact } from './manifest.ts';
+import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, roleOfEntry, unsafeEntryName } from './layout.ts';
+import { type Manifest, manifestProblem, manifestSealIntact } from './manifest.ts';
 import { unsafeRecordedPath } from '../backup/paths.ts';
 import { parseSha256Sums } from './sha256sums.ts';
-import { probeArchive, readArchive } from './read-archive.ts';
+import { probeArchive, readArchive, sniffArchive } from './read-archive.ts';
 import type { Finding as LogFinding } from '../logs/findings.ts';
-import type { CompressionType } from './compression.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
+import type { AgeKeyring } from './age/keyring.ts';
+import { archiveHint, checkSidecar } from './sidecar.ts';
+import { verifyWithoutKey } from './verify-locked.ts';
 
 export type VerifySeverity = 'error' | 'warning' | 'info';
 
@@ -32,7 +35,8 @@ export interface VerifiedEntry {
 export interface VerifyResult {
   ok: boolean;
   archive: string;
-  format: string;
+  /** The tar stream's compression; null when it is inside an encryption that was not opened. */
+  format: string | null;
   size: number;
   sha256: string | null;
   backupId: string | null;
@@ -42,6 +46,18 @@ export interface VerifyResult {
   /** Page checksums of the archived database (null when it has none or its header is unreadable). */
   pages: PageStats | null;
   findings: VerifyFinding[];
+  /** age encryption of the file: the header's stanza types, and whether the content could be checked. */
+  encryption: { format: 'age'; stanzas: string[]; contentVerified: boolean } | null;
+}
+
+export interface VerifyEnv {
+  signal?: AbortSignal;
+  progress?: (e: Record<string, unknown>) => void;
+  now?: () => Date;
+  /** Identities / passphrases for an encrypted archive. */
+  keyring?: AgeKeyring;
+  /** Where a restore writes the entries it verifies (see EntrySink). */
+  sink?: EntrySink;
 }
 
 const METADATA_LIMIT = 64 << 20;
@@ -62,23 +78,20 @@ export interface EntryWriter {
   end(): Promise<void>;
 }
 
-export interface VerifyEnv {
-  signal?: AbortSignal;
-  progress?: (e: Record<string, unknown>) => void;
-  now?: () => Date;
-  sink?: EntrySink;
-}
-
 export async function verifyArchive(path: string, env: VerifyEnv = {}): Promise<VerifyResult> {
   return (await verifyArchiveWithManifest(path, env)).result;
 }
 
 /** verify, also handing back the manifest it read (restore plans from it). */
 export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {}): Promise<{ result: VerifyResult; manifest: Manifest | null }> {
+  const hint = await archiveHint(path);
+  const { detected } = await sniffArchive(path);
+  if (!env.keyring && (detected === 'age' || (detected === 'unknown' && hint.encrypted))) return { result: await verifyWithoutKey(path, env), manifest: null };
   const findings: VerifyFinding[] = [];
   const add = (severity: VerifySeverity, code: string, message: string, entry?: string) =>
     findings.push(entry === undefined ? { code, severity, message } : { code, severity, message, entry });
-  const info = await probeArchive(path, await formatHint(path));
+  const info = await probeArchive(path, hint, env.keyring);
+  const stanzas = info.encryption ? info.encryption.header.stanzas.map((s) => s.args[0]!) : null;
   const entries: VerifiedEntry[] = [];
   const metadata = new Map<string, Buffer>();
   const captured: ArchivedEseFile[] = [];
@@ -142,7 +155,7 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
   } catch (err) {
     if (!(err instanceof AppError) || err.category !== 'Integrity') throw err;
     const where: string = current ? `'${current}'` : last === null ? `the start of the archive, before or in its first entry '${ENTRY_HEADER}'` : `after '${last}'`;
-    add('error', err.code === 'ARCHIVE_CORRUPT' || err.code.startsWith('TAR_') ? 'archive-damaged' : err.code.toLowerCase(), `${err.message} (in ${where})`, current ?? err.target ?? undefined);
+    add('error', err.code === 'ARCHIVE_CORRUPT' || err.code.startsWith('TAR_') || err.code.startsWith('AGE_') ? 'archive-damaged' : err.code.toLowerCase(), `${err.message} (in ${where})`, current ?? err.target ?? undefined);
     return finish();
   }
 
@@ -227,7 +240,7 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
     }
   }
 
-  await checkSidecar(path, pass.fileSha256(), pass.fileBytes(), manifest, add);
+  await checkSidecar(path, { sha256: pass.fileSha256(), size: pass.fileBytes(), stanzas }, manifest, add);
   return finish();
 
   function finish(): { result: VerifyResult; manifest: Manifest | null } {
@@ -243,24 +256,10 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
       logFindings,
       pages,
       findings,
+      encryption: stanzas ? { format: 'age', stanzas, contentVerified: true } : null,
     };
     return { result, manifest };
   }
-}
-
-/** The format the archive should have, from its sidecar or its name, so a damaged magic is still read and located. */
-async function formatHint(path: string): Promise<CompressionType | undefined> {
-  try {
-    const s = JSON.parse((await readSmallFile(path + SIDECAR_SUFFIX, METADATA_LIMIT)).toString('utf8')) as Partial<Sidecar>;
-    const t = s?.compression?.type;
-    if (t === 'zstd' || t === 'gzip' || t === 'none') return t;
-  } catch {
-    /* no usable sidecar */
-  }
-  if (/\.(tar\.zst|tzst|zst)$/i.test(path)) return 'zstd';
-  if (/\.(tar\.gz|tgz|gz)$/i.test(path)) return 'gzip';
-  if (/\.tar$/i.test(path)) return 'none';
-  return undefined;
 }
 
 function parseJson<T>(bytes: Buffer | undefined, name: string, add: (s: VerifySeverity, c: string, m: string, e?: string) => void): T | null {
@@ -274,35 +273,4 @@ function parseJson<T>(bytes: Buffer | undefined, name: string, add: (s: VerifySe
     add('error', 'manifest-invalid', `${name} is not valid JSON`, name);
     return null;
   }
-}
-
-async function checkSidecar(
-  path: string,
-  sha256: string,
-  size: number,
-  manifest: Manifest | null,
-  add: (s: VerifySeverity, c: string, m: string, e?: string) => void,
-): Promise<void> {
-  let text: string;
-  try {
-    text = (await readSmallFile(path + SIDECAR_SUFFIX, METADATA_LIMIT)).toString('utf8');
-  } catch {
-    add('info', 'sidecar-missing', 'no sidecar manifest beside the archive: the whole-file hash was not checked');
-    return;
-  }
-  let sidecar: Sidecar;
-  try {
-    sidecar = JSON.parse(text) as Sidecar;
-  } catch {
-    add('error', 'sidecar-invalid', 'the sidecar manifest is not valid JSON');
-    return;
-  }
-  if (typeof sidecar !== 'object' || sidecar === null) {
-    add('error', 'sidecar-invalid', 'the sidecar manifest is not a JSON object');
-    return;
-  }
-  if (sidecar.archive?.sha256 !== sha256 || sidecar.archive?.size !== size) {
-    add('error', 'archive-hash-mismatch', `the archive file's sha256/size (${sha256}, ${size}) differ from the sidecar's (${sidecar.archive?.sha256}, ${sidecar.archive?.size}): the file was altered after it was written`);
-  }
-  if (manifest && sidecar.backupId !== manifest.backupId) add('error', 'sidecar-mismatch', 'the sidecar describes another backup');
 }

@@ -1,5 +1,5 @@
 // Backup orchestration: source -> header checks and log range -> one streaming pass per file (read -> sha256 ->
-// tar -> compress -> file) -> SHA256SUMS + manifest -> atomic publish -> sidecar.
+// tar -> compress -> [age encrypt] -> file) -> SHA256SUMS + manifest -> atomic publish -> sidecar.
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +14,8 @@ import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, type Sidecar, 
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from '../archive/ese-entries.ts';
 import { type PartialFile, createPartial } from '../archive/publish.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
+import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../archive/encryption.ts';
+import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
 import type { BackupSource, SourceItem } from './source.ts';
 import { pathApi, toUnc } from './paths.ts';
 
@@ -24,6 +26,8 @@ const ENTRY_MODE = 0o600;
 export interface BackupOptions {
   destination: { path: string } | { directory: string; nameTemplate?: string };
   compression?: { type?: CompressionType; level?: number };
+  /** Encrypt the archive at rest (age): to recipients or with a passphrase; the name gets `.age`. */
+  encryption?: ArchiveEncryption;
   label?: string;
   tombstoneLifetimeDays?: number;
   overwrite?: boolean;
@@ -52,6 +56,7 @@ export interface BackupResult {
 export async function runBackup(source: BackupSource, opts: BackupOptions, env: BackupEnv): Promise<BackupResult> {
   const started = env.now();
   const compression = { type: opts.compression?.type ?? 'zstd', level: opts.compression?.level ?? null } as Manifest['compression'];
+  const encryption = opts.encryption ? encryptionRecord(opts.encryption) : null;
   const finalPath = archivePath(opts, source.computer, started, compression.type);
   const sidecarPath = finalPath + SIDECAR_SUFFIX;
   for (const p of [finalPath, sidecarPath]) {
@@ -83,6 +88,8 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
     await mkdir(pathApi(finalPath).dirname(finalPath), { recursive: true }).catch((err) => {
       throw fsError(err, pathApi(finalPath).dirname(finalPath), 'create the destination folder');
     });
+    // The file key wrapped for every recipient (for a passphrase: seconds of scrypt), before the first byte is read.
+    const ageSeal = opts.encryption ? await prepareEncryption(opts.encryption.recipients) : null;
     // overwrite also takes over a .partial that a killed backup to this name left behind.
     const partial = await createPartial(finalPath, { replaceStale: !!opts.overwrite });
     let sidecarPartial: PartialFile | null = null;
@@ -198,6 +205,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
             ...(plan.extra ? { extra: plan.extra } : {}),
           },
           compression,
+          encryption,
           files,
           database: { ...databaseSummary(dbParsed.database), pages },
           logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, registration: a.registration, restorable: a.restorable },
@@ -225,6 +233,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
       await pipeline(
         Readable.from(tarStream(), { objectMode: false }),
         compressor,
+        ...(ageSeal ? [createAgeEncryptStream(ageSeal)] : []),
         measure,
         partial.writable(),
         ...(env.signal ? [{ signal: env.signal }] : []),
@@ -284,7 +293,7 @@ export function archivePath(opts: BackupOptions, computer: string, when: Date, t
       .replace(/\{computer\}/g, computer || 'DC')
       .replace(/\{time\}/g, time)
       .replace(/\{date\}/g, time.slice(0, 8))
-      .replace(/\{label\}/g, opts.label ?? '') + ARCHIVE_EXTENSIONS[type];
+      .replace(/\{label\}/g, opts.label ?? '') + ARCHIVE_EXTENSIONS[type] + (opts.encryption ? AGE_EXTENSION : '');
   if (/[\\/:*?"<>|\x00-\x1f]/.test(name) || name.startsWith('.')) {
     throw new AppError('InvalidRequest', 'INVALID_NAME_TEMPLATE', `the archive name '${name}' is not a valid file name`);
   }

@@ -26,6 +26,8 @@ import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
 import { loadKoffi } from '../platform/native/koffi.ts';
 import { ntdsLocations, ntdsServiceState, windowsRegistryWriter } from '../platform/windows-registry.ts';
+import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
+import { writeNewIdentity } from '../archive/keygen.ts';
 
 /**
  * On a DC, files go where NTDS\Parameters says NTDS keeps them now (as the restore API's DsRestoreGetDatabaseLocations
@@ -106,37 +108,55 @@ export const COMMANDS: Record<string, Command> = {
     run: (req) => scanLogSet(req),
   },
   backup: {
-    summary: 'archive a DSA folder (snapshot, IFM, offline copy) into a verified tar.zst/tar.gz/tar',
+    summary: 'archive a DSA folder (snapshot, IFM, offline copy) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
     validate: v.backupRequest,
     async run(req, ctx) {
       const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
+      const opts = { ...req, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
       if (req.source.type === 'api') {
-        return runBackup(createApiSource({ ...(req.source.server ? { server: req.source.server } : {}), truncateLogs: !!req.source.truncateLogs }), req, env);
+        return runBackup(createApiSource({ ...(req.source.server ? { server: req.source.server } : {}), truncateLogs: !!req.source.truncateLogs }), opts, env);
       }
       const { type: _t, ...folder } = req.source;
-      return runBackup(createFolderSource(folder), req, env);
+      return runBackup(createFolderSource(folder), opts, env);
     },
   },
   verify: {
-    summary: 'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage',
+    summary: 'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage, 4 when encrypted and no key given',
     validate: v.verifyRequest,
-    async run(req: { archive: string }, ctx) {
-      const r = await verifyArchive(req.archive, { signal: ctx.signal, progress: ctx.progress });
-      return r.ok ? r : new StatusResult(r, 'Integrity');
+    async run(req: { archive: string; decryption?: DecryptionRequest }, ctx) {
+      const keyring = await resolveKeyring(req.decryption);
+      const r = await verifyArchive(req.archive, { signal: ctx.signal, progress: ctx.progress, ...(keyring ? { keyring } : {}) });
+      if (!r.ok) return new StatusResult(r, 'Integrity');
+      // Nothing wrong on the outside, but the content was not checked: the missing key is a precondition, not a pass.
+      return r.encryption && !r.encryption.contentVerified ? new StatusResult(r, 'Precondition') : r;
     },
   },
   inspect: {
     summary: 'what a backup is: DC, time, expiry, log range, database state (from the sidecar or the archive)',
     validate: v.inspectRequest,
-    run: (req: { archive: string }) => inspectArchive(req.archive),
+    async run(req: { archive: string; decryption?: DecryptionRequest }) {
+      return inspectArchive(req.archive, new Date(), await resolveKeyring(req.decryption));
+    },
+  },
+  keygen: {
+    summary: 'create an age identity file (owner-only, never overwritten) and print its public key (recipient)',
+    validate: v.keygenRequest,
+    run: (req: { identityFile: string; recipientsFile?: string }) => writeNewIdentity(req.identityFile, req.recipientsFile, new Date()),
   },
   restore: {
     summary: 'offline restore: verify, shelf life, move replaced files aside, write database and logs, register (KB 814167)',
     validate: v.restoreRequest,
-    async run(req: Omit<RestoreOptions, 'target' | 'registry'> & { target: RestoreOptions['target'] | { type: 'api'; server?: string }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } }, ctx) {
+    async run(
+      {
+        decryption,
+        ...req
+      }: Omit<RestoreOptions, 'target' | 'registry' | 'keyring'> & { decryption?: DecryptionRequest; target: RestoreOptions['target'] | { type: 'api'; server?: string }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } },
+      ctx,
+    ) {
+      const keyring = await resolveKeyring(decryption);
       if (req.target.type === 'api') {
         const computer = ((req.target as { server?: string }).server ?? localComputerName()).replace(/^\\+/, '').toUpperCase();
-        return runApiRestore(req, {
+        return runApiRestore({ ...req, ...(keyring ? { keyring } : {}) }, {
           api: loadNtdsbcli(),
           server: serverName(computer),
           computer,
@@ -154,7 +174,7 @@ export const COMMANDS: Record<string, Command> = {
       }
       const { regFile: _f, overwriteRegFile: _o, apply: _a, ...registry } = req.registry ?? {};
       const win = process.platform === 'win32';
-      return runRestore({ ...req, target: win ? withNtdsDefaults(req.target) : req.target, registry }, {
+      return runRestore({ ...req, ...(keyring ? { keyring } : {}), target: win ? withNtdsDefaults(req.target) : req.target, registry }, {
         environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
         registryWriters: writers,
         nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',

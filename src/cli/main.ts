@@ -89,7 +89,9 @@ async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new AppError('InvalidRequest', 'INVALID_JSON', `the request is not valid JSON: ${(err as Error).message}`);
+    // V8's message quotes the text around the error, which may be a passphrase: say only where it is.
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new AppError('InvalidRequest', 'INVALID_JSON', `the request is not valid JSON${at === undefined ? '' : ` (at character ${at})`}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { pathApi } from '../backup/paths.ts';
 import type { RegValue } from '../registry/values.ts';
 import { nextSteps } from './next-steps.ts';
+import type { AgeKeyring } from '../archive/age/keyring.ts';
 import { entryFileName } from '../archive/layout.ts';
 import { PARTIAL_SUFFIX } from '../archive/publish.ts';
 import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, isDirectory, moveAside, planMoveAside, readManifest, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
@@ -24,6 +25,7 @@ export interface ApiRestoreOptions {
   archive: string;
   plan?: boolean;
   allowExpired?: boolean;
+  keyring?: AgeKeyring;
 }
 
 /** E_FAIL: what DsRestoreRegisterComplete is told when copying the files failed. */
@@ -36,7 +38,7 @@ export async function runApiRestore(
   const now = ports.now();
   // A plan verifies the whole archive; a restore plans from a decompress-only read (the expiry token is needed before
   // anything else) and verifies in the same pass that writes the files.
-  const { manifest, token } = opts.plan ? await verifiedManifest(opts, ports, now) : await readManifest(opts.archive, null);
+  const { manifest, token } = opts.plan ? await verifiedManifest(opts, ports, now) : await readManifest(opts.archive, null, opts.keyring);
   const { warnings, expired } = shelfLife(manifest, opts, now);
   if (!token) {
     throw new AppError('Precondition', 'NO_EXPIRY_TOKEN', 'this archive holds no expiry token (it was not made through the backup API): restore it with "target": {"type": "files"}');
@@ -96,7 +98,7 @@ export async function runApiRestore(
     const aside = new Set<string>();
     await createFolders(actions, opts.archive);
     await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
-    const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now);
+    const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now, opts.keyring);
     ports.api.restoreRegister(hbc, registration);
     try {
       await moveAside(actions, opts.archive, aside, (a) => !a.from.endsWith(PARTIAL_SUFFIX));

@@ -5,10 +5,11 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { lstat, mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import type { Manifest, Sidecar } from '../archive/manifest.ts';
-import { ARCHIVE_FORMAT, ENTRY_MANIFEST, SIDECAR_SUFFIX, entryFileName, roleOfEntry } from '../archive/layout.ts';
+import { ENTRY_MANIFEST, entryFileName, roleOfEntry } from '../archive/layout.ts';
+import { readSidecar } from '../archive/sidecar.ts';
 import { manifestProblem } from '../archive/manifest.ts';
 import { PARTIAL_SUFFIX, type PartialFile, createPartial } from '../archive/publish.ts';
 import { probeArchive, readArchive } from '../archive/read-archive.ts';
@@ -20,6 +21,7 @@ import type { RegValue } from '../registry/values.ts';
 import type { RegistryWriter, RestoreEnvironment } from './ports.ts';
 import { type FilesTarget, type PathStyle, type RestoreTargets, registryPath, resolveTargets } from './targets.ts';
 import { nextSteps } from './next-steps.ts';
+import type { AgeKeyring } from '../archive/age/keyring.ts';
 
 export interface RestoreOptions {
   archive: string;
@@ -27,6 +29,8 @@ export interface RestoreOptions {
   registry?: { pathStyle?: PathStyle };
   plan?: boolean;
   allowExpired?: boolean;
+  /** Identities / passphrase of an encrypted archive. */
+  keyring?: AgeKeyring;
 }
 
 export interface RestorePorts {
@@ -62,23 +66,30 @@ const PRE_RESTORE = 'pre-restore-';
 
 /** Verify the archive (a full pass, nothing written), read its manifest and expiry token, enforce the shelf life. */
 export async function verifiedManifest(
-  opts: { archive: string; allowExpired?: boolean },
+  opts: { archive: string; allowExpired?: boolean; keyring?: AgeKeyring },
   ports: { signal?: AbortSignal; progress(e: Record<string, unknown>): void },
   now: Date,
 ): Promise<{ manifest: Manifest; token: Buffer | null; warnings: string[]; expired: boolean }> {
-  const { result, manifest } = await verifyArchiveWithManifest(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now });
+  const { result, manifest } = await verifyArchiveWithManifest(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...keyed(opts.keyring), progress: ports.progress, now: () => now });
   throwUnlessVerified(opts.archive, result);
-  const { token } = await readManifest(opts.archive, result.backupId);
+  const { token } = await readManifest(opts.archive, result.backupId, opts.keyring);
   return { manifest: manifest!, token, ...shelfLife(manifest!, opts, now) };
 }
 
+const keyed = (keyring: AgeKeyring | undefined) => (keyring ? { keyring } : {});
+
 function throwUnlessVerified(archive: string, verified: VerifyResult): void {
+  if (verified.encryption && !verified.encryption.contentVerified) throw encryptedNeedsKey(archive);
   if (verified.ok) return;
   const errors = verified.findings.filter((f) => f.severity === 'error');
   throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive failed verification: ${errors.map((f) => f.message).join('; ')}`, {
     target: archive,
     details: { findings: verified.findings },
   });
+}
+
+function encryptedNeedsKey(archive: string): AppError {
+  return new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${archive}' is age-encrypted: a restore needs decryption.identityFile (or decryption.passphrase)`, { target: archive });
 }
 
 /** BACKUP_EXPIRED unless overridden; the override is carried as a warning. */
@@ -105,7 +116,7 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
   } catch (err) {
     // Planning trusts the manifest before the pass proves it. When that manifest breaks the planning (an unsafe entry
     // name, a recorded path that climbs out), the full verification names what is wrong with the archive.
-    if (stage.planning && !opts.plan && err instanceof AppError && err.category === 'Integrity') throwUnlessVerified(opts.archive, await verifyArchive(opts.archive));
+    if (stage.planning && !opts.plan && err instanceof AppError && err.category === 'Integrity') throwUnlessVerified(opts.archive, await verifyArchive(opts.archive, keyed(opts.keyring)));
     throw err;
   }
 }
@@ -114,7 +125,7 @@ async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date,
   // A plan proves the whole archive first and changes nothing. A restore plans from the manifest as the sidecar (or a
   // read of the archive) gives it, then verifies and writes in one pass: every file lands under a .partial name and
   // only becomes real once the whole archive has verified and holds exactly the manifest that was planned from.
-  const manifest = opts.plan ? (await verifiedManifest(opts, ports, now)).manifest : await planningManifest(opts.archive);
+  const manifest = opts.plan ? (await verifiedManifest(opts, ports, now)).manifest : await planningManifest(opts.archive, opts.keyring);
   const { warnings, expired } = shelfLife(manifest, opts, now);
 
   const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
@@ -191,9 +202,16 @@ async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date,
   // From here on the disk changes. Nothing is deleted: new files land under .partial names (a killed run's .partial
   // is set aside first), and only once everything verified do replaced files move aside and new ones into place.
   const aside = new Set<string>();
-  await createFolders(actions, opts.archive);
-  await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
-  const staged = await verifyAndStage(opts.archive, manifest, writes, ports, now);
+  const created = await createFolders(actions, opts.archive);
+  const staged = await (async () => {
+    try {
+      await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
+      return await verifyAndStage(opts.archive, manifest, writes, ports, now, opts.keyring);
+    } catch (err) {
+      await removeCreatedFolders(created);
+      throw err;
+    }
+  })();
   await moveAside(actions, opts.archive, aside, (a) => !a.from.endsWith(PARTIAL_SUFFIX));
   await staged.commit();
   for (const w of ports.registryWriters) {
@@ -205,10 +223,10 @@ async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date,
 }
 
 /** A pass that only decompresses, for the manifest and the expiry token (`backupId`: the one the caller verified). */
-export async function readManifest(archive: string, backupId: string | null): Promise<{ manifest: Manifest; token: Buffer | null }> {
+export async function readManifest(archive: string, backupId: string | null, keyring?: AgeKeyring): Promise<{ manifest: Manifest; token: Buffer | null }> {
   let manifest: Manifest | null = null;
   let token: Buffer | null = null;
-  await readArchive(await probeArchive(archive), async (entry) => {
+  await readArchive(await probeArchive(archive, undefined, keyring), async (entry) => {
     const name = entry.header.name;
     const keep = name === ENTRY_MANIFEST || roleOfEntry(name) === 'expiry-token';
     const parts: Buffer[] = [];
@@ -222,12 +240,29 @@ export async function readManifest(archive: string, backupId: string | null): Pr
 }
 
 /** Creates the folders the plan lists (nothing else changes before the archive has verified). */
-export async function createFolders(actions: readonly RestoreAction[], archive: string): Promise<void> {
+export async function createFolders(actions: readonly RestoreAction[], archive: string): Promise<string[]> {
+  const created: string[] = [];
   try {
-    for (const a of actions) if (a.action === 'create-folder') await mkdir(a.path, { recursive: true });
+    for (const a of actions) {
+      if (a.action !== 'create-folder') continue;
+      const first = await mkdir(a.path, { recursive: true });
+      if (first === undefined) continue;
+      // Every folder from the deepest up to the first one mkdir had to create, deepest first.
+      const api = pathApi(a.path);
+      for (let p = a.path; ; p = api.dirname(p)) {
+        created.push(p);
+        if (p === first || api.dirname(p) === p) break;
+      }
+    }
   } catch (err) {
     throw fsError(err, archive, 'prepare the target');
   }
+  return created;
+}
+
+/** Undoes createFolders after a failed pass: removes the folders it made, where they are still empty. */
+export async function removeCreatedFolders(created: readonly string[]): Promise<void> {
+  for (const p of created) await rmdir(p).catch(() => {});
 }
 
 /**
@@ -350,15 +385,15 @@ function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCh
  * The manifest to plan a restore from: the sidecar's when it describes this very file (same size), else the one
  * read from the archive by a decompress-only pass. Either is only a plan: verifyAndStage proves it.
  */
-export async function planningManifest(archive: string): Promise<Manifest> {
-  try {
-    const [text, st] = await Promise.all([readFile(archive + SIDECAR_SUFFIX, 'utf8'), stat(archive)]);
-    const { archive: file, ...manifest } = JSON.parse(text) as Sidecar;
-    if (file?.size === st.size && manifest.format === ARCHIVE_FORMAT && manifestProblem(manifest) === null) return manifest;
-  } catch {
-    /* no usable sidecar: read the manifest from the archive */
+export async function planningManifest(archive: string, keyring?: AgeKeyring): Promise<Manifest> {
+  const [sidecar, st] = await Promise.all([readSidecar(archive), stat(archive).catch(() => null)]);
+  if (sidecar && st && sidecar.archive.size === st.size) {
+    const { archive: _file, ...manifest } = sidecar;
+    // An encrypted backup without its key is refused before anything else happens.
+    if (manifest.encryption && !keyring) throw encryptedNeedsKey(archive);
+    return manifest;
   }
-  return (await readManifest(archive, null)).manifest;
+  return (await readManifest(archive, null, keyring)).manifest;
 }
 
 /**
@@ -371,6 +406,7 @@ export async function verifyAndStage(
   writes: Map<string, string>,
   ports: Pick<RestorePorts, 'progress' | 'signal'>,
   now: Date,
+  keyring?: AgeKeyring,
 ): Promise<{ manifest: Manifest; token: Buffer | null; commit(): Promise<void> }> {
   const partials = new Map<string, PartialFile>();
   let tokenParts: Buffer[] | null = null;
@@ -388,7 +424,8 @@ export async function verifyAndStage(
     },
   };
   try {
-    const { result, manifest } = await verifyArchiveWithManifest(archive, { ...(ports.signal ? { signal: ports.signal } : {}), progress: ports.progress, now: () => now, sink });
+    // From an encrypted archive, plaintext reaches a .partial only chunk by chunk as each chunk authenticates.
+    const { result, manifest } = await verifyArchiveWithManifest(archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...keyed(keyring), progress: ports.progress, now: () => now, sink });
     throwUnlessVerified(archive, result);
     if (!manifest || !sameJson(manifest, planned)) {
       throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`, { target: archive });
