@@ -3,6 +3,7 @@
 // the generator changes) and, in one run, adbackup and the stock tools work on the same files:
 //   backup   adbackup backup              vs  tar -cf - | zstd -3 -T0          (time, peak RSS)
 //            the same backup without the page checks (verifyPages: false): what verifying every page costs
+//            the same backup encrypted to an age recipient (.tar.zst.age): what encryption at rest costs
 //   verify   adbackup verify              vs  sha256sum of the files           (throughput, peak RSS)
 //   restore  adbackup restore (files)     vs  zstd -d | tar -x                 (time, peak RSS)
 // plus the executable's cold start. The page cache is warmed before each step, every step runs --runs times (default
@@ -13,6 +14,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GENERATOR_VERSION, makeDsaFolder } from '../tests/fixtures/synthetic-dsa.ts';
 import { type Run, coldStartMs, measure } from './bench/measure.ts';
+import { generateIdentity } from '../src/archive/age/keys.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name: string, dflt: string) => {
@@ -78,6 +80,10 @@ async function benchSize(sizeGiB: number) {
   const backup = bestOf('adbackup backup', adbackup('backup'), backupReq(ours, true), warm);
   const unchecked = bestOf('adbackup backup (verifyPages: false)', adbackup('backup'), backupReq(join(out, 'unchecked.tar.zst'), false), warm);
   rmSync(join(out, 'unchecked.tar.zst'));
+  const recipient = generateIdentity().recipient;
+  const encryptedReq = JSON.stringify({ source, destination: { path: join(out, 'encrypted.tar.zst.age') }, overwrite: true, encryption: { recipients: [recipient] } });
+  const encrypted = bestOf('adbackup backup (age-encrypted)', adbackup('backup'), encryptedReq, warm);
+  rmSync(join(out, 'encrypted.tar.zst.age'));
   const stockBackup = bestOf('tar | zstd -3 -T0', ['bash', '-c', `tar -cf - -C '${src}' . | zstd -3 -T0 -q -f -o '${stockArchive}'`], undefined, warm);
 
   const warmArchive = (p: string) => () => execFileSync('bash', ['-c', `cat '${p}' > /dev/null`]);
@@ -117,9 +123,10 @@ async function benchSize(sizeGiB: number) {
     restore: step(restore, stockRestore, 'zstd -d | tar -x', 'time', '≤ 1.0×'),
   };
   const pageCheck = { with: backup, without: unchecked, throughputRatio: +(unchecked.seconds / backup.seconds).toFixed(2), target: '≥ 0.9×' };
+  const encryption = { plain: backup, encrypted, throughputRatio: +(backup.seconds / encrypted.seconds).toFixed(2), target: '≥ 0.9×' };
   const archiveBytes = { ours: statSync(ours).size, stock: statSync(stockArchive).size };
   if (!keep) rmSync(out, { recursive: true, force: true });
-  return { sizeGiB, dataBytes, archiveBytes, steps, pageCheck };
+  return { sizeGiB, dataBytes, archiveBytes, steps, pageCheck, encryption };
 }
 
 const results = [];
@@ -140,6 +147,7 @@ for (const r of results) {
     );
   }
   console.log(`${(r.sizeGiB + ' GiB').padEnd(6)} page checks: backup without them ${r.pageCheck.without.seconds.toFixed(2)} s → throughput with them ${r.pageCheck.throughputRatio.toFixed(2)}× (target ${r.pageCheck.target})`);
+  console.log(`${(r.sizeGiB + ' GiB').padEnd(6)} encryption: age-encrypted backup ${r.encryption.encrypted.seconds.toFixed(2)} s, ${r.encryption.encrypted.maxRssMiB} MiB → throughput ${r.encryption.throughputRatio.toFixed(2)}× the plain backup (target ${r.encryption.target})`);
   console.log(`${(r.sizeGiB + ' GiB').padEnd(6)} ${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files → archive ${r.archiveBytes.ours} bytes (stock ${r.archiveBytes.stock})`);
 }
 console.log(`cold start: ${coldStart.command}: median ${coldStart.medianMs} ms (target ${coldStart.target})`);
