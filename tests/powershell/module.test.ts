@@ -410,7 +410,7 @@ psTest('progress events become progress records (completed at the end); -Verbose
   t.true(r.verbose.some((v) => v.startsWith('Archive ') && v.includes('restorable until')));
   const lines = r.host.join('\n');
   t.regex(lines, /ComputerName +CreatedAt +ExpiresAt +Logs +CorruptPages +Size\(MiB\) Name/, 'BackupResult view');
-  t.regex(lines, /ComputerName +CreatedAt +ExpiresAt +Expired +Logs +Size\(MiB\) Label +Name/, 'BackupInfo view');
+  t.regex(lines, /ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Label +Name/, 'BackupInfo view');
   t.regex(lines, /IsValid +GoodPages +BlankPages +CorruptPages Logs +Errors Name/, 'VerifyResult view');
   t.regex(lines, /True +\d+ +\d+ +0 1-5 +0 DC01-ntds-/);
   t.regex(lines, /Name +Kind +State +Generation +LogRequired +Checkpoint +CorruptPages +FileSize/, 'FileInfo view');
