@@ -34,6 +34,7 @@
         'functions/private/Invoke-ADBExecutable.ps1'
         'functions/private/OutputObjects.ps1'
         'functions/private/Paths.ps1'
+        'functions/private/Secrets.ps1'
         'functions/private/TombstoneLifetime.ps1'
     )
     PrivateData          = @{

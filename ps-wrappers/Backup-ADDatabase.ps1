@@ -20,13 +20,19 @@ function Backup-ADDatabase {
     The backup's shelf life is the forest's tombstone lifetime: read from Active Directory on Windows (through the
     ActiveDirectory module, else [adsi]) unless -TombstoneLifetimeDays is given; 180 days when it cannot be read.
 
+    With -Recipient or -RecipientFile (age public keys), or -Passphrase, the archive is encrypted at rest in the
+    standard age v1 format and its name gets .age (DC01-ntds-<UTC time>.tar.zst.age). Only the public key is needed
+    to back up; keep the identity file (the private key) offline. The archive opens with Restore-ADDatabase,
+    Test-ADDatabaseBackup or Get-ADDatabaseBackup and -IdentityFile or -Passphrase, or without this module:
+    age -d -i key.txt <archive> | zstd -d | tar -x. The sidecar stays plain text and records the public keys only.
+
     The work is done by the adbackup executable in the module's bin folder; the request goes to it on standard
-    input, never on its command line.
+    input, never on its command line (a passphrase included).
 
     .PARAMETER Path
     Where the archive goes: an existing folder (or any path without an archive extension, created when missing) gets
-    a new file named after -NameTemplate; a path ending in .tar.zst, .tar.gz or .tar is the archive file itself. UNC
-    paths (\\server\share\folder) are fine.
+    a new file named after -NameTemplate; a path ending in .tar.zst, .tar.gz or .tar is the archive file itself
+    (.tar.zst.age, .tar.gz.age or .tar.age for an encrypted backup). UNC paths (\\server\share\folder) are fine.
 
     .PARAMETER Source
     Api or Folder. Optional: the source follows from the parameters given (-SourcePath, -DatabasePath, ... mean
@@ -93,6 +99,27 @@ function Backup-ADDatabase {
     Archive even when the log set cannot restore the database (a gap, a foreign log...); the findings are recorded.
     For forensics only.
 
+    .PARAMETER Recipient
+    Encrypt the archive (age) to these public keys: age1... (X25519, from 'adbackup keygen' or age-keygen) or
+    age1pq1... (post-quantum; not mixed with age1... keys). Any one of the matching private keys opens it. Can be
+    combined with -RecipientFile, not with -Passphrase.
+
+    .PARAMETER RecipientFile
+    Encrypt the archive to the public keys in this file (age's recipients format: one key per line, '#' comments).
+    Can be combined with -Recipient, not with -Passphrase.
+
+    .PARAMETER Passphrase
+    Encrypt the archive with this passphrase (age's scrypt recipient), as a SecureString (Read-Host -AsSecureString,
+    or a credential's Password). Not together with -Recipient or -RecipientFile: age opens a passphrase archive
+    with the passphrase only. The passphrase goes to adbackup in the request on standard input, never on its command
+    line, and is never written to any output stream. Prefer public keys for unattended backups: a passphrase must
+    be available to the scheduled task.
+
+    .PARAMETER PassphraseWorkFactor
+    With -Passphrase: the scrypt work factor (log2 of N), 10-22; default 18, as age. Each step doubles the time
+    and memory both to make and to try a passphrase (18: about a second and 256 MiB); age refuses more than 22.
+    Lower values weaken the protection against guessing.
+
     .PARAMETER Force
     Overwrite an existing archive of the same name.
 
@@ -119,6 +146,18 @@ function Backup-ADDatabase {
 
     Backs up an 'ntdsutil ifm' folder into a gzip archive (the extension decides), replacing an older file.
 
+    .EXAMPLE
+    Backup-ADDatabase -Path \\backup01\ad$\DC01 -Label nightly -RecipientFile C:\ADBackup\recipients.txt
+
+    An encrypted backup: DC01-ntds-<UTC time>.tar.zst.age, encrypted (age) to the public keys in recipients.txt
+    (made once with 'adbackup keygen' or age-keygen; the identity file with the private key is kept offline).
+
+    .EXAMPLE
+    $passphrase = Read-Host -AsSecureString -Prompt 'Backup passphrase'
+    Backup-ADDatabase -Path D:\ADBackup -SourcePath D:\IFM -Passphrase $passphrase
+
+    An archive encrypted with a passphrase (age scrypt); 'age -d' asks for it to decrypt without this module.
+
     .INPUTS
     None. Backup-ADDatabase does not take pipeline input.
 
@@ -130,11 +169,10 @@ function Backup-ADDatabase {
     .NOTES
     A failed backup is a terminating error (use try/catch in scheduled scripts); its FullyQualifiedErrorId is
     'ADDatabaseBackup.<CODE>,Backup-ADDatabase', e.g. ADDatabaseBackup.DESTINATION_EXISTS (ResourceExists),
-    ADDatabaseBackup.SOURCE_NOT_RESTORABLE (InvalidData), ADDatabaseBackup.NTDSBCLI_UNAVAILABLE (NotInstalled).
+    ADDatabaseBackup.SOURCE_NOT_RESTORABLE (InvalidData), ADDatabaseBackup.NTDSBCLI_UNAVAILABLE (NotInstalled),
+    ADDatabaseBackup.ENCRYPTION_PARAMETERS (InvalidArgument: -Passphrase with recipients, an empty passphrase).
     The archive is written as <name>.partial and renamed when complete: an interrupted backup never leaves a file
     under the final name.
-    Encryption parameters (-Recipient, -RecipientFile, -Passphrase as SecureString) are added once adbackup's backup
-    request has an 'encryption' property.
 
     .LINK
     Get-ADDatabaseBackup
@@ -217,10 +255,19 @@ function Backup-ADDatabase {
 
         [switch] $AllowUnrestorable,
 
-        [switch] $Force
+        [switch] $Force,
 
-        # Encryption joins here once the backup request schema has an 'encryption' property:
-        # [string[]] $Recipient, [string] $RecipientFile, [securestring] $Passphrase, and one 'encryption' key below.
+        [ValidateNotNullOrEmpty()]
+        [ValidatePattern('^age1[0-9a-z]+$')]
+        [string[]] $Recipient,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $RecipientFile,
+
+        [securestring] $Passphrase,
+
+        [ValidateRange(10, 22)]
+        [int] $PassphraseWorkFactor
     )
 
     try {
@@ -233,6 +280,29 @@ function Backup-ADDatabase {
             }
             $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'SOURCE_PARAMETERS' -Message $message -TargetObject $sourceType `
                         -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+        }
+
+        $encryption = $null
+        if ($Recipient -or $RecipientFile -or $PSBoundParameters.ContainsKey('Passphrase') -or $PSBoundParameters.ContainsKey('PassphraseWorkFactor')) {
+            $problem = if ($PSBoundParameters.ContainsKey('Passphrase') -and ($Recipient -or $RecipientFile)) {
+                '-Passphrase cannot be combined with -Recipient or -RecipientFile: age opens a passphrase archive with the passphrase only.'
+            } elseif ($PSBoundParameters.ContainsKey('Passphrase') -and -not (Test-ADBSecureString -Secret $Passphrase)) {
+                'The -Passphrase is empty.'
+            } elseif ($PSBoundParameters.ContainsKey('PassphraseWorkFactor') -and -not $PSBoundParameters.ContainsKey('Passphrase')) {
+                '-PassphraseWorkFactor applies to -Passphrase only.'
+            }
+            if ($problem) {
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'ENCRYPTION_PARAMETERS' -Message $problem -TargetObject $null `
+                            -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+            }
+            $encryption = [ordered]@{}
+            if ($Recipient) { $encryption['recipients'] = [object[]]@($Recipient) }
+            if ($RecipientFile) { $encryption['recipientsFile'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $RecipientFile }
+            if ($PSBoundParameters.ContainsKey('Passphrase')) {
+                # Stays a SecureString: Invoke-ADBExecutable turns it into text only inside the bytes sent to stdin.
+                $encryption['passphrase'] = [ordered]@{ value = $Passphrase }
+            }
+            if ($PSBoundParameters.ContainsKey('PassphraseWorkFactor')) { $encryption['workFactor'] = $PassphraseWorkFactor }
         }
 
         $request = [ordered]@{}
@@ -257,7 +327,16 @@ function Backup-ADDatabase {
         $request['source'] = $sourceRequest
 
         $destination = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Path
-        $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match '\.tar(\.zst|\.gz)?$'
+        $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match '\.tar(\.zst|\.gz)?(\.age)?$'
+        if ($isFile -and (($null -ne $encryption) -ne ($destination -match '\.age$'))) {
+            $message = if ($null -ne $encryption) {
+                "An encrypted archive's name ends in .age (e.g. $([System.IO.Path]::GetFileName($destination)).age); '$Path' does not."
+            } else {
+                "'$Path' ends in .age, the name of an encrypted archive: give -Recipient, -RecipientFile or -Passphrase, or another name."
+            }
+            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path -Message $message `
+                        -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
+        }
         if ($isFile) {
             if ($NameTemplate) {
                 $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path `
@@ -266,7 +345,7 @@ function Backup-ADDatabase {
             }
             $request['destination'] = [ordered]@{ path = $destination }
             if (-not $Compression) {
-                $Compression = switch -Regex ($destination) { '\.tar\.gz$' { 'Gzip' } '\.tar$' { 'None' } default { 'Zstd' } }
+                $Compression = switch -Regex ($destination) { '\.tar\.gz(\.age)?$' { 'Gzip' } '\.tar(\.age)?$' { 'None' } default { 'Zstd' } }
             }
         } else {
             $request['destination'] = [ordered]@{ directory = $destination }
@@ -282,6 +361,14 @@ function Backup-ADDatabase {
         if ($Force) { $request['overwrite'] = $true }
         if ($AllowCorruptPages) { $request['allowCorruptPages'] = $true }
         if ($AllowUnrestorable) { $request['allowUnrestorable'] = $true }
+        if ($null -ne $encryption) {
+            $request['encryption'] = $encryption
+            $keys = @()
+            if ($Recipient) { $keys += "$(@($Recipient).Count) public key(s)" }
+            if ($RecipientFile) { $keys += "the public keys in $($encryption['recipientsFile'])" }
+            if ($PSBoundParameters.ContainsKey('Passphrase')) { $keys += 'a passphrase' }
+            $sourceText += ", encrypted (age) with $($keys -join ' and ')"
+        }
 
         if (-not $PSCmdlet.ShouldProcess($destination, "Back up the Active Directory database from $sourceText")) { return }
 

@@ -6,8 +6,13 @@ function Get-ADDatabaseBackup {
     .DESCRIPTION
     Get-ADDatabaseBackup describes each archive from its sidecar manifest (<archive>.manifest.json), or from the
     archive itself when there is no matching sidecar, without verifying it (use Test-ADDatabaseBackup for that). A
-    folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar), sorted by name; work files (*.partial) and
-    sidecars are skipped.
+    folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar and the encrypted *.age forms), sorted by name;
+    work files (*.partial) and sidecars are skipped.
+
+    An encrypted archive (.age) is described from its plaintext sidecar without a key: Encrypted, Encryption (e.g.
+    'age (1 recipient)' or 'age (passphrase)') and Recipients (the public keys) say how. Without a sidecar its
+    manifest is inside the encryption: give -IdentityFile or -Passphrase, or the archive is a non-terminating error
+    ADDatabaseBackup.ARCHIVE_ENCRYPTED.
 
     Each ADDatabaseBackup.BackupInfo carries what retention scripts need: CreatedAt, ExpiresAt and Expired (the
     backup is older than the forest's tombstone lifetime and must not be restored), AgeDays, the log range, the
@@ -21,6 +26,14 @@ function Get-ADDatabaseBackup {
 
     .PARAMETER Recurse
     Include the archives in subfolders (e.g. one folder per DC).
+
+    .PARAMETER IdentityFile
+    Encrypted archives without a sidecar: the age identity file (private key) to read their manifest with. Not
+    needed when the sidecar is there.
+
+    .PARAMETER Passphrase
+    Encrypted archives without a sidecar: their passphrase, as a SecureString. Sent to adbackup only in the request
+    on its standard input.
 
     .EXAMPLE
     Get-ADDatabaseBackup -Path \\backup01\ad$\DC01
@@ -38,6 +51,11 @@ function Get-ADDatabaseBackup {
 
     Verifies the newest backup.
 
+    .EXAMPLE
+    Get-ADDatabaseBackup -LiteralPath D:\copied\DC01-ntds-20261123T020000Z.tar.zst.age -IdentityFile E:\keys\adbackup-key.txt
+
+    Describes an encrypted archive that was copied without its sidecar, decrypting its manifest with the key.
+
     .INPUTS
     System.String. Folder or archive paths.
     System.IO.FileInfo, System.IO.DirectoryInfo. By their PSPath/FullName.
@@ -45,8 +63,8 @@ function Get-ADDatabaseBackup {
     .OUTPUTS
     ADDatabaseBackup.BackupInfo. Name, Path, ComputerName, Label, CreatedAt, ExpiresAt, Expired, AgeDays,
     TombstoneLifetimeDays, SourceType, Compression, DatabaseState, LowLog, HighLog, LogCount, Restorable, BackupId,
-    PageSize, PageCount, GoodPages, BlankPages, CorruptPages, Findings, Size, DataBytes, SidecarPath, ReadFrom
-    (sidecar or archive), Files.
+    Encrypted, Encryption, Recipients, PageSize, PageCount, GoodPages, BlankPages, CorruptPages, Findings, Size,
+    DataBytes, SidecarPath, ReadFrom (sidecar or archive), Files.
 
     .NOTES
     An archive that cannot be described is a non-terminating error ('ADDatabaseBackup.<CODE>,Get-ADDatabaseBackup',
@@ -70,14 +88,29 @@ function Get-ADDatabaseBackup {
         [ValidateNotNullOrEmpty()]
         [string[]] $LiteralPath,
 
-        [switch] $Recurse
+        [switch] $Recurse,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $IdentityFile,
+
+        [securestring] $Passphrase
     )
+
+    begin {
+        try {
+            $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
+        } catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
 
     process {
         try {
             foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
                 $PSCmdlet.WriteVerbose("Reading the manifest of $archive.")
-                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request ([ordered]@{ archive = $archive }) `
+                $request = [ordered]@{ archive = $archive }
+                if ($null -ne $decryption) { $request['decryption'] = $decryption }
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request $request `
                     -TargetObject $archive -Activity "Reading $([System.IO.Path]::GetFileName($archive))"
                 if ($run.ErrorRecord) {
                     $PSCmdlet.WriteError($run.ErrorRecord)

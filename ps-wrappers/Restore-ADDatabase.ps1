@@ -13,6 +13,10 @@ function Restore-ADDatabase {
       database GUID) in this computer's registry (-ApplyRegistry) and/or as a .reg file (-ExportRegistryFile).
     With -Method Api the Directory Backup API's restore functions do the copy and the registration instead.
 
+    An encrypted archive (.age) needs -IdentityFile (the age private key) or -Passphrase; it is decrypted in the
+    same single pass that verifies it, and plain text is released only chunk by chunk, each chunk authenticated.
+    Without a key the restore stops with ADDatabaseBackup.ARCHIVE_ENCRYPTED before anything changes.
+
     At the next normal start AD DS replays the logs, takes a new invocation ID and replicates what changed since the
     backup. The result's NextSteps list what remains (an optional authoritative restore with ntdsutil, leaving DSRM,
     the other system-state components).
@@ -71,6 +75,14 @@ function Restore-ADDatabase {
     .PARAMETER RegistryPathStyle
     Unc (\\DC01\C$\Windows\NTDS, KB 814167's form; the default when the backup recorded UNC paths) or Local.
 
+    .PARAMETER IdentityFile
+    An encrypted archive: the age identity file (AGE-SECRET-KEY-1... lines, as 'adbackup keygen' or age-keygen
+    writes them) holding a private key it was encrypted to.
+
+    .PARAMETER Passphrase
+    An encrypted archive: the passphrase it was encrypted with, as a SecureString. Sent to adbackup only in the
+    request on its standard input; never written to an output stream.
+
     .PARAMETER AllowExpired
     Restore a backup older than its tombstone lifetime. Only for a forest recovery: an expired backup reintroduces
     deleted objects (lingering objects) on a DC that still replicates.
@@ -102,6 +114,18 @@ function Restore-ADDatabase {
     On a rescue host with the DC's system volume mounted as E:\: writes the files under E:\C\... and the
     registration as a .reg file to import on the DC.
 
+    .EXAMPLE
+    Restore-ADDatabase -Path \\backup01\ad$\DC01\DC01-ntds-20261123T020000Z.tar.zst.age -IdentityFile E:\keys\adbackup-key.txt -ApplyRegistry -Confirm:$false
+
+    In DSRM: restores an encrypted backup, decrypting it with the private key from the identity file (kept offline,
+    e.g. on a USB stick, until it is needed).
+
+    .EXAMPLE
+    $passphrase = Read-Host -AsSecureString -Prompt 'Backup passphrase'
+    Restore-ADDatabase -LiteralPath D:\dc01.tar.zst.age -Passphrase $passphrase -ExportRegistryFile C:\Temp\restore.reg -Confirm:$false
+
+    Restores an archive encrypted with a passphrase.
+
     .INPUTS
     System.String. An archive path.
     ADDatabaseBackup.BackupInfo, ADDatabaseBackup.VerifyResult. By their Path property.
@@ -114,7 +138,9 @@ function Restore-ADDatabase {
     .NOTES
     A refused or failed restore is a terminating error with FullyQualifiedErrorId
     'ADDatabaseBackup.<CODE>,Restore-ADDatabase': BACKUP_EXPIRED and NOT_IN_RESTORE_MODE (InvalidOperation),
-    TARGET_IN_USE (ResourceBusy), ARCHIVE_INVALID (InvalidData), REGISTRATION_REQUIRED (InvalidArgument), ...
+    TARGET_IN_USE (ResourceBusy), ARCHIVE_INVALID (InvalidData), REGISTRATION_REQUIRED (InvalidArgument),
+    ARCHIVE_ENCRYPTED (SecurityError: an encrypted archive without -IdentityFile or -Passphrase), AGE_NO_MATCHING_KEY
+    (InvalidData: the key does not open it), ...
     The restore's warnings are written as warnings and its next steps to the information stream (tag NextStep).
     This is a non-authoritative restore; see samples/dsrm-restore-runbook.ps1 for the whole DSRM procedure,
     including the optional authoritative restore with ntdsutil.
@@ -180,7 +206,12 @@ function Restore-ADDatabase {
 
         [switch] $AllowExpired,
 
-        [switch] $Force
+        [switch] $Force,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $IdentityFile,
+
+        [securestring] $Passphrase
     )
 
     begin {
@@ -193,6 +224,7 @@ function Restore-ADDatabase {
                             -Message "-Method $Method does not take -$($conflict -join ', -')." `
                             -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
             }
+            $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
         } catch {
             # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
             $PSCmdlet.ThrowTerminatingError($_)
@@ -236,6 +268,7 @@ function Restore-ADDatabase {
 
             $request = [ordered]@{ archive = $archive; target = $target }
             if ($AllowExpired) { $request['allowExpired'] = $true }
+            if ($null -ne $decryption) { $request['decryption'] = $decryption }
 
             if ($WhatIfPreference) {
                 # The plan: adbackup verifies the archive and lists every change without making one.

@@ -14,7 +14,13 @@ function Test-ADDatabaseBackup {
     ADDatabaseBackup.VERIFY_FAILED (category InvalidData) is written, so that 'if (-not $r.IsValid)' and
     -ErrorAction Stop / $? both work. An archive that cannot be read at all gives only an error.
 
-    A folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar).
+    A folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar and the encrypted *.age forms).
+
+    An encrypted archive (.age) is verified completely with -IdentityFile or -Passphrase: every chunk is
+    authenticated while it is decrypted. Without a key only its outside can be checked (the age header, the
+    payload length, the whole-file hash against the sidecar, the recipients the sidecar records): the result has
+    ContentVerified = $false and IsValid = $false, and a non-terminating error ADDatabaseBackup.ARCHIVE_ENCRYPTED
+    (SecurityError) says that the content was not verified. Damage found on the outside is VERIFY_FAILED as above.
 
     .PARAMETER Path
     Archives or folders of archives; wildcards allowed. Accepts strings and objects with a Path property
@@ -26,8 +32,17 @@ function Test-ADDatabaseBackup {
     .PARAMETER Recurse
     With a folder: include the archives in its subfolders.
 
+    .PARAMETER IdentityFile
+    Encrypted archives: the age identity file (AGE-SECRET-KEY-1... lines, as 'adbackup keygen' or age-keygen writes
+    them; several keys allowed) that opens them.
+
+    .PARAMETER Passphrase
+    Encrypted archives: the passphrase they were encrypted with, as a SecureString. Sent to adbackup only in the
+    request on its standard input; never written to an output stream.
+
     .PARAMETER Quiet
-    Return only $true or $false per archive, and write no error for a failed verification.
+    Return only $true or $false per archive, and write no error for a failed verification. An encrypted archive
+    verified without its key is $false: its content was not checked.
 
     .EXAMPLE
     Test-ADDatabaseBackup -Path \\backup01\ad$\DC01\DC01-ntds-20261123T020000Z.tar.zst
@@ -44,19 +59,26 @@ function Test-ADDatabaseBackup {
 
     A yes/no check in a script.
 
+    .EXAMPLE
+    Test-ADDatabaseBackup -Path \\backup01\ad$\DC01 -IdentityFile E:\keys\adbackup-key.txt
+
+    Verifies every archive of the folder, decrypting the encrypted (.age) ones with the private key in the identity
+    file.
+
     .INPUTS
     System.String. Archive or folder paths.
     ADDatabaseBackup.BackupInfo (and any object with Path, PSPath or FullName). Bound by property name.
 
     .OUTPUTS
-    ADDatabaseBackup.VerifyResult. Name, Path, IsValid, Format, Size, Sha256, BackupId, EntryCount, LowLog, HighLog,
+    ADDatabaseBackup.VerifyResult. Name, Path, IsValid, Encrypted, ContentVerified, Format, Size, Sha256, BackupId, EntryCount, LowLog, HighLog,
     LogCount, Restorable, PageSize, PageCount, GoodPages, BlankPages, CorruptPages, CorruptPageNumbers, ErrorCount,
     WarningCount, Findings, LogFindings, Entries.
     System.Boolean with -Quiet.
 
     .NOTES
     FullyQualifiedErrorIds: ADDatabaseBackup.VERIFY_FAILED,Test-ADDatabaseBackup (InvalidData) for a damaged
-    archive; ADDatabaseBackup.PATH_NOT_FOUND (ObjectNotFound); the adbackup codes (ARCHIVE_FORMAT_UNKNOWN, FILE_NOT_FOUND,
+    archive; ADDatabaseBackup.ARCHIVE_ENCRYPTED (SecurityError) for an encrypted archive verified without its key;
+    ADDatabaseBackup.PATH_NOT_FOUND (ObjectNotFound); AGE_NO_MATCHING_KEY (a wrong key) and the other adbackup codes (ARCHIVE_FORMAT_UNKNOWN, FILE_NOT_FOUND,
     ...) when an archive cannot be read.
 
     .LINK
@@ -79,14 +101,29 @@ function Test-ADDatabaseBackup {
 
         [switch] $Recurse,
 
+        [ValidateNotNullOrEmpty()]
+        [string] $IdentityFile,
+
+        [securestring] $Passphrase,
+
         [switch] $Quiet
     )
+
+    begin {
+        try {
+            $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
+        } catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
 
     process {
         try {
             foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
                 $PSCmdlet.WriteVerbose("Verifying $archive.")
-                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request ([ordered]@{ archive = $archive }) `
+                $request = [ordered]@{ archive = $archive }
+                if ($null -ne $decryption) { $request['decryption'] = $decryption }
+                $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request $request `
                     -TargetObject $archive -Activity "Verifying $([System.IO.Path]::GetFileName($archive))"
                 if ($run.ErrorRecord) {
                     if ($Quiet) { $false } else { $PSCmdlet.WriteError($run.ErrorRecord) }
@@ -101,6 +138,11 @@ function Test-ADDatabaseBackup {
                 if ($result.IsValid) {
                     $PSCmdlet.WriteVerbose(('{0} is valid: {1} entries, logs {2}-{3}, {4} good, {5} blank, {6} corrupt pages.' -f
                             $result.Name, $result.EntryCount, $result.LowLog, $result.HighLog, $result.GoodPages, $result.BlankPages, $result.CorruptPages))
+                } elseif (-not $result.ContentVerified -and $result.ErrorCount -eq 0) {
+                    # Exit 4: nothing wrong outside, but without a key the content was not checked.
+                    $message = "The backup archive '$archive' is age-encrypted and no -IdentityFile or -Passphrase was given: only its age header, length and whole-file hash were checked, its content was not verified."
+                    $PSCmdlet.WriteError((New-ADBErrorRecord -Code 'ARCHIVE_ENCRYPTED' -Message $message -Category 'Precondition' `
+                                -Command 'verify' -ExitCode $run.ExitCode -TargetObject $archive))
                 } else {
                     $errors = @($result.Findings | Where-Object { (Get-ADBMember $_ 'severity') -eq 'error' } |
                             ForEach-Object { "$(Get-ADBMember $_ 'code'): $(Get-ADBMember $_ 'message')" })

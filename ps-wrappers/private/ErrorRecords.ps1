@@ -110,6 +110,8 @@ function New-ADBErrorRecord {
         ARCHIVE_INVALID       = 'Run Test-ADDatabaseBackup on the archive for its findings, and restore another backup.'
         TARGET_IN_USE         = 'Stop the AD DS service or restart into Directory Services Restore Mode first.'
         EXECUTABLE_NOT_FOUND  = 'Reinstall the ADDatabaseBackup module with its bin folder.'
+        ARCHIVE_ENCRYPTED     = 'Give -IdentityFile (the age identity file with the private key) or -Passphrase.'
+        AGE_NO_MATCHING_KEY   = 'Give the identity file or passphrase the archive was encrypted with (Get-ADDatabaseBackup shows its recipients).'
     }
     if ($advice.ContainsKey($Code)) {
         $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($Message)

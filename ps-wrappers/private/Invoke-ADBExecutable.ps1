@@ -45,8 +45,9 @@ function Invoke-ADBExecutable {
     .SYNOPSIS
     Runs one adbackup command: the request as JSON on stdin, one JSON document back on stdout.
     .DESCRIPTION
-    The request never travels on the command line (only the command name and --progress do), so paths and, later,
-    secrets stay out of process listings. Progress events (NDJSON on stderr) become Write-Progress records, written
+    The request never travels on the command line (only the command name and --progress do), so paths and secrets
+    stay out of process listings. A SecureString in the request (a passphrase) is written to stdin as plain text
+    only inside the JSON (Write-ADBRequest) and shown as '<redacted>' in the debug stream. Progress events (NDJSON on stderr) become Write-Progress records, written
     from this, the pipeline thread, while stdout is drained on a task. Returns an object with ExitCode, Result (the
     parsed document, also for exit 3 of verify/pages, which print a full result) and ErrorRecord (an ErrorRecord
     for the caller to write or throw, or $null).
@@ -55,7 +56,7 @@ function Invoke-ADBExecutable {
     .PARAMETER Command
     The adbackup command.
     .PARAMETER Request
-    The request; converted with ConvertTo-Json.
+    The request; converted with ConvertTo-Json, SecureString values as secrets (see ConvertTo-ADBRequestJson).
     .PARAMETER Activity
     The progress activity text.
     .PARAMETER TargetObject
@@ -75,9 +76,10 @@ function Invoke-ADBExecutable {
     if (-not $exe.Path) {
         return [pscustomobject]@{ ExitCode = -1; Result = $null; ErrorRecord = $exe.ErrorRecord }
     }
-    $json = ConvertTo-Json -InputObject $Request -Depth 12 -Compress
-    # Requests hold paths and switches only; once they can carry secrets (encryption), leave those out of this line.
-    $Cmdlet.WriteDebug("adbackup $Command request: $json")
+    # Secrets (SecureString values, e.g. a -Passphrase) stay SecureStrings until the bytes go to stdin; the debug
+    # line shows '<redacted>' in their place.
+    $requestJson = ConvertTo-ADBRequestJson -Request $Request
+    $Cmdlet.WriteDebug("adbackup $Command request: $($requestJson.DebugText)")
 
     $utf8 = [System.Text.UTF8Encoding]::new($false)
     $psi = [System.Diagnostics.ProcessStartInfo]::new($exe.Path, "$Command --progress")
@@ -103,9 +105,8 @@ function Invoke-ADBExecutable {
     $lastProgress = -1000
     $diagnostics = [System.Collections.Generic.List[string]]::new()
     try {
-        $bytes = $utf8.GetBytes($json)
         try {
-            $process.StandardInput.BaseStream.Write($bytes, 0, $bytes.Length)
+            Write-ADBRequest -Stream $process.StandardInput.BaseStream -Request $requestJson
             $process.StandardInput.Close()
         } catch [System.IO.IOException] {
             # The process ended before reading its request; its exit code and output say why.
@@ -177,9 +178,10 @@ function Invoke-ADBExecutable {
             -Details (Get-ADBMember $errorBody 'details') -TargetObject $(if ($target) { $target } else { $TargetObject })
         return [pscustomobject]@{ ExitCode = $exitCode; Result = $null; ErrorRecord = $record }
     }
-    if ($exitCode -eq 3 -and $null -ne $document) {
-        # verify and pages print their full result with exit 3: the caller reports the failure and the result.
-        return [pscustomobject]@{ ExitCode = 3; Result = $document; ErrorRecord = $null }
+    if (($exitCode -eq 3 -or ($exitCode -eq 4 -and $Command -eq 'verify')) -and $null -ne $document) {
+        # verify and pages print their full result with exit 3 (damage), and verify with exit 4 when an encrypted
+        # archive's content could not be checked without its key: the caller reports that and the result.
+        return [pscustomobject]@{ ExitCode = $exitCode; Result = $document; ErrorRecord = $null }
     }
     $detail = ($diagnostics -join ' ').Trim()
     if (-not $detail) { $detail = 'no JSON document on stdout' }

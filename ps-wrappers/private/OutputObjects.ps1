@@ -92,6 +92,16 @@ function Get-ADBBackupProperty {
         $computer = Get-ADBMember $source 'computer'
         $sourceType = Get-ADBMember $source 'type'
     }
+    # Public facts only (the manifest and sidecar never hold a secret): age, the recipients' public keys, passphrase.
+    $encryption = Get-ADBMember $Document 'encryption'
+    $encryptionText = $null
+    if ($null -ne $encryption) {
+        $parts = @()
+        $count = @(Get-ADBMember $encryption 'recipients').Count
+        if ($count -gt 0) { $parts += "$count recipient$(if ($count -ne 1) { 's' })" }
+        if (Get-ADBMember $encryption 'passphrase') { $parts += 'passphrase' }
+        $encryptionText = if ($parts.Count -gt 0) { "age ($($parts -join ', '))" } else { 'age' }
+    }
     $properties = [ordered]@{
         Name                  = [System.IO.Path]::GetFileName($Archive)
         Path                  = $Archive
@@ -102,6 +112,9 @@ function Get-ADBBackupProperty {
         TombstoneLifetimeDays = Get-ADBMember $Document 'tombstoneLifetimeDays'
         SourceType            = $sourceType
         Compression           = Get-ADBMember (Get-ADBMember $Document 'compression') 'type'
+        Encrypted             = $null -ne $encryption
+        Encryption            = $encryptionText
+        Recipients            = [object[]]@(Get-ADBMember $encryption 'recipients')
         DatabaseState         = Get-ADBMember $database 'state'
         LowLog                = Get-ADBMember $range 'low'
         HighLog               = Get-ADBMember $range 'high'
@@ -176,19 +189,24 @@ function New-ADBVerifyResult {
     $range = Get-ADBMember $Response 'logRange'
     $findings = @(Get-ADBMember $Response 'findings')
     $entries = @(Get-ADBMember $Response 'entries')
+    $encryption = Get-ADBMember $Response 'encryption'
+    $contentVerified = $null -eq $encryption -or [bool](Get-ADBMember $encryption 'contentVerified')
     $p = [ordered]@{
-        Name       = [System.IO.Path]::GetFileName($archive)
-        Path       = $archive
-        IsValid    = [bool](Get-ADBMember $Response 'ok')
-        Format     = Get-ADBMember $Response 'format'
-        Size       = Get-ADBMember $Response 'size'
-        Sha256     = Get-ADBMember $Response 'sha256'
-        BackupId   = Get-ADBMember $Response 'backupId'
-        EntryCount = $entries.Count
-        LowLog     = Get-ADBMember $range 'low'
-        HighLog    = Get-ADBMember $range 'high'
-        LogCount   = Get-ADBMember $range 'count'
-        Restorable = Get-ADBMember $range 'restorable'
+        Name            = [System.IO.Path]::GetFileName($archive)
+        Path            = $archive
+        # An encrypted archive checked without its key is not known to be valid: its content was not read.
+        IsValid         = [bool](Get-ADBMember $Response 'ok') -and $contentVerified
+        Encrypted       = $null -ne $encryption
+        ContentVerified = $contentVerified
+        Format          = Get-ADBMember $Response 'format'
+        Size            = Get-ADBMember $Response 'size'
+        Sha256          = Get-ADBMember $Response 'sha256'
+        BackupId        = Get-ADBMember $Response 'backupId'
+        EntryCount      = $entries.Count
+        LowLog          = Get-ADBMember $range 'low'
+        HighLog         = Get-ADBMember $range 'high'
+        LogCount        = Get-ADBMember $range 'count'
+        Restorable      = Get-ADBMember $range 'restorable'
     }
     $pages = Get-ADBPageProperty (Get-ADBMember $Response 'pages')
     foreach ($key in $pages.Keys) { $p[$key] = $pages[$key] }

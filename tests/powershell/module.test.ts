@@ -2,8 +2,10 @@
 // executable on synthetic DSA folders: Backup-ADDatabase -> Get-ADDatabaseBackup | Test-ADDatabaseBackup ->
 // Restore-ADDatabase -WhatIf (nothing changes) -> Restore-ADDatabase into a temp root with a .reg file; damaged
 // archives and databases, refusals and invalid parameters as ErrorRecords; confirmation; progress; pipelines; and
-// every request the cmdlets send, validated against adbackup's request schemas.
+// every request the cmdlets send, validated against adbackup's request schemas; encrypted backups (age recipients and
+// a SecureString passphrase) round trip, and the passphrase shows up nowhere but in the request on adbackup's stdin.
 import test from 'ava';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -410,7 +412,7 @@ psTest('progress events become progress records (completed at the end); -Verbose
   t.true(r.verbose.some((v) => v.startsWith('Archive ') && v.includes('restorable until')));
   const lines = r.host.join('\n');
   t.regex(lines, /ComputerName +CreatedAt +ExpiresAt +Logs +CorruptPages +Size\(MiB\) Name/, 'BackupResult view');
-  t.regex(lines, /ComputerName +CreatedAt +ExpiresAt +Expired +Logs +Size\(MiB\) Label +Name/, 'BackupInfo view');
+  t.regex(lines, /ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Label +Name/, 'BackupInfo view');
   t.regex(lines, /IsValid +GoodPages +BlankPages +CorruptPages Logs +Errors Name/, 'VerifyResult view');
   t.regex(lines, /True +\d+ +\d+ +0 1-5 +0 DC01-ntds-/);
   t.regex(lines, /Name +Kind +State +Generation +LogRequired +Checkpoint +CorruptPages +FileSize/, 'FileInfo view');
@@ -537,4 +539,158 @@ psTest('Windows paths of the module, simulated: bin/win-x64/adbackup.exe is chos
   t.regex(o.Unreadable, /could not be read from Active Directory .*180 days/);
   const lifetimes = rec.captured().filter((c) => c.command === 'backup').map((c) => (c.request as { tombstoneLifetimeDays?: number }).tombstoneLifetimeDays);
   t.deepEqual(lifetimes, [240, 60, undefined], 'sent when read, left to adbackup otherwise');
+});
+
+/** A new age identity made by adbackup keygen: its file and public key. */
+function keygen(dir: string): { identityFile: string; recipient: string } {
+  const identityFile = join(dir, 'key.txt');
+  const out = execFileSync(realExe, ['keygen'], { input: JSON.stringify({ identityFile }) }).toString();
+  return { identityFile, recipient: (JSON.parse(out) as { recipient: string }).recipient };
+}
+
+psTest('encrypted to a recipient: Backup-ADDatabase -Recipient writes .tar.zst.age; Test- without a key returns the unverified result AND ARCHIVE_ENCRYPTED, with -IdentityFile verifies; Restore- without a key stops with ARCHIVE_ENCRYPTED, with -IdentityFile restores the same bytes', async (t) => {
+  const keys = await folder('keys');
+  const { identityFile, recipient } = keygen(keys);
+  const out = await folder('encrypted');
+  const root = await folder('root');
+  const bare = join(await folder('no-sidecar'), 'copy.tar.zst.age');
+  const rec = await recording();
+  const r = await runPs(`${prelude}
+    $b = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -ComputerName DC01 -OriginalDatabasePath '${NTDS}\\ntds.dit' -OriginalLogPath '${NTDS}' -Recipient $recipient
+    [System.IO.File]::Copy($b.Path, ${psq(bare)})
+    function Catch-It([scriptblock] $Block) { try { & $Block; $null } catch { $_ } }
+    [pscustomobject]@{
+      Backup = $b
+      Info = Get-ADDatabaseBackup -LiteralPath $b.Path
+      Unverified = @(Test-ADDatabaseBackup -LiteralPath $b.Path -ErrorVariable testErrors -ErrorAction SilentlyContinue)
+      TestErrors = @($testErrors)
+      Quiet = Test-ADDatabaseBackup -LiteralPath $b.Path -Quiet
+      Verified = Test-ADDatabaseBackup -LiteralPath $b.Path -IdentityFile ${psq(identityFile)}
+      Bare = @(Get-ADDatabaseBackup -LiteralPath ${psq(bare)} -ErrorVariable bareErrors -ErrorAction SilentlyContinue)
+      BareErrors = @($bareErrors)
+      BareWithKey = Get-ADDatabaseBackup -LiteralPath ${psq(bare)} -IdentityFile ${psq(identityFile)}
+      NoKey = Catch-It { Restore-ADDatabase -LiteralPath $b.Path -Root ${psq(root)} -CreateFolders -ExportRegistryFile ${psq(join(root, 'r.reg'))} -Confirm:$false }
+      Restored = Restore-ADDatabase -LiteralPath $b.Path -Root ${psq(root)} -CreateFolders -ExportRegistryFile ${psq(join(root, 'r.reg'))} -IdentityFile ${psq(identityFile)} -Confirm:$false
+    }
+    Get-ADDatabaseBackup -LiteralPath $b.Path | Out-Default
+  `, { vars: { recipient }, env: rec.env });
+  t.is(r.terminating, null, JSON.stringify(r.terminating));
+  const o = r.output[0];
+
+  t.regex(o.Backup.Name, /^DC01-ntds-\d{8}T\d{6}Z\.tar\.zst\.age$/);
+  t.like(o.Backup, { Encrypted: true, Encryption: 'age (1 recipient)', Recipients: [recipient], Compression: 'zstd' });
+  t.like(o.Info, { Encrypted: true, Encryption: 'age (1 recipient)', Recipients: [recipient], ReadFrom: 'sidecar', BackupId: o.Backup.BackupId });
+  t.regex(r.host.join('\n'), /Expired +Encrypted[\s\S]*False +True +1-5 /, 'the BackupInfo view shows Encrypted');
+
+  t.is(o.Unverified.length, 1, 'the result is returned without a key');
+  t.like(o.Unverified[0], { IsValid: false, Encrypted: true, ContentVerified: false, ErrorCount: 0, BackupId: o.Backup.BackupId });
+  t.true(o.Unverified[0].Findings.some((f: any) => f.code === 'content-not-verified'));
+  t.deepEqual(o.TestErrors.map((e: any) => [e.fqid, e.category, e.targetName, e.data.ExitCode]), [['ADDatabaseBackup.ARCHIVE_ENCRYPTED,Test-ADDatabaseBackup', 'SecurityError', o.Backup.Path, 4]]);
+  t.regex(o.TestErrors[0].message, /content was not verified/);
+  t.truthy(o.TestErrors[0].recommendedAction);
+  t.is(o.Quiet, false, '-Quiet: not verified is not $true');
+  t.like(o.Verified, { IsValid: true, Encrypted: true, ContentVerified: true, ErrorCount: 0, Format: 'zstd', CorruptPages: 0, EntryCount: 7 });
+
+  t.deepEqual(o.Bare, [], 'no sidecar and no key: nothing to describe');
+  t.deepEqual(o.BareErrors.map((e: any) => [e.fqid, e.category]), [['ADDatabaseBackup.ARCHIVE_ENCRYPTED,Get-ADDatabaseBackup', 'SecurityError']]);
+  t.like(o.BareWithKey, { ReadFrom: 'archive', Encrypted: true, BackupId: o.Backup.BackupId, SidecarPath: null });
+
+  t.like(o.NoKey, { fqid: 'ADDatabaseBackup.ARCHIVE_ENCRYPTED,Restore-ADDatabase', category: 'SecurityError' });
+  t.like(o.Restored, { Plan: false, FileCount: 1 + dsa.logNames.length, RegistryWrittenTo: [join(root, 'r.reg')] });
+  const after = await snapshotTree(join(root, 'C', 'Windows', 'NTDS'));
+  const source = await snapshotTree(dsa.dir);
+  t.is(after['ntds.dit'], source['ntds.dit']);
+  for (const n of dsa.logNames) t.is(after[n], source[n], n);
+
+  const captured = rec.captured();
+  for (const c of captured) {
+    const validate = (validators as unknown as Record<string, Validator>)[`${c.command}Request`]!;
+    t.true(validate(c.request), `${c.command} ${JSON.stringify(c.request)}: ${JSON.stringify(validate.errors)}`);
+  }
+  t.deepEqual((captured.find((c) => c.command === 'backup')!.request as any).encryption, { recipients: [recipient] });
+  t.deepEqual(captured.filter((c) => c.command === 'restore').map((c) => (c.request as any).decryption), [undefined, { identityFile }]);
+});
+
+psTest('a SecureString passphrase: backup, verify and restore round trip; it travels only inside the JSON on adbackup\'s stdin, never on argv, in -Verbose/-Debug, errors, warnings or output; wrong and conflicting passphrases are refused', async (t) => {
+  const marker = Math.random().toString(36).slice(2, 10);
+  // Quote, backslash, a control character and non-ASCII (a surrogate pair too): the JSON escaping is tested with it.
+  const passphrase = `pa"ss\\wörd\t${marker}-😀`;
+  const out = await folder('passphrase');
+  const root = await folder('root');
+  const rec = await recording();
+  const r = await runPs(`${prelude}
+    function New-Secret([string] $Text) { $s = [securestring]::new(); foreach ($c in $Text.ToCharArray()) { $s.AppendChar($c) }; $s.MakeReadOnly(); $s }
+    $secret = New-Secret $passphrase
+    $wrong = New-Secret 'not the passphrase'
+    # -Debug and -Verbose on every call that carries the passphrase: the request lines are on the debug stream.
+    $PSDefaultParameterValues = @{ '*-AD*:Debug' = $true; '*-AD*:Verbose' = $true }
+    function Catch-It([scriptblock] $Block) { try { & $Block; $null } catch { $_ } }
+    $b = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -ComputerName DC01 -OriginalDatabasePath '${NTDS}\\ntds.dit' -OriginalLogPath '${NTDS}' -Passphrase $secret -PassphraseWorkFactor 12
+    [pscustomobject]@{
+      Backup = $b
+      Verified = Test-ADDatabaseBackup -LiteralPath $b.Path -Passphrase $secret
+      Wrong = @(Test-ADDatabaseBackup -LiteralPath $b.Path -Passphrase $wrong -ErrorVariable wrongErrors -ErrorAction SilentlyContinue)
+      WrongErrors = @($wrongErrors)
+      WrongRestore = Catch-It { Restore-ADDatabase -LiteralPath $b.Path -Root ${psq(root)} -CreateFolders -ExportRegistryFile ${psq(join(root, 'w.reg'))} -Passphrase $wrong -Confirm:$false }
+      Restored = Restore-ADDatabase -LiteralPath $b.Path -Root ${psq(root)} -CreateFolders -ExportRegistryFile ${psq(join(root, 'r.reg'))} -Passphrase $secret -Confirm:$false
+      Both = Catch-It { Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -Passphrase $secret -Recipient 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq' }
+      Empty = Catch-It { Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -Passphrase ([securestring]::new()) }
+      EmptyRestore = Catch-It { Restore-ADDatabase -LiteralPath $b.Path -Root ${psq(root)} -Passphrase ([securestring]::new()) -Confirm:$false }
+      WorkFactorAlone = Catch-It { Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -PassphraseWorkFactor 12 }
+      PlainName = Catch-It { Backup-ADDatabase -Path ${psq(join(out, 'x.tar.zst'))} -SourcePath ${psq(dsa.dir)} -Passphrase $secret }
+      AgeName = Catch-It { Backup-ADDatabase -Path ${psq(join(out, 'x.tar.zst.age'))} -SourcePath ${psq(dsa.dir)} }
+      NotAKey = Catch-It { Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -Recipient 'AGE-SECRET-KEY-1XYZ' }
+      File = Backup-ADDatabase -Path ${psq(join(out, 'file.tar.gz.age'))} -SourcePath ${psq(dsa.dir)} -Passphrase $secret -PassphraseWorkFactor 10
+    }
+  `, { vars: { passphrase }, env: rec.env });
+  t.is(r.terminating, null, JSON.stringify(r.terminating));
+  const o = r.output[0];
+
+  t.regex(o.Backup.Name, /\.tar\.zst\.age$/);
+  t.like(o.Backup, { Encrypted: true, Encryption: 'age (passphrase)', Recipients: [] });
+  t.like(o.Verified, { IsValid: true, ContentVerified: true, ErrorCount: 0 });
+  t.deepEqual(o.Wrong, []);
+  t.deepEqual(o.WrongErrors.map((e: any) => [e.fqid, e.category]), [['ADDatabaseBackup.AGE_NO_MATCHING_KEY,Test-ADDatabaseBackup', 'InvalidData']]);
+  t.like(o.WrongRestore, { fqid: 'ADDatabaseBackup.AGE_NO_MATCHING_KEY,Restore-ADDatabase', category: 'InvalidData' });
+  t.false(existsSync(join(root, 'w.reg')), 'a wrong passphrase changes nothing');
+  t.like(o.Restored, { Plan: false, FileCount: 1 + dsa.logNames.length });
+  const after = await snapshotTree(join(root, 'C', 'Windows', 'NTDS'));
+  const source = await snapshotTree(dsa.dir);
+  t.is(after['ntds.dit'], source['ntds.dit']);
+  for (const n of dsa.logNames) t.is(after[n], source[n], n);
+  for (const [name, fqid] of Object.entries({
+    Both: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase',
+    Empty: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase',
+    EmptyRestore: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Restore-ADDatabase',
+    WorkFactorAlone: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase',
+    PlainName: 'ADDatabaseBackup.DESTINATION_PARAMETERS,Backup-ADDatabase',
+    AgeName: 'ADDatabaseBackup.DESTINATION_PARAMETERS,Backup-ADDatabase',
+    NotAKey: 'ParameterArgumentValidationError,Backup-ADDatabase',
+  })) {
+    t.is(o[name]?.fqid, fqid, name);
+    t.is(o[name]?.category, name === 'NotAKey' ? 'InvalidData' : 'InvalidArgument', name);
+  }
+  t.like(o.File, { Name: 'file.tar.gz.age', Compression: 'gzip', Encrypted: true });
+
+  // The requests: the passphrase is in them (adbackup needs it), in the schema's stdin form, and nowhere else.
+  const captured = rec.captured();
+  t.deepEqual(captured.map((c) => c.command), ['backup', 'verify', 'verify', 'restore', 'restore', 'backup']);
+  for (const c of captured) {
+    t.deepEqual(c.argv, [c.command, '--progress']);
+    const validate = (validators as unknown as Record<string, Validator>)[`${c.command}Request`]!;
+    t.true(validate(c.request), `${c.command}: ${JSON.stringify(validate.errors)}`);
+  }
+  const req = captured.map((c) => c.request as any);
+  t.deepEqual(req[0].encryption, { passphrase: { value: passphrase }, workFactor: 12 }, 'escaped correctly: the JSON parses back to the exact passphrase');
+  t.deepEqual(req[1].decryption, { passphrase: { value: passphrase } });
+  t.deepEqual(req[2].decryption, { passphrase: { value: 'not the passphrase' } });
+  t.deepEqual(req[4].decryption, { passphrase: { value: passphrase } });
+  t.deepEqual(req[5].encryption, { passphrase: { value: passphrase }, workFactor: 10 });
+
+  // Every stream and object the engine saw: no trace of the passphrase (its unique part, raw or JSON-escaped).
+  const everything = JSON.stringify({ ...r, output: r.output });
+  t.false(everything.includes(marker), 'the passphrase appears in no output stream, error or object');
+  t.true(r.debug.some((d) => d.startsWith('adbackup backup request: ') && d.includes('"passphrase":{"value":"<redacted>"}')), r.debug.join('\n'));
+  t.true(r.debug.some((d) => d.startsWith('adbackup restore request: ') && d.includes('"decryption":{"passphrase":{"value":"<redacted>"}}')));
+  t.true(r.verbose.some((v) => v.includes('encrypted (age) with a passphrase')));
 });
