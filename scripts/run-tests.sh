@@ -42,7 +42,7 @@ show .test-output/ava-exe.tap .test-output/ava-exe.stderr '[exe] '
 
 # An empty run is a failure, not a pass.
 for tap in .test-output/ava.tap .test-output/ava-exe.tap; do
-  grep -qE '^# pass [1-9]' "$tap" || { echo "not ok - no ava test ran ($tap)"; rc=1; tc_failed=$((tc_failed + 1)); }
+  grep -qE '^# pass [1-9]' "$tap" || { echo "not ok - no ava summary in $tap (ava exit codes: $rc, $rc_exe; 128+N = killed by signal N)"; rc=1; tc_failed=$((tc_failed + 1)); }
 done
 awk -v tcf="$tc_failed" '
   /^# pass /{p+=$3} /^# fail /{f+=$3} /^# skip /{s+=$3} /^# todo /{s+=$3}
