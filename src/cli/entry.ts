@@ -26,6 +26,14 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that goes away early (`adbackup … | head -c 0`, a killed PowerShell host) must not turn a finished
+// command into a crash with a stack trace: the output has nowhere to go, the exit code still says how it went.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 runCli(process.argv.slice(2), {
   signal: abort.signal,
   readStdin,

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import * as v from '../../src/protocol/generated/validators.js';
 import type { Validator } from '../../src/protocol/validator.ts';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
-import { adbackup } from '../support/cli.ts';
+import { adbackup, cliCommand } from '../support/cli.ts';
+import { spawn } from 'node:child_process';
 import { tempDir } from '../support/temp.ts';
 import { projectRoot } from '../support/shared.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
@@ -119,4 +120,21 @@ test('--help prints usage with the exit codes', async (t) => {
   const r = await adbackup(['--help']);
   t.is(r.code, 0);
   t.regex(r.stdout, /Exit codes: 0 ok, 1 internal, 2 invalid request, 3 integrity/);
+});
+
+test('a reader that closes the pipe early gets no crash: the exit code still reports the command, stderr stays empty', async (t) => {
+  // A big answer (the schemas) so the write meets the closed pipe; a missing file for a non-zero exit code.
+  for (const [args, request, code] of [[['schema'], {}, 0], [['header'], { path: '/nonexistent/ntds.dit' }, 5]] as const) {
+    const [cmd, argv] = cliCommand([...args]);
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stdout.destroy(); // the reader is gone before the answer is written
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (c) => resolve({ code: c, stderr }));
+      child.stdin.end(JSON.stringify(request));
+    });
+    t.is(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    t.is(r.stderr, '', args.join(' '));
+  }
 });
