@@ -14,6 +14,7 @@
         'Get-ADDatabaseFileInfo'
         'Restore-ADDatabase'
         'Test-ADDatabaseBackup'
+        'Test-ADDatabaseRestore'
     )
     CmdletsToExport      = @()
     AliasesToExport      = @()
@@ -30,10 +31,12 @@
         'functions/Get-ADDatabaseFileInfo.ps1'
         'functions/Restore-ADDatabase.ps1'
         'functions/Test-ADDatabaseBackup.ps1'
+        'functions/Test-ADDatabaseRestore.ps1'
         'functions/private/ErrorRecords.ps1'
         'functions/private/Invoke-ADBExecutable.ps1'
         'functions/private/OutputObjects.ps1'
         'functions/private/Paths.ps1'
+        'functions/private/RestoreStatus.ps1'
         'functions/private/Secrets.ps1'
         'functions/private/TombstoneLifetime.ps1'
     )

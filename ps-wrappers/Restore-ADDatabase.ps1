@@ -72,6 +72,17 @@ function Restore-ADDatabase {
     .PARAMETER ApplyRegistry
     Write the registration into this computer's registry (Windows, elevated, in DSRM).
 
+    .PARAMETER RegistrationMethod
+    Files method: which registration the restore writes. Auto (default) takes the one the backup names
+    (Get-ADDatabaseBackup's RestoreMethod): RestoreInProgress (KB 814167's "Restore in Progress" values, for a
+    database a backup made, with its numbered logs) or DatabaseRestoredFromBackup (NTDS\Parameters "Database restored
+    from backup" = 1, for an IFM or offline copy: NTDS takes a new invocation ID at its next start). A registration the
+    backup cannot support is refused (ADDatabaseBackup.RESTORE_METHOD_UNSUPPORTED) before anything changes.
+
+    .PARAMETER KeepDatabaseEpoch
+    DatabaseRestoredFromBackup only: leave NTDS\Parameters "DSA Database Epoch" alone (by default it is removed, as
+    file-level restores do; its old value is kept in the receipt).
+
     .PARAMETER RegistryPathStyle
     Unc (\\DC01\C$\Windows\NTDS, KB 814167's form; the default when the backup recorded UNC paths) or Local.
 
@@ -204,6 +215,11 @@ function Restore-ADDatabase {
         [ValidateSet('Unc', 'Local')]
         [string] $RegistryPathStyle,
 
+        [ValidateSet('Auto', 'RestoreInProgress', 'DatabaseRestoredFromBackup')]
+        [string] $RegistrationMethod = 'Auto',
+
+        [switch] $KeepDatabaseEpoch,
+
         [switch] $AllowExpired,
 
         [switch] $Force,
@@ -216,7 +232,7 @@ function Restore-ADDatabase {
 
     begin {
         try {
-            $filesOnly = @('Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint')
+            $filesOnly = @('Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint', 'RegistrationMethod', 'KeepDatabaseEpoch')
             $notForMethod = if ($Method -eq 'Api') { $filesOnly + @('ExportRegistryFile', 'ApplyRegistry', 'RegistryPathStyle') } else { @('Server') }
             $conflict = @($notForMethod | Where-Object { $PSBoundParameters.ContainsKey($_) })
             if ($conflict.Count -gt 0) {
@@ -265,15 +281,18 @@ function Restore-ADDatabase {
             if ($ExportRegistryFile -and $Force) { $registry['overwriteRegFile'] = $true }
             if ($ApplyRegistry) { $registry['apply'] = $true }
             if ($RegistryPathStyle) { $registry['pathStyle'] = $RegistryPathStyle.ToLowerInvariant() }
+            if ($KeepDatabaseEpoch) { $registry['keepDatabaseEpoch'] = $true }
 
             $request = [ordered]@{ archive = $archive; target = $target }
+            if ($RegistrationMethod -eq 'RestoreInProgress') { $request['method'] = 'restore-in-progress' }
+            if ($RegistrationMethod -eq 'DatabaseRestoredFromBackup') { $request['method'] = 'database-restored-from-backup' }
             if ($AllowExpired) { $request['allowExpired'] = $true }
             if ($null -ne $decryption) { $request['decryption'] = $decryption }
 
             if ($WhatIfPreference) {
                 # The plan: adbackup verifies the archive and lists every change without making one.
                 $planRegistry = [ordered]@{}
-                if ($registry.Contains('pathStyle')) { $planRegistry['pathStyle'] = $registry['pathStyle'] }
+                foreach ($name in @('pathStyle', 'keepDatabaseEpoch')) { if ($registry.Contains($name)) { $planRegistry[$name] = $registry[$name] } }
                 if ($planRegistry.Count -gt 0) { $request['registry'] = $planRegistry }
                 $request['plan'] = $true
                 $PSCmdlet.WriteVerbose("Planning the restore of $archive to $where.")
@@ -297,8 +316,8 @@ function Restore-ADDatabase {
                 if ($Method -eq 'Api') { $destinations += 'the restore API (DsRestoreRegister)' }
                 if ($destinations.Count -eq 0) { $destinations += 'nowhere yet: add -ApplyRegistry or -ExportRegistryFile' }
                 foreach ($value in $plan.Registry) {
-                    $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')",
-                        "Set $(Get-ADBMember $value 'type') $(ConvertTo-Json -InputObject (Get-ADBMember $value 'value') -Compress) in $($destinations -join ' and ')")
+                    $what = if ((Get-ADBMember $value 'type') -eq 'DELETE') { 'Remove the value' } else { "Set $(Get-ADBMember $value 'type') $(ConvertTo-Json -InputObject (Get-ADBMember $value 'value') -Compress)" }
+                    $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')", "$what in $($destinations -join ' and ')")
                 }
                 foreach ($warning in $plan.Warnings) { $PSCmdlet.WriteWarning($warning) }
                 $plan

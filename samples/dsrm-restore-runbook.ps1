@@ -4,23 +4,27 @@ Runbook: restores a domain controller's Active Directory database from an ADData
 Services Restore Mode (non-authoritative, with an optional authoritative restore of chosen subtrees).
 
 .DESCRIPTION
-Run on the domain controller to restore, as an administrator, in three phases:
+Run on the domain controller to restore, as an administrator, in four phases:
 
   1. -Phase EnterDsrm   bcdedit /set {default} safeboot dsrepair, then restart into DSRM.
   2. -Phase Restore     in DSRM (log on with the DSRM administrator password): picks the archive (-ArchivePath, or
                         the newest backup of -BackupFolder that is still within its tombstone lifetime), verifies it
                         with Test-ADDatabaseBackup, restores it with Restore-ADDatabase -ApplyRegistry (files moved
-                        aside, never deleted; the KB 814167 "Restore in Progress" registration written), and, when
+                        aside, never deleted; the registration the backup names written: KB 814167's "Restore in
+                        Progress", or "Database restored from backup" for an IFM/offline copy), and, when
                         -AuthoritativeSubtree is given, marks those subtrees authoritative with ntdsutil before any
                         normal restart.
   3. -Phase ExitDsrm    bcdedit /deletevalue {default} safeboot, then restart normally. AD DS replays the restored
                         logs, takes a new invocation ID and replicates the changes made since the backup.
+  4. -Phase Check       after that restart: Test-ADDatabaseRestore reads the restore's receipt and the registry and
+                        says Completed, Pending or Failed, with events 1109/1587/16654; it fails the script unless the
+                        restore was taken, and warns when the RID pool was not invalidated (event 16654).
 
-Afterwards check the Directory Service event log, repadmin /showrepl and dcdiag. This restores the AD database only:
+Afterwards check repadmin /showrepl and dcdiag. This restores the AD database only:
 SYSVOL and the rest of the system state come back through your system-state tool (see the restore's NextSteps).
 
 .PARAMETER Phase
-EnterDsrm, Restore or ExitDsrm.
+EnterDsrm, Restore, ExitDsrm or Check.
 
 .PARAMETER ArchivePath
 Restore phase: the archive to restore.
@@ -58,6 +62,11 @@ In DSRM: restores one archive and marks the Sales OU authoritative (asks for con
 
 Removes the DSRM boot option and restarts normally.
 
+.EXAMPLE
+.\dsrm-restore-runbook.ps1 -Phase Check
+
+After the normal restart: did AD DS take the restore? Exits non-zero unless it did.
+
 .NOTES
 Needs the ADDatabaseBackup module on the DC (installed in $env:ProgramFiles\WindowsPowerShell\Modules), an elevated
 session, and for the Restore phase a DSRM logon. The script never writes to the host directly: it narrates with
@@ -66,7 +75,7 @@ session, and for the Restore phase a DSRM logon. The script never writes to the 
 [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('EnterDsrm', 'Restore', 'ExitDsrm')]
+    [ValidateSet('EnterDsrm', 'Restore', 'ExitDsrm', 'Check')]
     [string] $Phase,
 
     [string] $ArchivePath,
@@ -136,7 +145,18 @@ switch ($Phase) {
     'ExitDsrm' {
         if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, 'Leave Directory Services Restore Mode (bcdedit /deletevalue {default} safeboot) and restart')) {
             Invoke-Bcdedit -Arguments @('/deletevalue', '{default}', 'safeboot')
+            Write-Information 'After the restart, run -Phase Check.' -InformationAction Continue
             if (-not $NoRestart) { Restart-Computer -Force }
         }
+    }
+
+    'Check' {
+        $status = Test-ADDatabaseRestore
+        $status | Format-List | Out-String | Write-Verbose
+        foreach ($reason in $status.Reasons) { Write-Information $reason -InformationAction Continue }
+        if ($status.Status -ne 'Completed') {
+            throw "The restore is $($status.Status): $($status.Reasons -join ' ')"
+        }
+        Write-Information 'AD DS took the restore. Now check replication: repadmin /showrepl, dcdiag.' -InformationAction Continue
     }
 }

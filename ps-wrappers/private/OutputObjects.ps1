@@ -120,6 +120,7 @@ function Get-ADBBackupProperty {
         HighLog               = Get-ADBMember $range 'high'
         LogCount              = Get-ADBMember $range 'count'
         Restorable            = Get-ADBMember $range 'restorable'
+        RestoreMethod         = Get-ADBMember $range 'restoreMethod'
         BackupId              = Get-ADBMember $Document 'backupId'
     }
     $pages = Get-ADBPageProperty (Get-ADBMember $database 'pages')
@@ -234,6 +235,7 @@ function New-ADBRestoreResult {
     $p = [ordered]@{
         Path              = Get-ADBMember $Response 'archive'
         BackupId          = Get-ADBMember $Response 'backupId'
+        Method            = Get-ADBMember $Response 'method'
         Plan              = [bool](Get-ADBMember $Response 'plan')
         Expired           = Get-ADBMember $Response 'expired'
         ExpiredOverride   = Get-ADBMember $Response 'expiredOverride'
@@ -245,6 +247,8 @@ function New-ADBRestoreResult {
         FileCount         = @($actions | Where-Object { (Get-ADBMember $_ 'action') -eq 'write' }).Count
         MovedAsideCount   = @($actions | Where-Object { (Get-ADBMember $_ 'action') -eq 'move-aside' }).Count
         RegistryWrittenTo = [object[]]@(Get-ADBMember $Response 'registryWrittenTo')
+        ReceiptPath       = Get-ADBMember $Response 'receipt'
+        RegistryBefore    = Get-ADBMember $Response 'before'
         Actions           = [object[]]$actions
         Registry          = [object[]]@(Get-ADBMember $Response 'registry')
         Warnings          = [object[]]@(Get-ADBMember $Response 'warnings')

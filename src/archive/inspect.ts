@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import { ARCHIVE_FORMAT, ENTRY_MANIFEST } from './layout.ts';
-import { type Manifest, manifestProblem } from './manifest.ts';
+import { type Manifest, manifestProblem, manifestRestoreMethods } from './manifest.ts';
 import { probeArchive, readArchive } from './read-archive.ts';
 import { readSidecar } from './sidecar.ts';
 import type { AgeKeyring } from './age/keyring.ts';
@@ -74,6 +74,7 @@ export async function inspectArchive(path: string, now: Date = new Date(), keyri
   const m = manifest as unknown as Manifest;
   if (problem !== null) throw new AppError('Integrity', 'MANIFEST_INVALID', `'${path}' holds no usable ${ARCHIVE_FORMAT} manifest (${problem})`, { target: path });
   const created = Date.parse(m.createdAt);
+  const methods = manifestRestoreMethods(m);
   return {
     archive: path,
     from,
@@ -91,7 +92,8 @@ export async function inspectArchive(path: string, now: Date = new Date(), keyri
     // An archive encrypted after the fact (age -r …) has no record of it inside: say what the file shows.
     encryption: m.encryption ?? (stanzas ? { format: 'age', recipients: [], passphrase: stanzas.includes('scrypt') } : null),
     database: m.database,
-    logRange: m.logRange,
+    // Archives written before the manifest named its restore method get the same answer from their recorded facts.
+    logRange: { ...m.logRange, restoreMethod: m.logRange.restoreMethod ?? methods.method, restoreMethods: m.logRange.restoreMethods ?? methods.supported },
     findings: m.findings,
     files: m.files.map((f) => ({ entry: f.entry, role: f.role, size: f.size, originalPath: f.originalPath })),
     dataBytes: m.files.reduce((n, f) => n + f.size, 0),

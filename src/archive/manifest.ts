@@ -15,6 +15,8 @@ import { logTimeToIso } from '../ese/structs.ts';
 import type { PageStats } from '../ese/page-scanner.ts';
 import type { ParsedHeaderFile } from '../ese/read.ts';
 import type { EncryptionRecord } from './encryption.ts';
+import { type MethodChoice, type RestoreMethod, chooseRestoreMethod } from '../logs/restore-method.ts';
+import { classifyLogName } from '../logs/names.ts';
 
 export interface DatabaseEseSummary {
   kind: 'database';
@@ -95,6 +97,9 @@ export interface Manifest extends ArchiveIdentity {
     /** LowLog/HighLog Number a restore registers (the numbered logs of the range). */
     registration: { lowLog: number; highLog: number } | null;
     restorable: boolean;
+    /** The registration a restore uses, and every one that would work (absent in archives made before the choice). */
+    restoreMethod?: RestoreMethod | null;
+    restoreMethods?: RestoreMethod[];
   };
   findings: Finding[];
   allowUnrestorable: boolean;
@@ -206,4 +211,23 @@ export function manifestProblem(m: unknown): string | null {
   if (m['database'] !== null && !isObject(m['database'])) return 'database is malformed';
   if (!Array.isArray(m['findings'])) return 'findings is not a list';
   return null;
+}
+
+/**
+ * The restore methods of a manifest, derived from the facts it records (so archives written before the manifest named
+ * its method get the same answer): the database's required-log source and the numbered logs of the range.
+ */
+export function manifestRestoreMethods(m: Manifest): MethodChoice {
+  const lr = m.logRange;
+  const registration = lr.registration !== undefined ? lr.registration : numberedLogsOf(m);
+  return chooseRestoreMethod({ required: lr.required ?? null, registration });
+}
+
+function numberedLogsOf(m: Manifest): { lowLog: number; highLog: number } | null {
+  const gens = m.files
+    .filter((f) => f.role === 'log')
+    .map((f) => classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)))
+    .filter((c) => c.role === 'numbered' && c.generation! >= m.logRange.low && c.generation! <= m.logRange.high)
+    .map((c) => c.generation!);
+  return gens.length > 0 ? { lowLog: Math.min(...gens), highLog: Math.max(...gens) } : null;
 }

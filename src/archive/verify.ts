@@ -12,6 +12,7 @@ import { unsafeRecordedPath } from '../backup/paths.ts';
 import { parseSha256Sums } from './sha256sums.ts';
 import { probeArchive, readArchive, sniffArchive } from './read-archive.ts';
 import type { Finding as LogFinding } from '../logs/findings.ts';
+import type { RestoreMethod } from '../logs/restore-method.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 import type { AgeKeyring } from './age/keyring.ts';
 import { archiveHint, checkSidecar } from './sidecar.ts';
@@ -41,7 +42,8 @@ export interface VerifyResult {
   sha256: string | null;
   backupId: string | null;
   entries: VerifiedEntry[];
-  logRange: { low: number; high: number; count: number; restorable: boolean } | null;
+  /** Re-derived from the archived bytes; restoreMethod is what a restore of this archive registers (null: none works). */
+  logRange: { low: number; high: number; count: number; restorable: boolean; restoreMethod: RestoreMethod | null; restoreMethods: RestoreMethod[] } | null;
   logFindings: LogFinding[];
   /** Page checksums of the archived database (null when it has none or its header is unreadable). */
   pages: PageStats | null;
@@ -212,11 +214,15 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
       if (roleOfEntry(entry) !== 'log') add('error', 'ese-header-invalid', `${entry}: ${err.message}`, entry);
     }
     const a = ese.analysis;
-    logRange = { low: a.low, high: a.high, count: a.count, restorable: a.restorable };
+    logRange = { low: a.low, high: a.high, count: a.count, restorable: a.restorable, restoreMethod: a.restoreMethod, restoreMethods: a.restoreMethods };
     logFindings = a.findings;
     const m = manifest.logRange;
     if (!m || m.low !== a.low || m.high !== a.high || m.count !== a.count) {
       add('error', 'log-range-mismatch', `the archived logs give range ${a.low}-${a.high} (${a.count}), the manifest says ${m?.low}-${m?.high} (${m?.count})`);
+    }
+    // Archives written before the manifest named its method lack the field; one that names it must tell the truth.
+    if (m && m.restoreMethod !== undefined && m.restoreMethod !== a.restoreMethod) {
+      add('error', 'restore-method-mismatch', `the archived files restore through ${a.restoreMethod ?? 'no registration'}, the manifest says ${m.restoreMethod ?? 'none'}`);
     }
     if (!a.restorable) {
       const why = a.findings.filter((f) => f.severity === 'error').map((f) => f.message).join('; ');

@@ -208,7 +208,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
           encryption,
           files,
           database: { ...databaseSummary(dbParsed.database), pages },
-          logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, registration: a.registration, restorable: a.restorable },
+          logRange: { low: a.low, high: a.high, count: a.count, signLog: a.signLog, required: a.required, registration: a.registration, restorable: a.restorable, restoreMethod: a.restoreMethod, restoreMethods: a.restoreMethods },
           findings: a.findings,
           allowUnrestorable: !!opts.allowUnrestorable,
           allowCorruptPages: !!opts.allowCorruptPages,

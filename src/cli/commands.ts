@@ -25,7 +25,9 @@ import type { RegistryWriter } from '../restore/ports.ts';
 import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
 import { loadKoffi } from '../platform/native/koffi.ts';
-import { ntdsLocations, ntdsServiceState, windowsRegistryWriter } from '../platform/windows-registry.ts';
+import { ntdsLocations, ntdsServiceState, windowsRegistryReader, windowsRegistryWriter } from '../platform/windows-registry.ts';
+import { type StatusRequest, restoreStatus } from '../restore/status.ts';
+import type { RegistryReader } from '../restore/ports.ts';
 import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
 import { writeNewIdentity } from '../archive/keygen.ts';
 
@@ -47,6 +49,16 @@ function withNtdsDefaults<T extends { root?: string; databasePath?: string; logP
     ...(target.logPath === undefined && loc.logPath ? { logPath: loc.logPath } : {}),
     ...(target.checkpointPath === undefined && loc.workingDirectory ? { checkpointPath: loc.workingDirectory } : {}),
   };
+}
+
+/** This machine's registry where one can be read (Windows), for the receipt's "before" and restore-status. */
+function localRegistryReader(): RegistryReader | null {
+  if (process.platform !== 'win32') return null;
+  try {
+    return windowsRegistryReader();
+  } catch {
+    return null;
+  }
 }
 
 function nativeStatus(): { koffi: string | null; error?: string } {
@@ -177,11 +189,31 @@ export const COMMANDS: Record<string, Command> = {
       return runRestore({ ...req, ...(keyring ? { keyring } : {}), target: win ? withNtdsDefaults(req.target) : req.target, registry }, {
         environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
         registryWriters: writers,
+        registryReader: localRegistryReader(),
         nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',
         now: () => new Date(),
         signal: ctx.signal,
         progress: ctx.progress,
       });
+    },
+  },
+  'restore-status': {
+    summary: 'after the restart: did NTDS take the restore? (pending, completed, failed, unknown) from the receipt and the registry',
+    validate: v.restoreStatusRequest,
+    async run(req: StatusRequest) {
+      const win = process.platform === 'win32';
+      let request = req;
+      if (win && req.receipt === undefined && req.databasePath === undefined && req.root === undefined) {
+        const db = (() => {
+          try {
+            return ntdsLocations().databaseFile;
+          } catch {
+            return null;
+          }
+        })();
+        if (db) request = { ...req, databasePath: db };
+      }
+      return restoreStatus(request, { registryReader: localRegistryReader(), ntdsServiceState: win ? ntdsServiceState : null });
     },
   },
   'restore-map': {

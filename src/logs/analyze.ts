@@ -11,6 +11,7 @@ import { type SignatureSummary, summarizeSignature } from '../ese/report.ts';
 import { DEFAULT_BASE, type LogFileRole, classifyLogName } from './names.ts';
 import type { Finding, GenerationRange } from './findings.ts';
 import { formatRangeList, runsOf, subtractRanges } from './ranges.ts';
+import { type RestoreMethod, chooseRestoreMethod, noMethodFinding } from './restore-method.ts';
 
 export interface LogEntry {
   name: string;
@@ -59,6 +60,12 @@ export interface LogSetAnalysis {
   files: LogFileReport[];
   findings: Finding[];
   restorable: boolean;
+  /**
+   * The registration a restore of this database uses (restore-method.ts) and every one that would work; null / empty
+   * without a database, or when none works (then a restore-method-unavailable error says why).
+   */
+  restoreMethod: RestoreMethod | null;
+  restoreMethods: RestoreMethod[];
 }
 
 interface Placed {
@@ -273,17 +280,23 @@ export function analyzeLogSet(
   if (gens.length === 0) add({ code: 'log-set-empty', severity: 'info', message: 'no numbered or current log files were found' });
 
   const numberedInRange = ordered.filter((p) => p.role === 'numbered' && p.generation >= low && p.generation <= high).map((p) => p.generation);
+  const registration = numberedInRange.length > 0 ? { lowLog: numberedInRange[0]!, highLog: numberedInRange[numberedInRange.length - 1]! } : null;
+  const choice = database ? chooseRestoreMethod({ required, registration }) : null;
+  const noMethod = choice && !findings.some((f) => f.severity === 'error') ? noMethodFinding(choice) : null;
+  if (noMethod) add(noMethod);
   return {
     low,
     high,
     count: top ? high - low + 1 : 0,
-    registration: numberedInRange.length > 0 ? { lowLog: numberedInRange[0]!, highLog: numberedInRange[numberedInRange.length - 1]! } : null,
+    registration,
     signLog: refSig ? summarizeSignature(refSig) : null,
     available: { low: gens[0] ?? 0, high: gens[gens.length - 1] ?? 0, count: gens.length },
     required,
     files: files.sort((a, b) => (a.generation ?? Infinity) - (b.generation ?? Infinity) || a.name.localeCompare(b.name)),
     findings,
     restorable: !findings.some((f) => f.severity === 'error'),
+    restoreMethod: choice?.method ?? null,
+    restoreMethods: choice?.supported ?? [],
   };
 }
 

@@ -22,6 +22,7 @@ export const FINDING_CODES = [
   'database-page-size-mismatch',
   'checkpoint-signature-mismatch',
   'checkpoint-generation-missing',
+  'restore-method-unavailable',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

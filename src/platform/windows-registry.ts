@@ -2,14 +2,18 @@
 // NTDS\Parameters (where NTDS keeps its files), and the NTDS service state. Predefined keys are sign-extended
 // LONGs ((HKEY)(ULONG_PTR)(LONG)0x80000002), so handles travel as intptr_t.
 import { AppError } from '../errors.ts';
-import type { RegistryWriter } from '../restore/ports.ts';
-import { type RegValue, REG_TYPE_CODES, encodeValue } from '../registry/values.ts';
+import type { RegistryReader, RegistryWriter } from '../restore/ports.ts';
+import { type RegChange, type RegDeletion, type RegValue, REG_TYPE_CODES, decodeMultiSz, encodeValue } from '../registry/values.ts';
 import { type Koffi, loadKoffi } from './native/koffi.ts';
 
 const HKEY_LOCAL_MACHINE = 0x80000002 | 0; // sign-extended when widened to intptr_t
 const KEY_WRITE = 0x20006;
 const KEY_WOW64_64KEY = 0x0100;
 const RRF_RT_REG_SZ = 0x2;
+const RRF_RT_ANY = 0xffff;
+const RRF_NOEXPAND = 0x10000000;
+const RRF_SUBKEY_WOW6464KEY = 0x00010000;
+const KEY_READ = 0x20019;
 const ERROR_FILE_NOT_FOUND = 2;
 const ERROR_MORE_DATA = 234;
 
@@ -17,6 +21,7 @@ interface Advapi {
   RegCreateKeyExW: (...a: unknown[]) => number;
   RegOpenKeyExW: (...a: unknown[]) => number;
   RegSetValueExW: (...a: unknown[]) => number;
+  RegDeleteValueW: (...a: unknown[]) => number;
   RegGetValueW: (...a: unknown[]) => number;
   RegCloseKey: (...a: unknown[]) => number;
   OpenSCManagerW: (...a: unknown[]) => unknown;
@@ -40,6 +45,7 @@ function load(): Advapi {
     RegCreateKeyExW: a.func('long RegCreateKeyExW(intptr_t hKey, str16 lpSubKey, uint32_t Reserved, str16 lpClass, uint32_t dwOptions, uint32_t samDesired, void *lpSecurityAttributes, _Out_ intptr_t *phkResult, _Out_ uint32_t *lpdwDisposition)') as never,
     RegOpenKeyExW: a.func('long RegOpenKeyExW(intptr_t hKey, str16 lpSubKey, uint32_t ulOptions, uint32_t samDesired, _Out_ intptr_t *phkResult)') as never,
     RegSetValueExW: a.func('long RegSetValueExW(intptr_t hKey, str16 lpValueName, uint32_t Reserved, uint32_t dwType, const uint8_t *lpData, uint32_t cbData)') as never,
+    RegDeleteValueW: a.func('long RegDeleteValueW(intptr_t hKey, str16 lpValueName)') as never,
     RegGetValueW: a.func('long RegGetValueW(intptr_t hKey, str16 lpSubKey, str16 lpValue, uint32_t dwFlags, _Out_ uint32_t *pdwType, _Out_ uint8_t *pvData, _Inout_ uint32_t *pcbData)') as never,
     RegCloseKey: a.func('long RegCloseKey(intptr_t hKey)') as never,
     OpenSCManagerW: a.func('void *OpenSCManagerW(str16 lpMachineName, str16 lpDatabaseName, uint32_t dwDesiredAccess)') as never,
@@ -77,29 +83,91 @@ function regError(what: string, rc: number): AppError {
   return new AppError(rc === 5 ? 'Precondition' : 'Platform', 'REGISTRY_ERROR', `${what} failed with Win32 error ${rc}${rc === 5 ? ' (access denied: run elevated)' : ''}`, { details: { win32: rc } });
 }
 
-/** Writes values into HKLM (the 64-bit view), creating keys as needed. */
+/** Writes values into HKLM (the 64-bit view), creating keys as needed; removes the values the registration removes. */
 export function windowsRegistryWriter(): RegistryWriter {
   load(); // fail now, before a restore touches any file, if the registry cannot be reached
   return {
     description: 'HKLM (advapi32)',
-    async apply(values: readonly RegValue[]) {
-      const a = load();
+    async apply(values: readonly RegChange[]) {
       for (const v of values) {
-        const hkey = [0];
-        const disp = [0];
-        const sub = hklmSubkey(v.key);
-        let rc = a.RegCreateKeyExW(HKEY_LOCAL_MACHINE, sub, 0, null, 0, KEY_WRITE | KEY_WOW64_64KEY, null, hkey, disp);
-        if (rc !== 0) throw regError(`RegCreateKeyExW(${v.key})`, rc);
-        try {
-          const data = encodeValue(v);
-          rc = a.RegSetValueExW(hkey[0], v.name, 0, REG_TYPE_CODES[v.type], data, data.length);
-          if (rc !== 0) throw regError(`RegSetValueExW(${v.key}\\${v.name})`, rc);
-        } finally {
-          a.RegCloseKey(hkey[0]);
-        }
+        if (v.type === 'DELETE') deleteValue(v);
+        else setValue(v);
       }
     },
   };
+}
+
+function setValue(v: RegValue): void {
+  const a = load();
+  const hkey = [0];
+  const disp = [0];
+  let rc = a.RegCreateKeyExW(HKEY_LOCAL_MACHINE, hklmSubkey(v.key), 0, null, 0, KEY_WRITE | KEY_WOW64_64KEY, null, hkey, disp);
+  if (rc !== 0) throw regError(`RegCreateKeyExW(${v.key})`, rc);
+  try {
+    const data = encodeValue(v);
+    rc = a.RegSetValueExW(hkey[0], v.name, 0, REG_TYPE_CODES[v.type], data, data.length);
+    if (rc !== 0) throw regError(`RegSetValueExW(${v.key}\\${v.name})`, rc);
+  } finally {
+    a.RegCloseKey(hkey[0]);
+  }
+}
+
+/** An absent key or value is already what the registration wants. */
+function deleteValue(v: RegDeletion): void {
+  const a = load();
+  const hkey = [0];
+  let rc = a.RegOpenKeyExW(HKEY_LOCAL_MACHINE, hklmSubkey(v.key), 0, KEY_WRITE | KEY_WOW64_64KEY, hkey);
+  if (rc === ERROR_FILE_NOT_FOUND) return;
+  if (rc !== 0) throw regError(`RegOpenKeyExW(${v.key})`, rc);
+  try {
+    rc = a.RegDeleteValueW(hkey[0], v.name);
+    if (rc !== 0 && rc !== ERROR_FILE_NOT_FOUND) throw regError(`RegDeleteValueW(${v.key}\\${v.name})`, rc);
+  } finally {
+    a.RegCloseKey(hkey[0]);
+  }
+}
+
+const REG_TYPES_BY_CODE: Record<number, RegValue['type']> = { 1: 'REG_SZ', 3: 'REG_BINARY', 4: 'REG_DWORD', 7: 'REG_MULTI_SZ' };
+
+/** Reads HKLM (the 64-bit view): the values a restore records before it registers, and restore-status. */
+export function windowsRegistryReader(): RegistryReader {
+  load();
+  return {
+    description: 'HKLM (advapi32)',
+    async value(key, name) {
+      return readHklmValue(key, name);
+    },
+    async keyExists(key) {
+      const a = load();
+      const hkey = [0];
+      const rc = a.RegOpenKeyExW(HKEY_LOCAL_MACHINE, hklmSubkey(key), 0, KEY_READ | KEY_WOW64_64KEY, hkey);
+      if (rc === ERROR_FILE_NOT_FOUND) return false;
+      if (rc !== 0) throw regError(`RegOpenKeyExW(${key})`, rc);
+      a.RegCloseKey(hkey[0]);
+      return true;
+    },
+  };
+}
+
+/** Any value this tool knows the type of (REG_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ), or null when absent. */
+function readHklmValue(key: string, name: string): RegValue | null {
+  const a = load();
+  const size = [4096];
+  const type = [0];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const buf = Buffer.alloc(size[0]!);
+    const rc = a.RegGetValueW(HKEY_LOCAL_MACHINE, hklmSubkey(key), name, RRF_RT_ANY | RRF_NOEXPAND | RRF_SUBKEY_WOW6464KEY, type, buf, size);
+    if (rc === ERROR_FILE_NOT_FOUND) return null;
+    if (rc === ERROR_MORE_DATA) continue;
+    if (rc !== 0) throw regError(`RegGetValueW(${key}\\${name})`, rc);
+    const data = buf.subarray(0, size[0]!);
+    const t = REG_TYPES_BY_CODE[type[0]!];
+    if (t === 'REG_DWORD' && data.length >= 4) return { key, name, type: t, value: data.readUInt32LE(0) };
+    if (t === 'REG_SZ') return { key, name, type: t, value: data.toString('utf16le').replace(/\0+$/, '') };
+    if (t === 'REG_MULTI_SZ') return { key, name, type: t, value: decodeMultiSz(data) };
+    return { key, name, type: 'REG_BINARY', value: data.toString('hex') };
+  }
+  throw regError(`RegGetValueW(${key}\\${name})`, ERROR_MORE_DATA);
 }
 
 /** A REG_SZ under HKLM, or null when the value (or key) does not exist. */

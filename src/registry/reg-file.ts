@@ -2,7 +2,7 @@
 // " escaped, dword:0000000a, hex:.. (REG_BINARY), hex(7):.. (REG_MULTI_SZ, UTF-16LE), long hex wrapped with ",\" and
 // two-space continuation lines. The reader accepts that, UTF-8 and REGEDIT4 files.
 import { AppError } from '../errors.ts';
-import { type RegValue, decodeMultiSz, encodeValue, fullKeyName, regeditHex, shortKeyName } from './values.ts';
+import { type RegChange, type RegValue, decodeMultiSz, encodeValue, fullKeyName, regeditHex, shortKeyName } from './values.ts';
 
 const HEADER = 'Windows Registry Editor Version 5.00';
 const LINE_LIMIT = 80;
@@ -28,9 +28,11 @@ function hexLines(prefix: string, bytes: Uint8Array): string {
   return lines.join('\r\n');
 }
 
-function valueLine(v: RegValue): string {
+function valueLine(v: RegChange): string {
   const name = v.name === '' ? '@' : quote(v.name);
   switch (v.type) {
+    case 'DELETE':
+      return `${name}=-`;
     case 'REG_SZ':
       // regedit writes strings with line breaks or NULs as hex(1)
       return /[\r\n\0]/.test(v.value) ? hexLines(`${name}=hex(1):`, encodeValue(v)) : `${name}=${quote(v.value)}`;
@@ -44,8 +46,8 @@ function valueLine(v: RegValue): string {
 }
 
 /** The .reg text (keys in first-seen order). */
-export function regFileText(values: readonly RegValue[]): string {
-  const byKey = new Map<string, RegValue[]>();
+export function regFileText(values: readonly RegChange[]): string {
+  const byKey = new Map<string, RegChange[]>();
   for (const v of values) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
   let out = HEADER + '\r\n\r\n';
   for (const [key, vs] of byKey) {
@@ -55,7 +57,7 @@ export function regFileText(values: readonly RegValue[]): string {
 }
 
 /** The file bytes as regedit writes them: UTF-16LE with a byte-order mark. */
-export function regFileBytes(values: readonly RegValue[]): Buffer {
+export function regFileBytes(values: readonly RegChange[]): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(regFileText(values), 'utf16le')]);
 }
 
@@ -63,6 +65,8 @@ export interface ParsedRegFile {
   values: RegValue[];
   /** Keys written as [-KEY]: to be deleted. */
   deletedKeys: string[];
+  /** Values written as "Name"=-: to be deleted. */
+  deletedValues: { key: string; name: string }[];
 }
 
 function invalid(message: string, line?: number): AppError {
@@ -113,6 +117,7 @@ export function parseRegFile(bytes: Uint8Array): ParsedRegFile {
   }
   const values: RegValue[] = [];
   const deletedKeys: string[] = [];
+  const deletedValues: { key: string; name: string }[] = [];
   let key: string | null = null;
   for (const { text, no } of lines) {
     const t = text.trim();
@@ -138,9 +143,10 @@ export function parseRegFile(bytes: Uint8Array): ParsedRegFile {
       name = n;
       rest = t.slice(after + 1);
     } else throw invalid(`cannot read '${t.slice(0, 40)}'`, no);
-    values.push(parseData(key, name, rest.trim(), no));
+    if (rest.trim() === '-') deletedValues.push({ key, name });
+    else values.push(parseData(key, name, rest.trim(), no));
   }
-  return { values, deletedKeys };
+  return { values, deletedKeys, deletedValues };
 }
 
 function parseData(key: string, name: string, d: string, no: number): RegValue {

@@ -1,7 +1,7 @@
 // The file-level restore registration of KB 814167: the values DsRestoreRegister would write under
 // HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore in Progress, plus Parameters\New Database GUID.
 import { randomUUID } from 'node:crypto';
-import type { RegValue } from './values.ts';
+import type { RegChange, RegValue } from './values.ts';
 import { buildRestoreMap, type RestoreMapPair } from './restore-map.ts';
 
 export const NTDS_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS';
@@ -37,4 +37,20 @@ export function restoreRegistryPlan(r: RestoreRegistration): RegValue[] {
     { key: k, name: 'NTDS_RstMap', type: 'REG_MULTI_SZ', value: map.strings },
     { key: PARAMETERS_KEY, name: 'New Database GUID', type: 'REG_SZ', value: (r.newDatabaseGuid ?? randomUUID()).toLowerCase().replace(/[{}]/g, '') },
   ];
+}
+
+export const DATABASE_RESTORED_VALUE = 'Database restored from backup';
+export const RESTORE_COUNT_VALUE = 'DSA Previous Restore Count';
+export const DATABASE_EPOCH_VALUE = 'DSA Database Epoch';
+
+/**
+ * The non-API registration (KB814167.md, "Database restored from backup"): NTDS gives the DC a new invocation ID at
+ * its next start and counts the restore in DSA Previous Restore Count. DSA Database Epoch, the copy protection of
+ * Windows Server 2008 and later, is removed as the file-level restore tools documented there do: it describes the
+ * database that was replaced, not the restored one. `keepDatabaseEpoch` leaves it alone.
+ */
+export function databaseRestoredPlan(o: { keepDatabaseEpoch?: boolean } = {}): RegChange[] {
+  const plan: RegChange[] = [{ key: PARAMETERS_KEY, name: DATABASE_RESTORED_VALUE, type: 'REG_DWORD', value: 1 }];
+  if (!o.keepDatabaseEpoch) plan.push({ key: PARAMETERS_KEY, name: DATABASE_EPOCH_VALUE, type: 'DELETE', value: null });
+  return plan;
 }

@@ -7,6 +7,19 @@ export type RegValue =
   | { key: string; name: string; type: 'REG_BINARY'; value: string /* lowercase hex, no separators */ }
   | { key: string; name: string; type: 'REG_MULTI_SZ'; value: string[] };
 
+/** A value the registration removes (regedit: "Name"=-); removing an absent value is not an error. */
+export interface RegDeletion {
+  key: string;
+  name: string;
+  type: 'DELETE';
+  value: null;
+}
+
+/** What a registration does to one value: set it, or remove it. */
+export type RegChange = RegValue | RegDeletion;
+
+export const isDeletion = (c: RegChange): c is RegDeletion => c.type === 'DELETE';
+
 export const REG_TYPE_CODES: Record<RegType, number> = { REG_SZ: 1, REG_BINARY: 3, REG_DWORD: 4, REG_MULTI_SZ: 7 };
 
 /** UTF-16LE, NUL-terminated: REG_SZ data as the registry stores it. */

@@ -2,8 +2,8 @@
 import { stat } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
 import { writeFileAtomic } from '../archive/publish.ts';
-import type { RegistryWriter } from '../restore/ports.ts';
-import type { RegValue } from './values.ts';
+import type { RegistryReader, RegistryWriter } from '../restore/ports.ts';
+import type { RegChange, RegValue } from './values.ts';
 import { regFileBytes } from './reg-file.ts';
 
 export function regFileWriter(path: string, options: { overwrite?: boolean } = {}): RegistryWriter {
@@ -23,13 +23,31 @@ export function regFileWriter(path: string, options: { overwrite?: boolean } = {
   };
 }
 
-export class MemoryRegistry implements RegistryWriter {
+/** A registry in memory (tests): a writer and a reader. */
+export class MemoryRegistry implements RegistryWriter, RegistryReader {
   readonly description = 'memory';
   readonly values = new Map<string, RegValue>();
-  async apply(values: readonly RegValue[]): Promise<void> {
-    for (const v of values) this.values.set(`${v.key.toLowerCase()}\\${v.name.toLowerCase()}`, v);
+  async apply(values: readonly RegChange[]): Promise<void> {
+    for (const v of values) {
+      if (v.type === 'DELETE') this.values.delete(id(v.key, v.name));
+      else this.values.set(id(v.key, v.name), v);
+    }
   }
   get(key: string, name: string): RegValue | undefined {
-    return this.values.get(`${key.toLowerCase()}\\${name.toLowerCase()}`);
+    return this.values.get(id(key, name));
+  }
+  async value(key: string, name: string): Promise<RegValue | null> {
+    return this.get(key, name) ?? null;
+  }
+  async keyExists(key: string): Promise<boolean> {
+    const k = key.toLowerCase() + '\\';
+    return [...this.values.keys()].some((v) => v.startsWith(k));
+  }
+  /** Removes a key and its values (what NTDS does with Restore in Progress once it has restored). */
+  deleteKey(key: string): void {
+    const k = key.toLowerCase() + '\\';
+    for (const v of [...this.values.keys()]) if (v.startsWith(k)) this.values.delete(v);
   }
 }
+
+const id = (key: string, name: string) => `${key.toLowerCase()}\\${name.toLowerCase()}`;

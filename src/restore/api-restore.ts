@@ -9,7 +9,9 @@ import { nextSteps } from './next-steps.ts';
 import type { AgeKeyring } from '../archive/age/keyring.ts';
 import { entryFileName } from '../archive/layout.ts';
 import { PARTIAL_SUFFIX } from '../archive/publish.ts';
-import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, isDirectory, moveAside, planMoveAside, readManifest, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
+import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, isDirectory, moveAside, planMoveAside, readManifest, receiptFolder, receiptOf, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
+import { writeReceipt } from './receipt.ts';
+import { RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
 
 /** The part of the API a restore uses (ntdsbcli's binding satisfies it; tests fake it). */
 export interface RestoreApi {
@@ -80,6 +82,7 @@ export async function runApiRestore(
     const result: RestoreResult = {
       archive: opts.archive,
       backupId: manifest.backupId,
+      method: 'restore-in-progress',
       plan: !!opts.plan,
       expired,
       expiredOverride: expired,
@@ -87,12 +90,14 @@ export async function runApiRestore(
       actions,
       registry: describeRegistration(registration),
       registryWrittenTo: [],
+      before: null,
+      receipt: null,
       warnings,
       nextSteps: [],
     };
     if (original.toLowerCase() !== unc.database.toLowerCase()) warnings.push(`the database goes to ${unc.database}, not where it was backed up (${original}); the restore map records the move`);
     if (opts.plan) {
-      result.nextSteps = nextSteps({ plan: true, relocated: false, registryWrittenTo: [], expired, restoreMode: true });
+      result.nextSteps = nextSteps({ plan: true, method: 'restore-in-progress', relocated: false, registryWrittenTo: [], expired, restoreMode: true });
       return result;
     }
     const aside = new Set<string>();
@@ -110,7 +115,8 @@ export async function runApiRestore(
     }
     ports.api.restoreRegisterComplete(hbc, 0);
     result.registryWrittenTo.push('DsRestoreRegister');
-    result.nextSteps = nextSteps({ plan: false, relocated: false, registryWrittenTo: ['DsRestoreRegister'], expired, restoreMode: true });
+    result.receipt = await writeReceipt(await receiptFolder(actions, t, now), receiptOf(result, manifest, t, staged.sha256, now));
+    result.nextSteps = nextSteps({ plan: false, method: 'restore-in-progress', relocated: false, registryWrittenTo: ['DsRestoreRegister'], expired, restoreMode: true });
     return result;
   } finally {
     ports.api.restoreEnd(hbc);
@@ -119,7 +125,7 @@ export async function runApiRestore(
 
 /** What DsRestoreRegister records, in the same shape as the file-level plan, for the result. */
 function describeRegistration(r: { checkpointPath: string; logPath: string; map: { original: string; new: string }[]; backupLogPath: string; genLow: number; genHigh: number }): RegValue[] {
-  const k = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress';
+  const k = RESTORE_IN_PROGRESS_KEY;
   return [
     { key: k, name: 'BackupLogPath', type: 'REG_SZ', value: r.backupLogPath },
     { key: k, name: 'CheckpointFilePath', type: 'REG_SZ', value: r.checkpointPath },

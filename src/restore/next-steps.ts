@@ -1,6 +1,9 @@
 // What the admin must do after the files and the registration are in place (ntdsbcli-api.md §4.2-4.7).
+import type { RestoreMethod } from '../logs/restore-method.ts';
+
 export interface NextStepInput {
   plan: boolean;
+  method: RestoreMethod;
   relocated: boolean;
   registryWrittenTo: string[];
   expired: boolean;
@@ -26,7 +29,12 @@ export function nextSteps(i: NextStepInput): string[] {
     'Optional, only for objects that must win over the other DCs: an authoritative restore now, still in DSRM and before any normal restart — ntdsutil "activate instance ntds" "authoritative restore" "restore subtree <DN>" quit quit (the schema cannot be restored authoritatively).',
   );
   steps.push(
-    'Restart normally (bcdedit /deletevalue {default} safeboot, then restart). NTDS finds "Restore in Progress", replays logs LowLog…HighLog from BackupLogPath, takes a new invocation ID and replicates the changes made since the backup from its partners. Check the Directory Service event log, then repadmin /showrepl and dcdiag.',
+    i.method === 'restore-in-progress'
+      ? 'Restart normally (bcdedit /deletevalue {default} safeboot, then restart). NTDS finds "Restore in Progress", replays logs LowLog…HighLog from BackupLogPath, takes a new invocation ID and replicates the changes made since the backup from its partners.'
+      : 'Restart normally (bcdedit /deletevalue {default} safeboot, then restart). NTDS finds "Database restored from backup", starts the restored database (replaying the logs of its own sequence beside it), takes a new invocation ID (event 1109), counts the restore in "DSA Previous Restore Count" and replicates the changes made since the backup from its partners.',
+  );
+  steps.push(
+    'After the restart, check the restore: adbackup restore-status (Test-ADDatabaseRestore) reads the receipt and the registry, and in the Directory Service log look for event 1109 (new invocation ID) and, on Windows Server 2012 and later, System event 16654 (RID pool invalidated); without 16654, invalidate the RID pool by hand (rootDSE invalidateRidPool with the domain SID). Then repadmin /showrepl and dcdiag.',
   );
   steps.push(
     'This tool restores the Active Directory database only. The other system-state components are restored by your system-state tool, in this order: boot files; then SYSVOL, Certificate Server, cluster database and COM+ class registration database as applicable; then Active Directory; then the registry.',

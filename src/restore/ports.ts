@@ -1,5 +1,5 @@
 // What the restore needs from the machine it runs on, as small ports the platform adapters implement and tests fake.
-import type { RegValue } from '../registry/values.ts';
+import type { RegChange, RegValue } from '../registry/values.ts';
 
 export interface RestoreModeAnswer {
   /** true: booted in Directory Services Restore Mode; false: a DC running normally; null: not applicable here. */
@@ -18,5 +18,12 @@ export interface RegistryWriter {
   readonly description: string;
   /** Refuses, before the restore changes anything, what apply would refuse at the end (a .reg file that exists). */
   check?(): Promise<void>;
-  apply(values: readonly RegValue[]): Promise<void>;
+  apply(values: readonly RegChange[]): Promise<void>;
+}
+
+/** Reads the registry the registration goes into (advapi32 on Windows, memory in tests); absent = null. */
+export interface RegistryReader {
+  readonly description: string;
+  value(key: string, name: string): Promise<RegValue | null>;
+  keyExists(key: string): Promise<boolean>;
 }

@@ -16,17 +16,23 @@ import { probeArchive, readArchive } from '../archive/read-archive.ts';
 import { type EntrySink, type EntryWriter, type VerifyResult, verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
 import { pathApi } from '../backup/paths.ts';
 import { classifyLogName } from '../logs/names.ts';
-import { restoreRegistryPlan } from '../registry/restore-plan.ts';
-import type { RegValue } from '../registry/values.ts';
-import type { RegistryWriter, RestoreEnvironment } from './ports.ts';
-import { type FilesTarget, type PathStyle, type RestoreTargets, registryPath, resolveTargets } from './targets.ts';
+import { RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
+import type { RegChange } from '../registry/values.ts';
+import type { RestoreMethod } from '../logs/restore-method.ts';
+import type { RegistryReader, RegistryWriter, RestoreEnvironment, RestoreModeAnswer } from './ports.ts';
+import { type FilesTarget, type PathStyle, type RestoreTargets, resolveTargets } from './targets.ts';
+import { destinationOf, foreignLogs, registrationFor, selectMethod } from './method-plan.ts';
+import { RECEIPT_FORMAT, type RegistryBefore, type RestoreReceipt, readRegistryBefore, writeReceipt } from './receipt.ts';
+import { TOOL_VERSION } from '../version.ts';
 import { nextSteps } from './next-steps.ts';
 import type { AgeKeyring } from '../archive/age/keyring.ts';
 
 export interface RestoreOptions {
   archive: string;
   target: FilesTarget & { type: 'files'; createFolders?: boolean; restoreCheckpoint?: boolean };
-  registry?: { pathStyle?: PathStyle };
+  registry?: { pathStyle?: PathStyle; keepDatabaseEpoch?: boolean; newDatabaseGuid?: string };
+  /** Force a registration; refused when the archive cannot support it. Default: the archive's own restoreMethod. */
+  method?: RestoreMethod;
   plan?: boolean;
   allowExpired?: boolean;
   /** Identities / passphrase of an encrypted archive. */
@@ -37,6 +43,8 @@ export interface RestorePorts {
   environment: RestoreEnvironment;
   /** Where the registration goes (.reg file, the live registry, memory); none = plan only the values. */
   registryWriters: RegistryWriter[];
+  /** The registry the registration goes into, read before it changes (for the receipt); null where none is readable. */
+  registryReader?: RegistryReader | null;
   nativeStyle: 'win32' | 'posix';
   now(): Date;
   signal?: AbortSignal;
@@ -51,18 +59,29 @@ export type RestoreAction =
 export interface RestoreResult {
   archive: string;
   backupId: string;
+  /** The registration: restore-in-progress (KB 814167) or database-restored-from-backup. */
+  method: RestoreMethod;
   plan: boolean;
   expired: boolean;
   expiredOverride: boolean;
   targets: { database: string; logPath: string; backupLogPath: string; checkpointFilePath: string; root: string | null };
   actions: RestoreAction[];
-  registry: RegValue[];
+  registry: RegChange[];
   registryWrittenTo: string[];
+  /** What the registry held before the restore (null where it could not be read). */
+  before: RegistryBefore | null;
+  /** The receipt restore-status reads (null for a plan). */
+  receipt: string | null;
   warnings: string[];
   nextSteps: string[];
 }
 
 const PRE_RESTORE = 'pre-restore-';
+
+/** pre-restore-<UTC, compact>: the folder a run sets replaced files aside in. */
+export function preRestoreName(now: Date): string {
+  return PRE_RESTORE + now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
 
 /** Verify the archive (a full pass, nothing written), read its manifest and expiry token, enforce the shelf life. */
 export async function verifiedManifest(
@@ -127,55 +146,29 @@ async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date,
   // only becomes real once the whole archive has verified and holds exactly the manifest that was planned from.
   const manifest = opts.plan ? (await verifiedManifest(opts, ports, now)).manifest : await planningManifest(opts.archive, opts.keyring);
   const { warnings, expired } = shelfLife(manifest, opts, now);
-
+  const method = selectMethod(manifest, opts.method, opts.archive);
   const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
   if (targets.relocated) {
-    warnings.push(`the database goes to ${targets.database.logical}, not where it was backed up (${targets.originalDatabase}); the restore map records the move, and NTDS's own paths must point there before restart`);
+    warnings.push(`the database goes to ${targets.database.logical}, not where it was backed up (${targets.originalDatabase}); ` + (method === 'restore-in-progress' ? "the restore map records the move, and NTDS's own paths must point there before restart" : "NTDS's own paths (NTDS\\Parameters) must point there before restart"));
   }
-
-  const mode = await ports.environment.restoreMode();
-  if (mode.inRestoreMode === false && !opts.plan) {
-    throw new AppError('Precondition', 'NOT_IN_RESTORE_MODE', `${mode.detail}. Restart into Directory Services Restore Mode first (bcdedit /set {default} safeboot dsrepair, then restart).`);
-  }
-  if (await ports.environment.fileInUse(targets.database.physical)) {
-    throw new AppError('Precondition', 'TARGET_IN_USE', `'${targets.database.physical}' is open in another process: the directory service is running on it`, { target: targets.database.physical });
-  }
-
-  const actions: RestoreAction[] = [];
-  const folders = uniqueFolders(targets);
-  for (const f of folders) {
-    if (!(await isDirectory(f))) {
-      if (!opts.target.createFolders) {
-        throw new AppError('Precondition', 'TARGET_FOLDER_MISSING', `the target folder '${f}' does not exist (create it, or set target.createFolders)`, { target: f });
-      }
-      actions.push({ action: 'create-folder', path: f });
-    }
-  }
-  const writes = new Map<string, string>();
-  const writeActions: RestoreAction[] = [];
-  for (const f of manifest.files) {
-    const to = destinationOf(f.entry, f.role, targets, !!opts.target.restoreCheckpoint);
-    if (to === null) continue;
-    writes.set(f.entry, to);
-    writeActions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
-  }
-  actions.push(...(await planMoveAside(targets, [...writes.values()], now)), ...writeActions);
-
-  const registered = registeredRange(manifest);
+  const mode = await checkMachine(opts, ports, targets);
+  const before = ports.registryReader ? await readRegistryBefore(ports.registryReader) : null;
+  warnings.push(...registryWarnings(before, method), ...foreignLogs(manifest, method).map((e) => `${e} belongs to another log sequence than the database: left in the archive`));
+  const { actions, writes } = await planFiles(manifest, targets, method, opts, now);
   const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
-  const reg = (p: string) => registryPath(p, style, targets.computer);
-  const registry = restoreRegistryPlan({
-    backupLogPath: reg(targets.backupLogFolder.logical),
-    checkpointFilePath: reg(targets.checkpointFolder.logical),
-    logPath: reg(targets.logFolder.logical),
-    lowLog: registered.low,
-    highLog: registered.high,
-    restoreMap: [{ original: registryPath(targets.originalDatabase, style, manifest.source.computer), new: reg(targets.database.logical) }],
+  const registry = registrationFor({
+    method,
+    manifest,
+    targets,
+    style,
+    registered: method === 'restore-in-progress' ? registeredRange(manifest) : null,
+    ...(opts.registry?.keepDatabaseEpoch ? { keepDatabaseEpoch: true } : {}),
+    ...(opts.registry?.newDatabaseGuid ? { newDatabaseGuid: opts.registry.newDatabaseGuid } : {}),
   });
-
   const result: RestoreResult = {
     archive: opts.archive,
     backupId: manifest.backupId,
+    method,
     plan: !!opts.plan,
     expired,
     expiredOverride: expired,
@@ -189,37 +182,130 @@ async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date,
     actions,
     registry,
     registryWrittenTo: [],
+    before,
+    receipt: null,
     warnings,
     nextSteps: [],
   };
+  const steps = (registryWrittenTo: string[]) => nextSteps({ plan: !!opts.plan, method, relocated: targets.relocated, registryWrittenTo, expired, restoreMode: mode.inRestoreMode });
   if (opts.plan) {
-    result.nextSteps = nextSteps({ plan: true, relocated: targets.relocated, registryWrittenTo: [], expired, restoreMode: mode.inRestoreMode });
+    result.nextSteps = steps([]);
     return result;
   }
-
   for (const w of ports.registryWriters) await w.check?.();
   stage.planning = false;
-  // From here on the disk changes. Nothing is deleted: new files land under .partial names (a killed run's .partial
-  // is set aside first), and only once everything verified do replaced files move aside and new ones into place.
+  const done = await stageAndCommit(opts, manifest, actions, writes, ports, now);
+  try {
+    for (const w of ports.registryWriters) {
+      await w.apply(registry);
+      result.registryWrittenTo.push(w.description);
+    }
+  } finally {
+    // The receipt says what happened even when a registry write failed half-way.
+    result.receipt = await writeReceipt(await receiptFolder(actions, targets, now), receiptOf(result, manifest, targets, done.sha256, now));
+  }
+  result.nextSteps = steps(result.registryWrittenTo);
+  return result;
+}
+
+/** Restore mode and a database in use: refused before anything changes (a plan only reports them). */
+async function checkMachine(opts: RestoreOptions, ports: RestorePorts, targets: RestoreTargets): Promise<RestoreModeAnswer> {
+  const mode = await ports.environment.restoreMode();
+  if (mode.inRestoreMode === false && !opts.plan) {
+    throw new AppError('Precondition', 'NOT_IN_RESTORE_MODE', `${mode.detail}. Restart into Directory Services Restore Mode first (bcdedit /set {default} safeboot dsrepair, then restart).`);
+  }
+  if (await ports.environment.fileInUse(targets.database.physical)) {
+    throw new AppError('Precondition', 'TARGET_IN_USE', `'${targets.database.physical}' is open in another process: the directory service is running on it`, { target: targets.database.physical });
+  }
+  return mode;
+}
+
+/** What an earlier, unfinished registration left behind would do at the next start. */
+function registryWarnings(before: RegistryBefore | null, method: RestoreMethod): string[] {
+  const out: string[] = [];
+  if (before?.restoreInProgress && method === 'database-restored-from-backup') {
+    out.push(`a "Restore in Progress" key from an earlier restore exists: NTDS would run that restore at its next start. Remove it (reg delete "${RESTORE_IN_PROGRESS_KEY}" /f) before restarting.`);
+  }
+  if (before?.databaseRestoredFromBackup && method === 'restore-in-progress') {
+    out.push('"Database restored from backup" is already set from an earlier restore; NTDS also takes it at its next start (a new invocation ID either way).');
+  }
+  return out;
+}
+
+/** Folders to create, files to set aside, and where each archived file is written. */
+async function planFiles(manifest: Manifest, targets: RestoreTargets, method: RestoreMethod, opts: RestoreOptions, now: Date): Promise<{ actions: RestoreAction[]; writes: Map<string, string> }> {
+  const actions: RestoreAction[] = [];
+  for (const f of uniqueFolders(targets)) {
+    if (await isDirectory(f)) continue;
+    if (!opts.target.createFolders) {
+      throw new AppError('Precondition', 'TARGET_FOLDER_MISSING', `the target folder '${f}' does not exist (create it, or set target.createFolders)`, { target: f });
+    }
+    actions.push({ action: 'create-folder', path: f });
+  }
+  const writes = new Map<string, string>();
+  const writeActions: RestoreAction[] = [];
+  for (const f of manifest.files) {
+    const to = destinationOf(f, manifest, targets, method, !!opts.target.restoreCheckpoint);
+    if (to === null) continue;
+    writes.set(f.entry, to);
+    writeActions.push({ action: 'write', entry: f.entry, to, size: f.size, sha256: f.sha256 });
+  }
+  actions.push(...(await planMoveAside(targets, [...writes.values()], now)), ...writeActions);
+  return { actions, writes };
+}
+
+/**
+ * From here on the disk changes. Nothing is deleted: new files land under .partial names (a killed run's .partial
+ * is set aside first), and only once everything verified do replaced files move aside and new ones into place.
+ */
+async function stageAndCommit(opts: RestoreOptions, manifest: Manifest, actions: RestoreAction[], writes: Map<string, string>, ports: RestorePorts, now: Date): Promise<{ sha256: string | null }> {
   const aside = new Set<string>();
   const created = await createFolders(actions, opts.archive);
-  const staged = await (async () => {
-    try {
-      await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
-      return await verifyAndStage(opts.archive, manifest, writes, ports, now, opts.keyring);
-    } catch (err) {
-      await removeCreatedFolders(created);
-      throw err;
-    }
-  })();
+  let staged: Awaited<ReturnType<typeof verifyAndStage>>;
+  try {
+    await moveAside(actions, opts.archive, aside, (a) => a.from.endsWith(PARTIAL_SUFFIX));
+    staged = await verifyAndStage(opts.archive, manifest, writes, ports, now, opts.keyring);
+  } catch (err) {
+    await removeCreatedFolders(created);
+    throw err;
+  }
   await moveAside(actions, opts.archive, aside, (a) => !a.from.endsWith(PARTIAL_SUFFIX));
   await staged.commit();
-  for (const w of ports.registryWriters) {
-    await w.apply(registry);
-    result.registryWrittenTo.push(w.description);
-  }
-  result.nextSteps = nextSteps({ plan: false, relocated: targets.relocated, registryWrittenTo: result.registryWrittenTo, expired, restoreMode: mode.inRestoreMode });
-  return result;
+  return { sha256: staged.sha256 };
+}
+
+/** The database folder's pre-restore folder of this run (a new one when nothing there was set aside). */
+export async function receiptFolder(actions: readonly RestoreAction[], targets: Pick<RestoreTargets, 'database'>, now: Date): Promise<string> {
+  const api = pathApi(targets.database.physical);
+  const dbFolder = api.dirname(targets.database.physical);
+  const moved = actions.find((a) => a.action === 'move-aside' && api.dirname(a.from) === dbFolder);
+  return moved && moved.action === 'move-aside' ? api.dirname(moved.to) : unusedSibling(dbFolder, preRestoreName(now));
+}
+
+/** folder/name, or folder/name-2, -3 …: the first that does not exist yet. */
+async function unusedSibling(folder: string, name: string): Promise<string> {
+  const api = pathApi(folder);
+  let p = api.join(folder, name);
+  for (let n = 2; await stat(p).then(() => true, () => false); n++) p = api.join(folder, `${name}-${n}`);
+  return p;
+}
+
+export function receiptOf(r: RestoreResult, m: Manifest, t: Pick<RestoreTargets, 'database'>, archiveSha256: string | null, now: Date): RestoreReceipt {
+  const db = m.files.find((f) => f.role === 'database')!;
+  return {
+    format: RECEIPT_FORMAT,
+    formatVersion: 1,
+    tool: { name: 'adbackup', version: TOOL_VERSION },
+    restoredAt: now.toISOString(),
+    archive: { path: r.archive, backupId: m.backupId, sha256: archiveSha256, createdAt: m.createdAt, computer: m.source.computer },
+    method: r.method,
+    database: { path: t.database.physical, logical: t.database.logical, signDb: m.database.signDb, sha256: db.sha256 },
+    targets: { database: r.targets.database, logPath: r.targets.logPath, backupLogPath: r.targets.backupLogPath, checkpointFilePath: r.targets.checkpointFilePath },
+    written: r.actions.flatMap((a) => (a.action === 'write' ? [{ entry: a.entry, to: a.to, size: a.size, sha256: a.sha256 }] : [])),
+    movedAside: r.actions.flatMap((a) => (a.action === 'move-aside' ? [{ from: a.from, to: a.to }] : [])),
+    registry: { values: r.registry, writtenTo: r.registryWrittenTo },
+    before: r.before,
+  };
 }
 
 /** A pass that only decompresses, for the manifest and the expiry token (`backupId`: the one the caller verified). */
@@ -284,12 +370,11 @@ export async function planMoveAside(
       replace.set(folder, [...(replace.get(folder) ?? []), api.basename(stale)]);
     }
   }
-  const stamp = PRE_RESTORE + now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = preRestoreName(now);
   const actions: RestoreAction[] = [];
   for (const [folder, names] of replace) {
     const api = pathApi(folder);
-    let aside = api.join(folder, stamp);
-    for (let n = 2; await stat(aside).then(() => true, () => false); n++) aside = api.join(folder, `${stamp}-${n}`);
+    const aside = await unusedSibling(folder, stamp);
     for (const n of names) actions.push({ action: 'move-aside', from: api.join(folder, n), to: api.join(aside, n) });
   }
   return actions;
@@ -371,16 +456,6 @@ export function registeredRange(m: Manifest): { low: number; high: number } {
   return { low: Math.min(...numbered), high: Math.max(...numbered) };
 }
 
-function destinationOf(entry: string, role: string, t: RestoreTargets, restoreCheckpoint: boolean): string | null {
-  const name = entryFileName(entry);
-  if (role === 'database') return t.database.physical;
-  // The current log is the log folder's own, replayed after the backup set; numbered logs are the backup set.
-  if (role === 'log' && classifyLogName(name).role === 'current') return pathApi(t.logFolder.physical).join(t.logFolder.physical, name);
-  if (role === 'log') return pathApi(t.backupLogFolder.physical).join(t.backupLogFolder.physical, name);
-  if (role === 'checkpoint' && restoreCheckpoint) return pathApi(t.checkpointFolder.physical).join(t.checkpointFolder.physical, name);
-  return null;
-}
-
 /**
  * The manifest to plan a restore from: the sidecar's when it describes this very file (same size), else the one
  * read from the archive by a decompress-only pass. Either is only a plan: verifyAndStage proves it.
@@ -407,9 +482,10 @@ export async function verifyAndStage(
   ports: Pick<RestorePorts, 'progress' | 'signal'>,
   now: Date,
   keyring?: AgeKeyring,
-): Promise<{ manifest: Manifest; token: Buffer | null; commit(): Promise<void> }> {
+): Promise<{ manifest: Manifest; token: Buffer | null; sha256: string | null; commit(): Promise<void> }> {
   const partials = new Map<string, PartialFile>();
   let tokenParts: Buffer[] | null = null;
+  let sha256: string | null = null;
   const sink: EntrySink = {
     async open(entry) {
       if (roleOfEntry(entry) === 'expiry-token') {
@@ -427,6 +503,7 @@ export async function verifyAndStage(
     // From an encrypted archive, plaintext reaches a .partial only chunk by chunk as each chunk authenticates.
     const { result, manifest } = await verifyArchiveWithManifest(archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...keyed(keyring), progress: ports.progress, now: () => now, sink });
     throwUnlessVerified(archive, result);
+    sha256 = result.sha256;
     if (!manifest || !sameJson(manifest, planned)) {
       throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`, { target: archive });
     }
@@ -439,6 +516,7 @@ export async function verifyAndStage(
   return {
     manifest: planned,
     token: tokenParts ? Buffer.concat(tokenParts) : null,
+    sha256,
     async commit() {
       const pending = [...partials.values()];
       try {

@@ -67,8 +67,7 @@ export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32'
   const database = t.databasePath ?? originalDb;
   const logFolder = t.logPath ?? m.source.paths.logs.path;
   const backupLogFolder = t.backupLogPath ?? logFolder;
-  const cp = m.source.paths.checkpoint?.path;
-  const checkpointFolder = t.checkpointPath ?? (cp ? pathApi(cp).dirname(cp) : api.dirname(originalDb));
+  const checkpointFolder = t.checkpointPath ?? movedCheckpointFolder(m, t, logFolder, database);
   const foreign = (p: string) => (nativeStyle === 'posix' ? isWindowsPath(p) : p.startsWith('/'));
   if (t.root !== undefined && foreign(t.root)) {
     throw new AppError('InvalidRequest', 'INVALID_PATH', `target.root '${t.root}' is not a path on this machine`, { target: t.root });
@@ -89,6 +88,20 @@ export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32'
     originalDatabase: originalDb,
     computer: t.computer ?? m.source.computer,
   };
+}
+
+/**
+ * The checkpoint folder when the request moves the files but names none: the checkpoint lived beside the logs (or
+ * the database) it belongs with, so it follows them; a folder of its own stays where it was.
+ */
+function movedCheckpointFolder(m: Manifest, t: FilesTarget, logFolder: string, database: string): string {
+  const originalDb = m.source.paths.database.path;
+  const cp = m.source.paths.checkpoint?.path;
+  const recorded = cp ? pathApi(cp).dirname(cp) : pathApi(originalDb).dirname(originalDb);
+  const same = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
+  if (t.logPath !== undefined && same(recorded, m.source.paths.logs.path)) return logFolder;
+  if (t.databasePath !== undefined && same(recorded, pathApi(originalDb).dirname(originalDb))) return pathApi(database).dirname(database);
+  return recorded;
 }
 
 /** A logical path as the registry should carry it: UNC (\\DC\C$\…, as KB 814167 shows) or local. */

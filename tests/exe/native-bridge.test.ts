@@ -97,7 +97,8 @@ wineTest('restore through the API registers the expected values in the registry 
 
 wineTest('a file-level restore with registry.apply writes the KB 814167 plan into the registry (advapi32)', async (t) => {
   const s = await setup();
-  const f = await makeDsaFolder(join(s.dir, 'NTDS-files'), small);
+  // A VSS snapshot's database: what Restore in Progress (ESE's hard recovery) accepts.
+  const f = await makeDsaFolder(join(s.dir, 'NTDS-files'), { ...small, backup: 'snapshot' });
   const archive = join(s.dir, 'files.tar.zst');
   const b = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' } }, destination: { path: archive } });
   t.is(b.code, 0, b.stdout);
@@ -117,6 +118,45 @@ wineTest('a file-level restore with registry.apply writes the KB 814167 plan int
   const params = await regQuery(s, 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters');
   t.regex(params['New Database GUID']?.[1] ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   t.is(await sha(join(root, 'C', 'Windows', 'NTDS', 'ntds.dit')), await sha(f.databasePath));
+});
+
+wineTest('database-restored-from-backup through registry.apply: the value set, DSA Database Epoch removed, the receipt, and restore-status pending → completed from Wine\'s registry', async (t) => {
+  const s = await setup();
+  const f = await makeDsaFolder(join(s.dir, 'NTDS-drfb'), { ...small, logs: 0, state: 'clean' });
+  const archive = join(s.dir, 'drfb.tar.zst');
+  const b = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' } }, destination: { path: archive } });
+  t.is(b.code, 0, b.stdout);
+  t.is(b.json.manifest.logRange.restoreMethod, 'database-restored-from-backup');
+  const params = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters';
+  // The DC's registry before the restore: restored twice before, and the copy protection of the broken database
+  // (and no Restore in Progress key, which an earlier test of this prefix may have left).
+  await s.wine.run(['reg', 'delete', 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress', '/f']);
+  for (const [name, value] of [['DSA Previous Restore Count', '2'], ['DSA Database Epoch', '12345']] as const) {
+    const add = await s.wine.run(['reg', 'add', params, '/v', name, '/t', 'REG_DWORD', '/d', value, '/f']);
+    t.is(add.code, 0, add.stderr.toString());
+  }
+  const root = join(s.dir, 'volume-drfb');
+  await mkdir(join(root, 'C', 'Windows', 'NTDS'), { recursive: true });
+  const r = await s.call(['restore'], { archive: windowsPath(archive), target: { type: 'files', root: windowsPath(root) }, registry: { apply: true } }, { SAFEBOOT_OPTION: 'DSREPAIR' });
+  t.is(r.code, 0, r.stdout.toString() + r.stderr);
+  t.is(r.json.method, 'database-restored-from-backup');
+  t.deepEqual(r.json.before, { readFrom: 'HKLM (advapi32)', previousRestoreCount: 2, databaseEpoch: 12345, databaseRestoredFromBackup: null, restoreInProgress: false });
+  const after = await regQuery(s, params);
+  t.deepEqual(after['Database restored from backup'], ['REG_DWORD', '0x1']);
+  t.is(after['DSA Database Epoch'], undefined, 'removed');
+  t.deepEqual(after['DSA Previous Restore Count'], ['REG_DWORD', '0x2']);
+  const receipt = JSON.parse(await readFile(join(root, 'C', 'Windows', 'NTDS', r.json.receipt.split('\\').slice(-2).join('/')), 'utf8'));
+  t.is(receipt.before.databaseEpoch, 12345);
+
+  const pending = await s.call(['restore-status'], { receipt: r.json.receipt }, {});
+  t.is(pending.code, 0, pending.stdout.toString());
+  t.is(pending.json.status, 'pending', pending.json.reasons?.join('; '));
+  // NTDS's next start, stood in for: the restore counted.
+  await s.wine.run(['reg', 'add', params, '/v', 'DSA Previous Restore Count', '/t', 'REG_DWORD', '/d', '3', '/f']);
+  const completed = await s.call(['restore-status'], { receipt: r.json.receipt }, {});
+  t.is(completed.json.status, 'completed', completed.json.reasons?.join('; '));
+  t.is(completed.json.now.previousRestoreCount, 3);
+  for (const name of ['Database restored from backup', 'DSA Previous Restore Count']) await s.wine.run(['reg', 'delete', params, '/v', name, '/f']);
 });
 
 wineTest('missing DLL, missing export and API errors give decoded, structured errors', async (t) => {

@@ -22,7 +22,7 @@ import { manifestPath, moduleDir, prepare, psq, psTestFn, runPs, type PsRun } fr
 const psTest = psTestFn(test);
 const realExe = join(moduleDir, 'bin', 'linux-x64', 'adbackup');
 const NTDS = 'C:\\Windows\\NTDS';
-const small = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty' as const, computerName: 'DC01' };
+const small = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty' as const, backup: 'snapshot' as const, computerName: 'DC01' };
 
 let work = '';
 let dsa: DsaFolder;
@@ -216,7 +216,7 @@ psTest('Get-ADDatabaseFileInfo: each file kind, -Kind, -Pages statistics, and a 
   const byName = Object.fromEntries(o.All.map((f: any) => [f.Name, f]));
   t.deepEqual(Object.keys(byName).sort(), readdirSync(dsa.dir).sort());
   for (const f of o.All) t.is(f['@types'][0], 'ADDatabaseBackup.FileInfo');
-  t.like(byName['ntds.dit'], { Kind: 'database', State: 'Dirty Shutdown', PageSize: 8192, LogRequired: `${dsa.expected.required!.low}-${dsa.expected.required!.high}`, PagesChecked: true, CorruptPages: 0 });
+  t.like(byName['ntds.dit'], { Kind: 'database', State: 'Dirty Shutdown', PageSize: 8192, LogRequired: `${dsa.expected.high - 2}-${dsa.expected.high}`, PagesChecked: true, CorruptPages: 0 });
   t.true(byName['ntds.dit'].GoodPages > 0);
   t.regex(byName['ntds.dit'].SignDb, /Computer:DC01/);
   t.like(byName['edb.log'], { Kind: 'log', Generation: dsa.expected.high, PagesChecked: false, GoodPages: null });
@@ -389,7 +389,11 @@ psTest('Restore-ADDatabase confirms first (ConfirmImpact High): a host that cann
   const unattended = await runPs(`${restore} -Confirm:$false`);
   noErrors(t, unattended);
   t.deepEqual(unattended.prompts, []);
-  t.is(readdirSync(join(root, 'C', 'Windows', 'NTDS')).filter((n) => n.startsWith('pre-restore-')).length, 1, 'the second restore moved the first one\'s files aside');
+  // The first restore (into an empty folder) set nothing aside: its folder holds only its receipt. The second moved
+  // the first one's files aside into a folder of its own.
+  const asides = readdirSync(join(root, 'C', 'Windows', 'NTDS')).filter((n) => n.startsWith('pre-restore-')).sort();
+  t.is(asides.length, 2, 'the second restore moved the first one\'s files aside');
+  t.deepEqual(readdirSync(join(root, 'C', 'Windows', 'NTDS', asides[0]!)), ['restore-receipt.json']);
 });
 
 psTest('progress events become progress records (completed at the end); -Verbose narrates; the default views render', async (t) => {

@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRegFile, regFileBytes, regFileText } from '../../src/registry/reg-file.ts';
-import { NTDS_KEY, PARAMETERS_KEY, RESTORE_IN_PROGRESS_KEY, restoreRegistryPlan } from '../../src/registry/restore-plan.ts';
+import { NTDS_KEY, PARAMETERS_KEY, RESTORE_IN_PROGRESS_KEY, databaseRestoredPlan, restoreRegistryPlan } from '../../src/registry/restore-plan.ts';
 import { REG_TYPE_CODES, type RegValue, encodeValue, fullKeyName } from '../../src/registry/values.ts';
 import { baseBlockChecksum, emptyHive } from '../support/regf-hive.ts';
 import { run } from '../support/tools.ts';
@@ -227,6 +227,20 @@ hivexTest('hivex: hivexregedit --merge of our .reg, then --export, parses back t
   t.deepEqual(sorted(inOurKeys(parsed.values)), sorted(values));
   // Nothing but our values (and the empty ancestor keys) is under NTDS.
   t.deepEqual(sorted(parsed.values), sorted(values));
+});
+
+hivexTest('hivex: the database-restored-from-backup .reg sets its value and removes DSA Database Epoch from a hive that had it', async (t) => {
+  const dir = await scratch('adbackup-hivex-drfb-');
+  const hive = join(dir, 'SYSTEM');
+  await writeFile(hive, emptyHive({ fileName: 'SYSTEM' }));
+  const keys = ['CurrentControlSet', 'CurrentControlSet\\Services', 'CurrentControlSet\\Services\\NTDS', 'CurrentControlSet\\Services\\NTDS\\Parameters'];
+  const before = `Windows Registry Editor Version 5.00\n\n${keys.map((k) => `[${PREFIX}\\${k}]\n\n`).join('')}[${PREFIX}\\${keys[3]}]\n"DSA Database Epoch"=dword:00003039\n"DSA Previous Restore Count"=dword:00000002\n\n`;
+  await writeFile(join(dir, 'before.reg'), before);
+  await writeFile(join(dir, 'ours.reg'), forHivex(regFileBytes(databaseRestoredPlan())));
+  await run('hivexregedit', ['--merge', '--prefix', PREFIX, hive, join(dir, 'before.reg'), join(dir, 'ours.reg')], { env: { ...process.env, PERL_UNICODE: 'D' } });
+  const { stdout } = await run('hivexregedit', ['--export', '--prefix', PREFIX, hive, hivePath(PARAMETERS_KEY)]);
+  const values = Object.fromEntries(parseRegFile(Buffer.from(stdout, 'utf8')).values.map((v) => [v.name, v.value]));
+  t.deepEqual(values, { 'Database restored from backup': 1, 'DSA Previous Restore Count': 2 });
 });
 
 hivexTest('hivex: the hive holds the exact type codes (1, 3, 4, 7) and data bytes RegSetValueExW would receive', async (t) => {

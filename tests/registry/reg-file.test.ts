@@ -51,3 +51,15 @@ test('reader: \\r, \\n and \\0 inside a quoted string are CR, LF and NUL (as Win
   const text = 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\K]\r\n"A"="one\\r\\ntwo\\0three \\\\n stays \\"q\\""\r\n';
   t.deepEqual(parseRegFile(Buffer.from(text)).values, [{ key: 'HKLM\\SYSTEM\\K', name: 'A', type: 'REG_SZ', value: 'one\r\ntwo\0three \\n stays "q"' }]);
 });
+
+test('a value the registration removes is written as "Name"=- and read back as a deletion', (t) => {
+  const key = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters';
+  const text = regFileText([
+    { key, name: 'Database restored from backup', type: 'REG_DWORD', value: 1 },
+    { key, name: 'DSA Database Epoch', type: 'DELETE', value: null },
+  ]);
+  t.true(text.includes('\r\n"Database restored from backup"=dword:00000001\r\n"DSA Database Epoch"=-\r\n'));
+  const parsed = parseRegFile(regFileBytes([{ key, name: 'DSA Database Epoch', type: 'DELETE', value: null }]));
+  t.deepEqual(parsed.values, []);
+  t.deepEqual(parsed.deletedValues, [{ key, name: 'DSA Database Epoch' }]);
+});

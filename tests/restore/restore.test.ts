@@ -15,7 +15,8 @@ import { AppError } from '../../src/errors.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 
 const NTDS = 'C:\\Windows\\NTDS';
-const small = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty' as const };
+// A VSS snapshot's database: what a KB 814167 (Restore in Progress) restore accepts.
+const small = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty' as const, backup: 'snapshot' as const };
 
 /** A backup of a synthetic DC whose files lived in C:\Windows\NTDS, and a root standing for its C: volume. */
 async function setup(t: import('ava').ExecutionContext, options: { created?: Date } = {}) {
@@ -58,7 +59,16 @@ test('restore into a temp root: byte-identical files at the mapped paths, replac
   const aside = (await readdir(live)).filter((n) => n.startsWith('pre-restore-'));
   t.is(aside.length, 1);
   t.regex(aside[0]!, /^pre-restore-\d{8}T\d{6}Z$/);
-  const moved = Object.fromEntries(await Promise.all((await readdir(join(live, aside[0]!))).map(async (n) => [n, await readFile(join(live, aside[0]!, n), 'utf8')])));
+  t.is(r.json.method, 'restore-in-progress');
+  t.is(r.json.receipt, join(live, aside[0]!, 'restore-receipt.json'));
+  const receipt = JSON.parse(await readFile(r.json.receipt, 'utf8'));
+  t.is(receipt.method, 'restore-in-progress');
+  t.is(receipt.archive.backupId, backup.manifest.backupId);
+  t.deepEqual(receipt.registry.values, r.json.registry);
+  t.deepEqual(receipt.registry.writtenTo, [regFile]);
+  t.is(receipt.before, null, 'no registry to read on this machine');
+  const movedNames = (await readdir(join(live, aside[0]!))).filter((n) => n !== 'restore-receipt.json');
+  const moved = Object.fromEntries(await Promise.all(movedNames.map(async (n) => [n, await readFile(join(live, aside[0]!, n), 'utf8')])));
   t.deepEqual(moved, {
     'ntds.dit': 'old database',
     'ntds.jfm': 'old flush map',
@@ -186,7 +196,7 @@ test('an expired backup through the CLI: exit 4 BACKUP_EXPIRED', async (t) => {
   t.is(r.json.error.code, 'BACKUP_EXPIRED');
 });
 
-test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a numbered log cannot be registered', async (t) => {
+test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a numbered log cannot be registered as Restore in Progress', async (t) => {
   const { archive, root } = await setup(t);
   for (const d of [['C', 'Windows', 'NTDS'], ['L', 'Logs'], ['B', 'Restore']]) await mkdir(join(root, ...d), { recursive: true });
   const r = await runRestore({ archive, target: { type: 'files', root, logPath: 'L:\\Logs', backupLogPath: 'B:\\Restore' } }, ports());
@@ -201,7 +211,10 @@ test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a 
   const only = await makeDsaFolder(join(dir, 'one'), { ...small, logs: 0 });
   const lone = join(dir, 'lone.tar.zst');
   await runBackup(createFolderSource({ path: only.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit` } }), { destination: { path: lone } }, { now: () => new Date(), progress: () => {} });
-  await refused(t, root, () => runRestore({ archive: lone, target: { type: 'files', root } }, ports()), 'NO_BACKUP_LOGS');
+  await refused(t, root, () => runRestore({ archive: lone, method: 'restore-in-progress', target: { type: 'files', root } }, ports()), 'RESTORE_METHOD_UNSUPPORTED');
+  // Without a forced method the same archive restores the other way: the snapshot database with its current log.
+  const plan = await runRestore({ archive: lone, plan: true, target: { type: 'files', root } }, ports());
+  t.is(plan.method, 'database-restored-from-backup');
 });
 
 test('restoreCheckpoint also writes the archived edb.chk, after moving the old one aside', async (t) => {
