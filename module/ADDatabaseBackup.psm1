@@ -10,8 +10,9 @@ $script:ADBModuleRoot = $PSScriptRoot
 # Windows PowerShell 5.1 (Desktop) runs only on Windows; PowerShell 7 says so in $IsWindows. Decides which adbackup
 # runs (bin/win-x64 or bin/linux-x64) and whether the forest's tombstone lifetime can be read from AD.
 $script:ADBOnWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows
-# Archive file names in a backup folder (work files *.partial and sidecars *.manifest.json do not match).
-$script:ADBArchivePattern = '\.tar(\.zst|\.gz)?(\.age)?$'
+# Archive file names in a backup folder (work files *.partial and sidecars *.manifest.json do not match); also what
+# makes Backup-ADDatabase -Path name the archive file rather than a folder. The names adbackup accepts for a backup.
+$script:ADBArchivePattern = '(\.tar(\.zst|\.gz)?|\.tgz)(\.age)?$'
 
 $functionRoot = [System.IO.Path]::Combine($PSScriptRoot, 'functions')
 if (-not [System.IO.Directory]::Exists($functionRoot)) {

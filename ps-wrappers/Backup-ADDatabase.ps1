@@ -31,8 +31,10 @@ function Backup-ADDatabase {
 
     .PARAMETER Path
     Where the archive goes: an existing folder (or any path without an archive extension, created when missing) gets
-    a new file named after -NameTemplate; a path ending in .tar.zst, .tar.gz or .tar is the archive file itself
-    (.tar.zst.age, .tar.gz.age or .tar.age for an encrypted backup). UNC paths (\\server\share\folder) are fine.
+    a new file named after -NameTemplate; a path ending in .tar.zst, .tar.gz, .tgz or .tar is the archive file
+    itself, and must end in .age too (.tar.zst.age, ...) exactly when the backup is encrypted: the name has to say
+    how the archive opens, so a name that contradicts -Compression or the encryption is refused
+    (ADDatabaseBackup.DESTINATION_NAME_MISMATCH). UNC paths (\\server\share\folder) are fine.
 
     .PARAMETER Source
     Api or Folder. Optional: the source follows from the parameters given (-SourcePath, -DatabasePath, ... mean
@@ -73,8 +75,8 @@ function Backup-ADDatabase {
     Folder source: the DC's checkpoint file or folder, recorded like -OriginalDatabasePath.
 
     .PARAMETER Compression
-    Zstd (default), Gzip or None. When -Path names the archive file and -Compression is not given, the extension
-    decides (.tar.gz gzip, .tar none, .tar.zst zstd).
+    Zstd (default), Gzip or None. When -Path names the archive file, its extension decides (.tar.zst zstd,
+    .tar.gz and .tgz gzip, .tar none); -Compression may then be left out, and must agree with it when given.
 
     .PARAMETER CompressionLevel
     zstd 1-19 (default 3) or gzip 1-9 (default 6).
@@ -170,7 +172,9 @@ function Backup-ADDatabase {
     A failed backup is a terminating error (use try/catch in scheduled scripts); its FullyQualifiedErrorId is
     'ADDatabaseBackup.<CODE>,Backup-ADDatabase', e.g. ADDatabaseBackup.DESTINATION_EXISTS (ResourceExists),
     ADDatabaseBackup.SOURCE_NOT_RESTORABLE (InvalidData), ADDatabaseBackup.NTDSBCLI_UNAVAILABLE (NotInstalled),
-    ADDatabaseBackup.ENCRYPTION_PARAMETERS (InvalidArgument: -Passphrase with recipients, an empty passphrase).
+    ADDatabaseBackup.ENCRYPTION_PARAMETERS (InvalidArgument: -Passphrase with recipients, an empty passphrase),
+    ADDatabaseBackup.DESTINATION_NAME_MISMATCH (InvalidArgument: an archive name that contradicts -Compression or
+    the encryption, e.g. x.tar.gz with -Compression Zstd, or x.tar.zst with -Recipient).
     The archive is written as <name>.partial and renamed when complete: an interrupted backup never leaves a file
     under the final name.
 
@@ -327,16 +331,9 @@ function Backup-ADDatabase {
         $request['source'] = $sourceRequest
 
         $destination = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Path
-        $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match '\.tar(\.zst|\.gz)?(\.age)?$'
-        if ($isFile -and (($null -ne $encryption) -ne ($destination -match '\.age$'))) {
-            $message = if ($null -ne $encryption) {
-                "An encrypted archive's name ends in .age (e.g. $([System.IO.Path]::GetFileName($destination)).age); '$Path' does not."
-            } else {
-                "'$Path' ends in .age, the name of an encrypted archive: give -Recipient, -RecipientFile or -Passphrase, or another name."
-            }
-            $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path -Message $message `
-                        -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
-        }
+        # A file or a folder, by the archive name pattern only: whether the name agrees with -Compression and the
+        # encryption is adbackup's rule (DESTINATION_NAME_MISMATCH), as is the compression the name implies.
+        $isFile = -not [System.IO.Directory]::Exists($destination) -and $destination -match $script:ADBArchivePattern
         if ($isFile) {
             if ($NameTemplate) {
                 $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'DESTINATION_PARAMETERS' -TargetObject $Path `
@@ -344,9 +341,6 @@ function Backup-ADDatabase {
                             -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
             }
             $request['destination'] = [ordered]@{ path = $destination }
-            if (-not $Compression) {
-                $Compression = switch -Regex ($destination) { '\.tar\.gz(\.age)?$' { 'Gzip' } '\.tar(\.age)?$' { 'None' } default { 'Zstd' } }
-            }
         } else {
             $request['destination'] = [ordered]@{ directory = $destination }
             if ($NameTemplate) { $request['destination']['nameTemplate'] = $NameTemplate }

@@ -6,7 +6,7 @@ function Get-ADDatabaseBackup {
     .DESCRIPTION
     Get-ADDatabaseBackup describes each archive from its sidecar manifest (<archive>.manifest.json), or from the
     archive itself when there is no matching sidecar, without verifying it (use Test-ADDatabaseBackup for that). A
-    folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar and the encrypted *.age forms), sorted by name;
+    folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tgz, *.tar and the encrypted *.age forms), sorted by name;
     work files (*.partial) and sidecars are skipped.
 
     An encrypted archive (.age) is described from its plaintext sidecar without a key: Encrypted, Encryption (e.g.

@@ -14,7 +14,7 @@ function Test-ADDatabaseBackup {
     ADDatabaseBackup.VERIFY_FAILED (category InvalidData) is written, so that 'if (-not $r.IsValid)' and
     -ErrorAction Stop / $? both work. An archive that cannot be read at all gives only an error.
 
-    A folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tar and the encrypted *.age forms).
+    A folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tgz, *.tar and the encrypted *.age forms).
 
     An encrypted archive (.age) is verified completely with -IdentityFile or -Passphrase: every chunk is
     authenticated while it is decrypted. Without a key only its outside can be checked (the age header, the

@@ -105,6 +105,7 @@ function New-ADBErrorRecord {
         BACKUP_EXPIRED        = 'Restore a backup younger than the tombstone lifetime; -AllowExpired only for a forest recovery.'
         NOT_IN_RESTORE_MODE   = 'Restart into Directory Services Restore Mode (bcdedit /set {default} safeboot dsrepair), or restore under -Root on a rescue host.'
         DESTINATION_EXISTS    = 'Choose another -Path, or use -Force to overwrite.'
+        DESTINATION_NAME_MISMATCH = 'Name the archive by its content (.tar.zst, .tar.gz or .tgz, .tar; then .age when encrypted) and leave out -Compression, or give a folder as -Path.'
         REGISTRATION_REQUIRED = 'Add -ApplyRegistry (on the DC) or -ExportRegistryFile.'
         NTDSBCLI_UNAVAILABLE  = 'Back up a VSS snapshot or an ntdsutil IFM folder with -SourcePath instead.'
         ARCHIVE_INVALID       = 'Run Test-ADDatabaseBackup on the archive for its findings, and restore another backup.'

@@ -88,7 +88,7 @@ function Get-ADBItemPath {
     match a pattern (sorted by name).
     .DESCRIPTION
     Paths are resolved by Resolve-ADBInputPath (missing ones become non-terminating errors of the cmdlet). For backup
-    folders, $script:ADBArchivePattern takes *.tar.zst, *.tar.gz, *.tar (and encrypted *.age forms) and leaves out
+    folders, $script:ADBArchivePattern takes *.tar.zst, *.tar.gz, *.tgz, *.tar (and encrypted *.age forms) and leaves out
     work files (*.partial) and sidecars (*.manifest.json).
     .PARAMETER Cmdlet
     The calling cmdlet ($PSCmdlet).

@@ -18,6 +18,7 @@ import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../arch
 import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
 import type { BackupSource, SourceItem } from './source.ts';
 import { pathApi, toUnc } from './paths.ts';
+import { compressionForName } from './destination-name.ts';
 
 export const DEFAULT_TOMBSTONE_LIFETIME_DAYS = 180;
 export const DEFAULT_NAME_TEMPLATE = '{computer}-ntds-{time}';
@@ -55,7 +56,9 @@ export interface BackupResult {
 
 export async function runBackup(source: BackupSource, opts: BackupOptions, env: BackupEnv): Promise<BackupResult> {
   const started = env.now();
-  const compression = { type: opts.compression?.type ?? 'zstd', level: opts.compression?.level ?? null } as Manifest['compression'];
+  // A file name given by the request decides the compression (and must agree with the encryption); checked first.
+  const type = 'path' in opts.destination ? compressionForName(opts.destination.path, opts.compression?.type, !!opts.encryption) : (opts.compression?.type ?? 'zstd');
+  const compression = { type, level: opts.compression?.level ?? null } as Manifest['compression'];
   const encryption = opts.encryption ? encryptionRecord(opts.encryption) : null;
   const finalPath = archivePath(opts, source.computer, started, compression.type);
   const sidecarPath = finalPath + SIDECAR_SUFFIX;

@@ -1,17 +1,19 @@
 // Folder source: a VSS snapshot, `ntdsutil ifm` output or an offline copy of the DSA folders. Every file is
 // read once, in 1 MiB reads with one read ahead, and must not change while it is read: it has to be a snapshot.
-import { open, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { AppError, fsError } from '../errors.ts';
 import { pathApi } from '../backup/paths.ts';
 import type { BackupSource, SourceItem, SourcePlan } from '../backup/source.ts';
 import { scanLogSet } from '../logs/scan.ts';
+import { DEFAULT_BASE } from '../logs/names.ts';
 
 export interface FolderSourceRequest {
   /** One folder holding ntds.dit (or IFM's "Active Directory\ntds.dit"), the logs and edb.chk. */
   path?: string;
   databasePath?: string;
   logPath?: string;
+  /** The checkpoint file, or the folder holding it (NTDS's DSA Working Directory): `<base>.chk` in it. */
   checkpointPath?: string;
   computer?: string;
   baseName?: string;
@@ -56,15 +58,8 @@ async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
   }
   const p = pathApi(databasePath);
   const logPath = req.logPath ?? req.path ?? p.dirname(databasePath);
-  let checkpointPath = req.checkpointPath ?? null;
-  if (checkpointPath === null) {
-    for (const c of [p.join(logPath, 'edb.chk'), p.join(p.dirname(databasePath), 'edb.chk')]) {
-      if (await exists(c)) {
-        checkpointPath = c;
-        break;
-      }
-    }
-  }
+  const base = req.baseName ?? DEFAULT_BASE;
+  const checkpointPath = req.checkpointPath !== undefined ? await checkpointFile(req.checkpointPath, base) : await defaultCheckpoint([logPath, p.dirname(databasePath)], base);
   const analysis = await scanLogSet({
     logPath,
     databasePath,
@@ -74,7 +69,7 @@ async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
   const rec = req.recordAs ?? {};
   const recDb = rec.databasePath ?? databasePath;
   const recLogs = rec.logPath ?? (rec.databasePath !== undefined && req.logPath === undefined ? pathApi(recDb).dirname(recDb) : logPath);
-  const recCp = checkpointPath === null ? null : (rec.checkpointPath ?? (rec.logPath !== undefined || rec.databasePath !== undefined ? pathApi(recLogs).join(recLogs, pathApi(checkpointPath).basename(checkpointPath)) : checkpointPath));
+  const recCp = checkpointPath === null ? null : recordedCheckpoint(checkpointPath, rec, recLogs);
   const items: SourceItem[] = [await fileItem('database', databasePath, recDb)];
   for (const f of analysis.files) {
     if (f.role === 'numbered' || f.role === 'current') {
@@ -83,6 +78,53 @@ async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
   }
   if (checkpointPath !== null) items.push(await fileItem('checkpoint', checkpointPath, recCp!));
   return { items, paths: { database: recDb, logs: recLogs, checkpoint: recCp }, analysis };
+}
+
+/**
+ * Where the checkpoint file of `<base>` is in `dir`: `<base>.chk` in any case (NTFS names are case-insensitive, and a
+ * copy may keep Windows' `EDB.CHK`), or null. The exact lower-case name wins when both exist.
+ */
+export async function findCheckpointIn(dir: string, base: string): Promise<string | null> {
+  const wanted = `${base}.chk`.toLowerCase();
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && d.name.toLowerCase() === wanted).map((d) => d.name);
+  } catch {
+    return null;
+  }
+  const name = names.includes(wanted) ? wanted : names.sort()[0];
+  return name === undefined ? null : pathApi(dir).join(dir, name);
+}
+
+/** source.checkpointPath: the checkpoint file, or a folder (DSA Working Directory, CheckpointFilePath) holding it. */
+async function checkpointFile(given: string, base: string): Promise<string> {
+  const st = await stat(given).catch(() => null);
+  if (!st?.isDirectory()) return given; // a file, or a missing path that reading then reports
+  const found = await findCheckpointIn(given, base);
+  if (found === null) {
+    const expected = pathApi(given).join(given, `${base}.chk`);
+    throw new AppError('IO', 'FILE_NOT_FOUND', `no ${base}.chk in the checkpoint folder '${given}'`, { target: expected });
+  }
+  return found;
+}
+
+async function defaultCheckpoint(folders: string[], base: string): Promise<string | null> {
+  for (const dir of folders) {
+    const found = await findCheckpointIn(dir, base);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * The checkpoint's path on the DC. recordAs.checkpointPath may name the file or, like NTDS's own settings, its
+ * folder: a restore puts the checkpoint into the folder of the recorded path, so a folder gets the file name added.
+ */
+function recordedCheckpoint(read: string, rec: NonNullable<FolderSourceRequest['recordAs']>, recLogs: string): string {
+  const name = pathApi(read).basename(read);
+  const given = rec.checkpointPath;
+  if (given !== undefined) return /\.chk$/i.test(pathApi(given).basename(given)) ? given : pathApi(given).join(given, name);
+  return rec.logPath !== undefined || rec.databasePath !== undefined ? pathApi(recLogs).join(recLogs, name) : read;
 }
 
 async function fileItem(role: SourceItem['role'], path: string, recordedPath = path): Promise<SourceItem> {

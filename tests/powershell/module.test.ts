@@ -275,6 +275,7 @@ psTest('refusals are ErrorRecords with stable ids: missing path (non-terminating
 psTest('every adbackup error category becomes its ErrorCategory (by code where one fits better); unreadable output is EXECUTABLE_FAILED', async (t) => {
   const cases: [string, string, number, string, object?][] = [
     ['SCHEMA_VIOLATION', 'InvalidRequest', 2, 'InvalidArgument'],
+    ['DESTINATION_NAME_MISMATCH', 'InvalidRequest', 2, 'InvalidArgument'],
     ['ESE_BAD_MAGIC', 'Integrity', 3, 'InvalidData'],
     ['NOT_IN_RESTORE_MODE', 'Precondition', 4, 'InvalidOperation'],
     ['TARGET_IN_USE', 'Precondition', 4, 'ResourceBusy'],
@@ -451,6 +452,37 @@ psTest('pipelines: Get-ADDatabaseBackup | Test-ADDatabaseBackup; strings by valu
   t.is(o.ToRestore, b2.Path);
 });
 
+psTest('archive names: -Path x.tgz is the archive file (gzip, the name decides) and folders list it; a -Compression or encryption that contradicts the name is adbackup\'s DESTINATION_NAME_MISMATCH, nothing written', async (t) => {
+  const out = await folder('names');
+  const rec = await recording();
+  const r = await runPs(`${prelude}
+    function Catch-It([scriptblock] $Block) { try { & $Block; $null } catch { $_ } }
+    [pscustomobject]@{
+      Tgz = Backup-ADDatabase -Path ${psq(join(out, 'dc01.tgz'))} -SourcePath ${psq(dsa.dir)} -ComputerName DC01
+      Listed = @(Get-ADDatabaseBackup -Path ${psq(out)} | ForEach-Object { $_.Name })
+      Contradiction = Catch-It { Backup-ADDatabase -Path ${psq(join(out, 'dc02.tar.gz'))} -SourcePath ${psq(dsa.dir)} -Compression Zstd }
+      AgeName = Catch-It { Backup-ADDatabase -Path ${psq(join(out, 'dc03.tgz.age'))} -SourcePath ${psq(dsa.dir)} }
+    }
+  `, { env: rec.env });
+  t.is(r.terminating, null, JSON.stringify(r.terminating));
+  const o = r.output[0];
+  t.like(o.Tgz, { Name: 'dc01.tgz', Compression: 'gzip', Encrypted: false });
+  t.deepEqual(o.Listed, ['dc01.tgz']);
+  for (const name of ['Contradiction', 'AgeName']) {
+    t.like(o[name], { fqid: 'ADDatabaseBackup.DESTINATION_NAME_MISMATCH,Backup-ADDatabase', category: 'InvalidArgument', exceptionType: 'System.ArgumentException' }, name);
+    t.like(o[name].data, { Code: 'DESTINATION_NAME_MISMATCH', ExitCode: 2 }, name);
+  }
+  t.regex(o.Contradiction.message, /'dc02\.tar\.gz' names a gzip archive, but compression\.type is zstd/);
+  t.regex(o.AgeName.message, /ends in \.age, the name of an encrypted archive/);
+  const backups = rec.captured().filter((c) => c.command === 'backup').map((c) => c.request as any);
+  t.deepEqual(backups.map((b) => [b.destination, b.compression]), [
+    [{ path: join(out, 'dc01.tgz') }, undefined],
+    [{ path: join(out, 'dc02.tar.gz') }, { type: 'zstd' }],
+    [{ path: join(out, 'dc03.tgz.age') }, undefined],
+  ]);
+  t.deepEqual(readdirSync(out).sort(), ['dc01.tgz', 'dc01.tgz.manifest.json']);
+});
+
 psTest('every request the cmdlets send validates against adbackup\'s request schema; argv carries only the command and --progress', async (t) => {
   const rec = await recording();
   const out = await folder('requests');
@@ -497,7 +529,7 @@ psTest('every request the cmdlets send validates against adbackup\'s request sch
     tombstoneLifetimeDays: 90,
   });
   t.deepEqual(backups[1].destination, { path: join(out, 'plain.tar') });
-  t.deepEqual(backups[1].compression, { type: 'none' }, 'the extension decides the compression');
+  t.is(backups[1].compression, undefined, "the extension decides the compression: adbackup's rule, not the module's");
   t.deepEqual(backups[1].source, { type: 'folder', databasePath: dsa.databasePath, logPath: dsa.logPath, checkpointPath: dsa.checkpointPath });
   t.deepEqual(backups[3].source, { type: 'api', server: 'DC07', truncateLogs: true });
   const restores = captured.filter((c) => c.command === 'restore').map((c) => c.request as any);
@@ -667,18 +699,22 @@ psTest('a SecureString passphrase: backup, verify and restore round trip; it tra
     Empty: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase',
     EmptyRestore: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Restore-ADDatabase',
     WorkFactorAlone: 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase',
-    PlainName: 'ADDatabaseBackup.DESTINATION_PARAMETERS,Backup-ADDatabase',
-    AgeName: 'ADDatabaseBackup.DESTINATION_PARAMETERS,Backup-ADDatabase',
+    PlainName: 'ADDatabaseBackup.DESTINATION_NAME_MISMATCH,Backup-ADDatabase',
+    AgeName: 'ADDatabaseBackup.DESTINATION_NAME_MISMATCH,Backup-ADDatabase',
     NotAKey: 'ParameterArgumentValidationError,Backup-ADDatabase',
   })) {
     t.is(o[name]?.fqid, fqid, name);
     t.is(o[name]?.category, name === 'NotAKey' ? 'InvalidData' : 'InvalidArgument', name);
   }
   t.like(o.File, { Name: 'file.tar.gz.age', Compression: 'gzip', Encrypted: true });
+  // The name rule is adbackup's: its refusal comes back as the ErrorRecord, with the advice, and nothing is written.
+  t.like(o.PlainName, { data: { Code: 'DESTINATION_NAME_MISMATCH', Category: 'InvalidRequest', ExitCode: 2 }, targetName: join(out, 'x.tar.zst') });
+  t.regex(o.PlainName.recommendedAction ?? '', /\.age when encrypted/);
+  t.false(existsSync(join(out, 'x.tar.zst')) || existsSync(join(out, 'x.tar.zst.age')));
 
   // The requests: the passphrase is in them (adbackup needs it), in the schema's stdin form, and nowhere else.
   const captured = rec.captured();
-  t.deepEqual(captured.map((c) => c.command), ['backup', 'verify', 'verify', 'restore', 'restore', 'backup']);
+  t.deepEqual(captured.map((c) => c.command), ['backup', 'verify', 'verify', 'restore', 'restore', 'backup', 'backup', 'backup']);
   for (const c of captured) {
     t.deepEqual(c.argv, [c.command, '--progress']);
     const validate = (validators as unknown as Record<string, Validator>)[`${c.command}Request`]!;
@@ -689,7 +725,10 @@ psTest('a SecureString passphrase: backup, verify and restore round trip; it tra
   t.deepEqual(req[1].decryption, { passphrase: { value: passphrase } });
   t.deepEqual(req[2].decryption, { passphrase: { value: 'not the passphrase' } });
   t.deepEqual(req[4].decryption, { passphrase: { value: passphrase } });
-  t.deepEqual(req[5].encryption, { passphrase: { value: passphrase }, workFactor: 10 });
+  t.deepEqual(req[5].destination, { path: join(out, 'x.tar.zst') }, 'the name is checked by adbackup, not by the module');
+  t.is(req[6].encryption, undefined);
+  t.deepEqual(req[7].encryption, { passphrase: { value: passphrase }, workFactor: 10 });
+  t.is(req[7].compression, undefined, 'adbackup takes the compression from the name');
 
   // Every stream and object the engine saw: no trace of the passphrase (its unique part, raw or JSON-escaped).
   const everything = JSON.stringify({ ...r, output: r.output });
