@@ -1,6 +1,6 @@
 // Log-set analysis: which generations are there, whether ESE could replay them, and the range (LowLog/HighLog)
 // a restore registers. Pure: it takes parsed headers, so the same code serves a folder on disk and an archive.
-// Rules: ese-formats.md §4.3 and §7. Each stage is a pure function returning its findings; they are reported in
+// Rules: src/ese/FORMAT.md §4.4 and §6. Each stage is a pure function returning its findings; they are reported in
 // the order of the stages below: the files one by one, the sequence, the database, the checkpoint.
 import { summarizeSignature } from '../ese/report.ts';
 import { DEFAULT_BASE } from './names.ts';

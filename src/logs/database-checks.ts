@@ -10,7 +10,7 @@ import { formatRangeList, subtractRanges } from './ranges.ts';
 const UNSUPPORTED_STATES = new Set([4, 5, 6, 7, 8]);
 const DIRTY = 2;
 
-/** Which generations the database needs replayed (ese-formats.md §7.5); null when it needs none. */
+/** Which generations the database needs replayed (src/ese/FORMAT.md §6); null when it needs none. */
 export function requiredRange(db: DatabaseInput): { required: RequiredRange | null; findings: Finding[] } {
   const h = db.header;
   if (UNSUPPORTED_STATES.has(h.dbState)) {
