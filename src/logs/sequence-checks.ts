@@ -39,10 +39,7 @@ export function signatureMismatch(set: PlacedSet): Finding[] {
 /** Each log's tmPrevGen must be the tmCreate of the generation before it. */
 export function contiguity(set: PlacedSet): Finding[] {
   const findings: Finding[] = [];
-  const ordered = set.ordered;
-  for (let i = 1; i < ordered.length; i++) {
-    const prev = ordered[i - 1]!;
-    const cur = ordered[i]!;
+  for (const [prev, cur] of adjacent(set.ordered)) {
     if (cur.generation !== prev.generation + 1 || !prev.entry.header || !cur.entry.header) continue;
     // A header that names another generation is already reported; its times say nothing about this slot.
     if (prev.entry.header.generation !== prev.generation || cur.entry.header.generation !== cur.generation) continue;
@@ -88,15 +85,17 @@ export function geometry(set: PlacedSet): Finding[] {
 /** A log format version lower than the one before it. */
 export function versionRegression(set: PlacedSet): Finding[] {
   const findings: Finding[] = [];
-  const logs = set.readable;
-  for (let i = 1; i < logs.length; i++) {
-    const a = logs[i - 1]!;
-    const b = logs[i]!;
+  for (const [a, b] of adjacent(set.readable)) {
     if (compareVersion(b.header, a.header) < 0) {
       findings.push({ code: 'log-version-regression', severity: 'warning', message: `log format goes backwards from ${a.name} to ${b.name}`, files: [a.name, b.name] });
     }
   }
   return findings;
+}
+
+/** Each element with the one after it. */
+function* adjacent<T>(items: readonly T[]): Generator<[T, T]> {
+  for (let i = 1; i < items.length; i++) yield [items[i - 1]!, items[i]!];
 }
 
 function compareVersion(a: LogHeader, b: LogHeader): number {
