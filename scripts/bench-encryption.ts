@@ -17,8 +17,9 @@ import { AgeEncoder, prepareEncryption } from '../src/archive/age/encrypt.ts';
 import { AgeDecoder } from '../src/archive/age/decrypt.ts';
 import { AgeKeyring } from '../src/archive/age/keyring.ts';
 import { generateIdentity, parseIdentity, parseRecipient } from '../src/archive/age/keys.ts';
+import { projectRoot } from './project-root.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = projectRoot;
 const bundle = join(root, 'dist/adbackup.cjs');
 
 export interface EncryptionBench {

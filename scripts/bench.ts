@@ -16,8 +16,9 @@ import { join } from 'node:path';
 import { GENERATOR_VERSION, makeDsaFolder } from '../tests/fixtures/synthetic-dsa.ts';
 import { type Run, coldStartMs, measure } from './bench/measure.ts';
 import { generateIdentity } from '../src/archive/age/keys.ts';
+import { projectRoot } from './project-root.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = projectRoot;
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1]! : dflt;

@@ -3,6 +3,7 @@
 // build-sea.ts). module/functions/ is build output (ignored by git); ps-wrappers/ is the source.
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from './project-root.ts';
 
 export function buildModuleFunctions(root: string): string[] {
   const out = join(root, 'module', 'functions');
@@ -19,7 +20,7 @@ export function buildModuleFunctions(root: string): string[] {
   return copied;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const files = buildModuleFunctions(new URL('..', import.meta.url).pathname);
+if (import.meta.main) {
+  const files = buildModuleFunctions(projectRoot);
   console.log(`module/functions: ${files.length} files from ps-wrappers/`);
 }

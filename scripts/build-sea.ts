@@ -16,6 +16,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { projectRoot } from './project-root.ts';
 
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -261,7 +262,7 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
 
 if (import.meta.main) {
   try {
-    await buildExecutables(new URL('..', import.meta.url).pathname, { force: process.argv.includes('--force') });
+    await buildExecutables(projectRoot, { force: process.argv.includes('--force') });
   } catch (e) {
     console.error(`build-sea: ${e instanceof BuildError ? e.message : (e as Error).stack}`);
     process.exit(1);

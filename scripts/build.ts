@@ -5,15 +5,17 @@
 // ps-wrappers/ into module/functions/ in both cases (scripts/build-module.ts).
 import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { buildExecutables } from './build-sea.ts';
 import { buildModuleFunctions } from './build-module.ts';
+import { projectRoot } from './project-root.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-execFileSync(process.execPath, [`${root}scripts/gen-validators.ts`], { stdio: 'inherit' });
+const root = projectRoot;
+execFileSync(process.execPath, [join(root, 'scripts', 'gen-validators.ts')], { stdio: 'inherit' });
 await build({
-  entryPoints: [`${root}src/cli/entry.ts`],
-  outfile: `${root}dist/adbackup.cjs`,
+  entryPoints: [join(root, 'src', 'cli', 'entry.ts')],
+  outfile: join(root, 'dist', 'adbackup.cjs'),
   bundle: true,
   platform: 'node',
   target: 'node24',
@@ -26,7 +28,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-chmodSync(`${root}dist/adbackup.cjs`, 0o755);
+chmodSync(join(root, 'dist', 'adbackup.cjs'), 0o755);
 console.log('built dist/adbackup.cjs');
 console.log(`built module/functions (${buildModuleFunctions(root).length} files from ps-wrappers/)`);
 if (process.argv.includes('--bundle-only')) process.exit(0);

@@ -7,8 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../tests/fixtures/synthetic-dsa.ts';
+import { projectRoot } from './project-root.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = projectRoot;
 const bundle = join(root, 'dist/adbackup.cjs');
 const keep = process.argv.includes('--keep');
 const work = mkdtempSync(join(tmpdir(), 'adbackup-demo-'));

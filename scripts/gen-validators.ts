@@ -4,8 +4,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
+import { projectRoot } from './project-root.ts';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = projectRoot;
 const dir = join(root, 'src/protocol/schemas');
 const out = join(root, 'src/protocol/generated');
 

@@ -4,7 +4,8 @@
 // the header at the start of an archive file, and the archive's inner format, learnt from the first chunk.
 import { open } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
-import { type CompressionType, detectFormat } from './compression.ts';
+import type { CompressionType } from './compression/index.ts';
+import { detectFormat } from './detect-format.ts';
 import { AgeDecoder } from './age/decrypt.ts';
 import { type AgeHeader, MAX_HEADER_BYTES, findHeaderEnd, parseHeader } from './age/header.ts';
 import type { AgeKeyring } from './age/keyring.ts';

@@ -1,4 +1,4 @@
-// What an archive holds and in what order (ARCHITECTURE.md, Archive): adbackup.json first, the data entries,
+// What an archive holds and in what order (README, Archives anyone can open): adbackup.json first, the data entries,
 // SHA256SUMS, manifest.json last. Entry names are checked on read before anything trusts them.
 import { AppError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 // The manifest: everything a restore, a verify or a retention script needs to know about an archive, stored as
 // the archive's last entry and, in plaintext without secrets, as the sidecar `<archive>.manifest.json`.
-import type { CompressionType } from './compression.ts';
+import type { CompressionType } from './compression/index.ts';
 import type { FileRole } from './layout.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION } from './layout.ts';
 import type { Finding } from '../logs/findings.ts';

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { stat, mkdir, unlink } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression.ts';
+import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression/index.ts';
 import { TAR_END, tarHeader, tarPadding } from '../archive/tar.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, SIDECAR_SUFFIX, entryNameFor } from '../archive/layout.ts';
 import { formatSha256Sums } from '../archive/sha256sums.ts';

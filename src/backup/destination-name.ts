@@ -4,7 +4,7 @@
 // and a request that contradicts its name, or a name that states no format, is refused before anything is read.
 // (A folder destination gets its extension from the request, so it always agrees.)
 import { AppError } from '../errors.ts';
-import type { CompressionType } from '../archive/compression.ts';
+import type { CompressionType } from '../archive/compression/index.ts';
 import { pathApi } from './paths.ts';
 
 const AGE = '.age';

@@ -1,6 +1,6 @@
 import type { ErrorCategory } from '../errors.ts';
 
-// The documented exit codes (README, ARCHITECTURE.md). 0 is success.
+// The documented exit codes (README, Calling the executable). 0 is success.
 export const EXIT_CODES: Record<ErrorCategory, number> = {
   Internal: 1,
   InvalidRequest: 2,

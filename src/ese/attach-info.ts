@@ -1,4 +1,4 @@
-// ATTACHINFO list (log.hxx, ese-formats.md §4.1): the databases attached when a log or checkpoint was written.
+// ATTACHINFO list (log.hxx, FORMAT.md §4.2): the databases attached when a log or checkpoint was written.
 // Packed variable-length entries; a zero dbid ends the list.
 import { u32, u64, i32, viewOf } from './fields.ts';
 import { type Lgpos, type Signature, lgpos, signature } from './structs.ts';

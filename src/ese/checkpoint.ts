@@ -1,4 +1,4 @@
-// CHECKPOINT (edb.chk), 4096 bytes written twice: primary at 0, shadow at 4096 (log.hxx; ese-formats.md §5).
+// CHECKPOINT (edb.chk), 4096 bytes written twice: primary at 0, shadow at 4096 (log.hxx; FORMAT.md §5).
 import { type Decoded, ansi, decode, encode, hex32, isAllZero, u32, u8, viewOf } from './fields.ts';
 import { lgpos, logtime, signature } from './structs.ts';
 import { sealHeader } from './checksum.ts';

@@ -1,6 +1,6 @@
 // The header checksum of every ESE header kind (db header page, log header, checkpoint, flush map): seed
 // 0x89abcdef XORed with every little-endian u32 of the block except the first, which holds the checksum itself
-// (checksum.cxx ChecksumOldFormat, ese-formats.md §2). It covers the whole block, not only the struct: ESE
+// (checksum.cxx ChecksumOldFormat, FORMAT.md §2). It covers the whole block, not only the struct: ESE
 // zero-fills the rest of a header page and would reject a page whose tail was damaged.
 
 export const HEADER_CHECKSUM_SEED = 0x89abcdef;

@@ -1,4 +1,4 @@
-// DBFILEHDR, the 748-byte database header (daedef.hxx; ese-formats.md §3). Page 0 holds it, page 1 a shadow
+// DBFILEHDR, the 748-byte database header (daedef.hxx; FORMAT.md §3). Page 0 holds it, page 1 a shadow
 // copy; each is a whole page whose checksum covers every byte of the page.
 import { type Decoded, decode, encode, hex32, i32, isAllZero, u32, u64, viewOf } from './fields.ts';
 import { bkinfo, lgpos, logtime, signature } from './structs.ts';

@@ -1,4 +1,4 @@
-// LGFILEHDR, the 4096-byte transaction log header (log.hxx; ese-formats.md §4). One copy only, at offset 0.
+// LGFILEHDR, the 4096-byte transaction log header (log.hxx; FORMAT.md §4.1). One copy only, at offset 0.
 import { type Decoded, ansi, decode, encode, hex32, i32, isAllZero, u16, u32, u64, u8, viewOf } from './fields.ts';
 import { lgpos, logtime, signature } from './structs.ts';
 import { headerChecksum, sealHeader, storedChecksum } from './checksum.ts';

@@ -1,4 +1,4 @@
-// Database page checksums (ese-formats.md §11): the "new" XOR+ECC format chosen per page by flag 0x2000 (pages
+// Database page checksums (FORMAT.md §7): the "new" XOR+ECC format chosen per page by flag 0x2000 (pages
 // ≤ 8 KiB as one block; 16/32 KiB pages as 4 blocks with three extra checksums in PGHDR2), the old XOR format, blank
 // (all-zero) pages, and ESE's single-bit diagnosis. Written over 32-bit words: this runs over every byte of a
 // multi-GiB ntds.dit inside the backup pass.

@@ -1,5 +1,5 @@
 // Shadowed headers (database header pages, checkpoint): a primary copy at offset 0 and a shadow at offset
-// `blockSize`. The election follows ESE (fileu.cxx, ese-formats.md §3.1): for each candidate block size, a copy
+// `blockSize`. The election follows ESE (fileu.cxx, FORMAT.md §3.1): for each candidate block size, a copy
 // is good when its checksum matches (and the caller's own test passes); primary wins when good, else the shadow.
 import { headerChecksum, storedChecksum } from './checksum.ts';
 

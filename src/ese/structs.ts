@@ -1,4 +1,4 @@
-// ESE's small building blocks (daedef.hxx, see ese-formats.md §1): LGPOS, LOGTIME, SIGNATURE, BKINFO.
+// ESE's small building blocks (daedef.hxx, see FORMAT.md §1): LGPOS, LOGTIME, SIGNATURE, BKINFO.
 import { type Codec, u32 } from './fields.ts';
 
 /** A position in the log stream: generation, then sector, then byte in the sector. */

@@ -1,4 +1,4 @@
-// Log-folder file names (logstream.cxx LGSzLogIdAppend; ese-formats.md §4.2). The current log is `edb.log`;
+// Log-folder file names (logstream.cxx LGSzLogIdAppend; src/ese/FORMAT.md §4.3). The current log is `edb.log`;
 // closed logs are `edb` + the generation in hex, 5 digits (8.3 mode, generation ≤ 0xFFFFF) or 8 digits. Names are
 // case-insensitive, as on NTFS. Reserve logs, the temp log and the checkpoint share the folder but are not in the
 // numbered sequence.

@@ -1,5 +1,5 @@
 // NTDS_RstMap: the restore map DsRestoreRegister records (EDB_RSTMAP pairs), as REG_MULTI_SZ — for each pair the
-// database path at backup time, then its path now; `NTDS_RstMap Size` is the number of pairs (ntdsbcli-api.md §3).
+// database path at backup time, then its path now; `NTDS_RstMap Size` is the number of pairs (KB814167.md §3).
 import { AppError } from '../errors.ts';
 import { encodeMultiSz, regeditHex } from './values.ts';
 

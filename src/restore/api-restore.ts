@@ -1,7 +1,7 @@
-// Restore through the Directory Restore API, in the documented order (ntdsbcli-api.md §4.2): the directory service
-// must be offline; DsRestorePrepare with the expiry token stored at backup; DsRestoreGetDatabaseLocations (where the
-// files go; on failure, back where they came from); DsRestoreRegister; copy the files; DsRestoreRegisterComplete
-// with S_OK or the failure; DsRestoreEnd, always.
+// Restore through the Directory Restore API, in the documented order (src/platform/ntdsbcli/API.md §5): the
+// directory service must be offline; DsRestorePrepare with the expiry token stored at backup;
+// DsRestoreGetDatabaseLocations (where the files go; on failure, back where they came from); DsRestoreRegister; copy
+// the files; DsRestoreRegisterComplete with S_OK or the failure; DsRestoreEnd, always.
 import { AppError } from '../errors.ts';
 import { pathApi } from '../backup/paths.ts';
 import type { RegValue } from '../registry/values.ts';

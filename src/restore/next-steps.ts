@@ -1,4 +1,5 @@
-// What the admin must do after the files and the registration are in place (ntdsbcli-api.md §4.2-4.7).
+// What the admin must do after the files and the registration are in place (src/platform/ntdsbcli/API.md §6,
+// src/registry/KB814167.md).
 import type { RestoreMethod } from '../logs/restore-method.ts';
 
 export interface NextStepInput {

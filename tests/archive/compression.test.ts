@@ -10,9 +10,9 @@ import {
   ARCHIVE_EXTENSIONS,
   createCompressor,
   createDecompressor,
-  detectFormat,
   type CompressionType,
-} from '../../src/archive/compression.ts';
+} from '../../src/archive/compression/index.ts';
+import { detectFormat } from '../../src/archive/detect-format.ts';
 import { tempDir } from '../support/temp.ts';
 import { realisticData } from '../support/realistic-data.ts';
 import { projectRoot } from '../support/shared.ts';

@@ -184,3 +184,28 @@ test('checkpoint: signature must match; a generation outside the range warns', (
   t.deepEqual(codes(analyzeLogSet(logSet(1, 5), null, cp(5, 1))), ['checkpoint-signature-mismatch']);
   t.deepEqual(codes(analyzeLogSet(logSet(3, 5), null, cp(2))), ['checkpoint-generation-missing']);
 });
+
+test('findings come in a fixed order: each file, then the sequence, the database, the checkpoint', (t) => {
+  const set = without(logSet(1, 10), 4);
+  set[1]!.fileSize = 4096 * 3; // edb00002.log
+  set[4]!.header = header(6, { signLog: { ...SIGN, random: 1 } });
+  set[6]!.header = header(8, { tmPrevGen: tm(77) });
+  set.push({ name: 'edb00000009.log', fileSize: 65536, header: header(9), problem: null });
+  set.push({ name: 'edbres00001.jrs', fileSize: 65536, header: null, problem: { code: 'ESE_CHECKSUM_MISMATCH', message: 'damaged' } });
+  const db = { ...database({ dbState: 2, genMinRequired: 3, genMaxRequired: 10, genMaxCommitted: 10 }), pageSize: 4096 };
+  const cp = { name: 'edb.chk', checkpoint: { ...blankCheckpoint(), lgposCheckpoint: { generation: 2, sector: 8, offset: 0 }, signLog: { ...SIGN, random: 3 } } };
+  const r = analyzeLogSet(set, db, cp);
+  t.deepEqual(r.findings.map((f) => f.code), [
+    'log-size-mismatch',
+    'log-duplicate-generation',
+    'reserve-log-invalid',
+    'log-signature-mismatch',
+    'log-not-contiguous',
+    'database-required-log-missing',
+    'log-gap',
+    'database-page-size-mismatch',
+    'checkpoint-signature-mismatch',
+    'checkpoint-generation-missing',
+  ]);
+  t.is(r.files.find((f) => f.name === 'edb00006.log')!.status, 'invalid', 'a log of another set is marked invalid');
+});

@@ -1,8 +1,9 @@
 // The emulated ntdsbcli.dll (tests/native/ntdsbcli-emu.c, built by scripts/build-emu.sh) against its contract,
-// ntdsbcli-api.md §1–§3: tests/native/harness.c loads it with LoadLibrary/GetProcAddress under Wine and drives a full
-// backup, a restore and every error case; this file checks the exact list bytes, the bytes read (FNV-1a 64 of the
-// fixture files), short reads and ERROR_HANDLE_EOF, each error code, the registry the restore leaves behind
-// (`reg query`, `reg export`), the missing-export variant, and that every buffer and context was released.
+// src/platform/ntdsbcli/API.md §1–§5: tests/native/harness.c loads it with LoadLibrary/GetProcAddress under Wine
+// and drives a full backup, a restore and every error case; this file checks the exact list bytes, the bytes read
+// (FNV-1a 64 of the fixture files), short reads and ERROR_HANDLE_EOF, each error code, the registry the restore
+// leaves behind (`reg query`, `reg export`), the missing-export variant, and that every buffer and context was
+// released.
 //
 // Wine is slow to start: one prefix for the whole file, four harness runs and three `reg` runs, in sequence; the tests
 // assert on the recorded outputs. When mingw-w64 or Wine is missing the tests fail if CI is set, and are skipped with
@@ -33,7 +34,7 @@ const EXPORTS = [
   'DsSetAuthIdentityW',
 ];
 
-// Codes (ntdsbcli-api.md §1.5 and winerror.h), as the harness prints them.
+// Codes (src/platform/ntdsbcli/API.md §4 and winerror.h), as the harness prints them.
 const code = (n: number): string => '0x' + (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 const S_OK = code(0);
 const FILE_NOT_FOUND = code(2);

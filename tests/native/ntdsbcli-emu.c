@@ -2,7 +2,7 @@
  * ntdsbcli-emu.c — an emulated ntdsbcli.dll for TESTS ONLY.
  *
  * Serves a DSA folder (ntds.dit, edb*.log, edb.chk) through the W exports of the Directory Backup API with the
- * documented contract of /work/shared/reference/ntdsbcli-api.md §1–§3: BFT-tagged UNC lists, the one-open-file rule,
+ * documented contract of src/platform/ntdsbcli/API.md §1–§5: BFT-tagged UNC lists, the one-open-file rule,
  * read sizes, short reads, ERROR_HANDLE_EOF, an expiry token, and the KB 814167 "Restore in Progress" registry values.
  * Built by scripts/build-emu.sh (mingw-w64, x64) into build/native/ntdsbcli.dll; tests/native/emulator.test.ts drives
  * it under Wine through tests/native/harness.c.

@@ -2,7 +2,7 @@
 // decompressor into a slow consumer and prints the RSS growth, so the number is this process's alone.
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createCompressor, createDecompressor } from '../../src/archive/compression.ts';
+import { createCompressor, createDecompressor } from '../../src/archive/compression/index.ts';
 import { realisticData } from './realistic-data.ts';
 
 const MiB = 1024 * 1024;

@@ -1,4 +1,4 @@
-// The Directory Backup API of ntdsbcli.dll through koffi (W exports; ntdsbcli-api.md §1). Every export is probed
+// The Directory Backup API of ntdsbcli.dll through koffi (W exports; API.md §1). Every export is probed
 // when the DLL is loaded, so a missing DLL or export is reported before anything starts. Any return value other
 // than S_OK is a failure (the API returns HRESULTs and raw Win32 codes alike) and becomes an AppError naming the
 // function and the decoded code.

@@ -1,4 +1,4 @@
-// Return codes of the Directory Backup API (ntdsbmsg.h; ntdsbcli-api.md §1.5). The API returns either these or raw
+// Return codes of the Directory Backup API (ntdsbmsg.h; API.md §4). The API returns either these or raw
 // Win32/RPC codes, so every non-zero value is a failure, decoded by name here.
 const TABLE: Record<number, [name: string, text: string]> = {
   0x00000000: ['S_OK', 'success'],

@@ -1,5 +1,5 @@
 // The API's file lists: UTF-16 strings, each one BFT character followed by a UNC path, NUL-terminated, the list
-// ended by one more NUL (ntdsbcli-api.md §2). The directory tags are 0x82/0x83 in the header and 0x22/0x23 in the
+// ended by one more NUL (API.md §3). The directory tags are 0x82/0x83 in the header and 0x22/0x23 in the
 // documentation; both are accepted by classifying on the low nibble.
 export type BftKind = 'log' | 'log-dir' | 'checkpoint-dir' | 'database' | 'patch' | 'unknown';
 
