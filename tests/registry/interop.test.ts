@@ -18,7 +18,7 @@ import { NTDS_KEY, PARAMETERS_KEY, RESTORE_IN_PROGRESS_KEY, restoreRegistryPlan 
 import { REG_TYPE_CODES, type RegValue, encodeValue, fullKeyName } from '../../src/registry/values.ts';
 import { baseBlockChecksum, emptyHive } from '../support/regf-hive.ts';
 import { run } from '../support/tools.ts';
-import { type WinePrefix, createWinePrefix, findWine, windowsPath } from '../support/wine.ts';
+import { type WinePrefix, createWinePrefix, findWine, windowsPath, wineUnavailable } from '../support/wine.ts';
 import { type QueriedValue, parseRegQuery } from '../support/reg-query.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ function missingHivex(): string | null {
 
 const wineTools = findWine();
 const hivexTest = gated(missingHivex());
-const wineMissing = wineTools === null ? 'Wine not found: wine64, /usr/lib/wine/wine64 or wine (Debian package wine64)' : null;
+const wineMissing = wineTools === null ? wineUnavailable() : null;
 const wineTest = gated(wineMissing);
 
 // ---------------------------------------------------------------------------------------------------------------
