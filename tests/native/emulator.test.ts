@@ -374,7 +374,7 @@ mingwTest('the DLL exports exactly the 17 documented W/neutral names, undecorate
 
 wineTest('backup: the documented sequence runs; every buffer and context is released', async (t) => {
   const s = await session();
-  t.log(`Wine (${s.wine.tools.loader}), computer ${s.computer}: ${s.timings}`);
+  t.log(`${s.wine.tools.version}, computer ${s.computer}: ${s.timings}`);
   ranCleanly(t, 'backup', s.backup);
   const rec = (type: string) => s.backup.records.find((x) => x.type === type)?.f ?? {};
   t.deepEqual(rec('online'), { hr: S_OK, online: '1' });

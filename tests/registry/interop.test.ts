@@ -4,7 +4,7 @@
 //  - hivex (libwin-hivex-perl, libhivex-bin): merged into a minimal empty hive built by tests/support/regf-hive.ts,
 //    exported back (.reg) and parsed with parseRegFile, and the raw (type code, data bytes) of every value read
 //    with the hivex library itself (Win::Hivex).
-//  - Wine (wine64): `regedit /S` imports our UTF-16LE file, `reg query /s` lists types and values, `regedit /E`
+//  - Wine 10 (scripts/wine10-chroot.sh): `regedit /S` imports our UTF-16LE file, `reg query /s` lists types and values, `regedit /E`
 //    exports the keys (UTF-16LE, regedit's own formatting) for parseRegFile and for a text comparison.
 //
 // When a tool is missing the tests fail if CI is set, and are skipped with a printed reason otherwise.
@@ -331,7 +331,7 @@ const wineRoundTrip = once(async () => {
 
 wineTest('Wine: regedit /S imports our UTF-16LE .reg; reg query shows the planned types and values', async (t) => {
   const r = await wineRoundTrip();
-  t.log(`Wine (${r.wine.tools.loader}): ${r.timings}`);
+  t.log(`${r.wine.tools.version}: ${r.timings}`);
   t.is(r.imported.code, 0, r.imported.stderr);
   t.is(r.query.code, 0, r.query.stderr);
   const listed = parseRegQuery(decodeCp437(r.query.stdout)).filter((q) => ourKeys.some((k) => fullKeyName(k).toLowerCase() === q.key.toLowerCase()));
