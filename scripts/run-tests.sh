@@ -13,8 +13,8 @@ node tests/powershell/support/build-host.ts > .test-output/pshost-build.txt 2>&1
 
 # --- Windows stack (Wine 10 chroot, pwsh for Windows): built here, outside ava's time limits; both reuse their cache
 # under build/. A chroot that cannot be built is reported here, and every Wine test fails under CI (skips otherwise).
-bash scripts/wine10-chroot.sh ensure > .test-output/wine10.txt 2>&1 || cat .test-output/wine10.txt
-bash scripts/build-pwsh-windows.sh > .test-output/pwsh-win-build.txt 2>&1 || cat .test-output/pwsh-win-build.txt
+bash scripts/wine10-chroot.sh ensure 2>&1 | sed 's/^/# /'
+bash scripts/build-pwsh-windows.sh 2>&1 | sed 's/^/# /'
 # --- end Windows stack
 
 tc_failed=0
