@@ -7,6 +7,8 @@ function Get-ADBTombstoneLifetime {
     context>: through the ActiveDirectory module when it is loaded or installed, else through [adsi] (LDAP
     RootDSE). An unset attribute means 60 days (forests created before Windows Server 2003 SP1). Off Windows, or when
     the directory cannot be reached, $null: the caller then leaves the shelf life to adbackup's default of 180 days.
+    On Windows that default is a warning: a forest with a shorter lifetime would get backups that look usable for
+    longer than they are.
     .PARAMETER Cmdlet
     The calling cmdlet ($PSCmdlet), for verbose messages.
     #>
@@ -42,11 +44,11 @@ function Get-ADBTombstoneLifetime {
             }
         }
     } catch {
-        $Cmdlet.WriteVerbose("The tombstone lifetime could not be read from Active Directory ($($_.Exception.Message)); adbackup assumes 180 days.")
+        $Cmdlet.WriteWarning("The tombstone lifetime could not be read from Active Directory ($($_.Exception.Message)); adbackup assumes 180 days. Give -TombstoneLifetimeDays to set it.")
         return $null
     }
     if (-not $read) {
-        $Cmdlet.WriteVerbose('No Active Directory forest reachable: adbackup assumes a tombstone lifetime of 180 days.')
+        $Cmdlet.WriteWarning('No Active Directory forest reachable: adbackup assumes a tombstone lifetime of 180 days. Give -TombstoneLifetimeDays to set it.')
         return $null
     }
     if ($null -eq $value -or "$value" -eq '') {

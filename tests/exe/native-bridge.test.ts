@@ -1,4 +1,4 @@
-// The native bridge for real: adbackup.exe under Wine calls the emulated ntdsbcli.dll (tests/native, mingw-w64)
+// The native bridge for real: the shipped adbackup.exe (byte-identical to the build, see windows-exe.ts) under Wine 10 calls the emulated ntdsbcli.dll (tests/native, mingw-w64)
 // through koffi for an online backup and a restore through the API, and writes Wine's registry through advapi32.
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
-import { setup, wineTools } from '../support/windows-exe.ts';
+import { setup, wineMissing } from '../support/windows-exe.ts';
 import { parseRegQuery } from '../support/reg-query.ts';
 import { numberedLogName } from '../../src/logs/names.ts';
 
@@ -18,9 +18,8 @@ const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
 const missingExportDll = join(projectRoot, 'build', 'native', 'missing-export', 'ntdsbcli.dll');
 type Impl = (t: ExecutionContext) => Promise<void>;
 const wineTest: (title: string, impl: Impl) => void = (() => {
-  if (wineTools !== null) return (title: string, impl: Impl) => test.serial(title, impl);
-  const missing = 'Wine not found (Debian package wine64)';
-  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${missing} — required when CI is set`));
+  if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
+  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
   return (title: string) => test.skip(title, () => undefined);
 })();
 
@@ -43,6 +42,7 @@ async function regQuery(s: Awaited<ReturnType<typeof setup>>, key: string): Prom
 
 wineTest('online backup through the emulated DLL: the archive verifies and holds what a folder backup holds', async (t) => {
   const s = await setup();
+  t.is(s.sha256, s.builtSha256, 'the shipped exe, byte-identical to the build');
   const f = await makeDsaFolder(join(s.dir, 'NTDS-backup'), small);
   const archive = join(s.dir, 'api.tar.zst');
   const r = await s.call(['backup'], { source: { type: 'api', server: 'DC01' }, destination: { path: windowsPath(archive) } }, emu(f.dir));

@@ -1,26 +1,18 @@
-// The Windows executable (module/bin/win-x64/adbackup.exe, cross-built on Linux) under Wine: it starts as a SEA,
-// loads koffi from beside itself, reads and writes Z:\ paths, and its exit codes reach the caller.
+// The Windows executable (module/bin/win-x64/adbackup.exe, cross-built on Linux) under Wine 10: the shipped file,
+// unmodified and in place, starts as a SEA, loads koffi from beside itself, reads and writes Z:\ paths, and its exit
+// codes reach the caller.
 //
-// Wine needs: Windows version win10 (else Node refuses to start), and files, not pipes, for the standard streams
-// (tests/support/wine.ts). One prefix for the whole file; a call takes about a second once it exists.
-//
-// Wine 8.0 (Debian 12) lacks MEM_RESERVE_PLACEHOLDER, which V8 13 (Node 24) uses whenever kernelbase exports
-// VirtualAlloc2: the pristine exe dies at start-up with "Fatal process out of memory: SegmentedTable::InitializeTable
-// (subspace allocation)". When that happens (and only then) the calls run on a copy of the exe in which the name
-// "VirtualAlloc2" is changed by one byte, so GetProcAddress misses and V8 takes the fallback it keeps for Windows
-// versions without VirtualAlloc2. Everything else — the SEA blob, the koffi layout, the code — is the built artefact.
-//
-// Without Wine the tests fail when CI is set, and are skipped with a printed reason otherwise.
+// Wine needs files, not pipes, for the standard streams (tests/support/wine.ts). One prefix for the whole file; a
+// call takes about a second once it exists. Wine 10 runs in the chroot of scripts/wine10-chroot.sh: when it is not
+// built the tests fail when CI is set, and are skipped with a printed reason otherwise.
 import test, { type ExecutionContext } from 'ava';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
-import { V8_NO_PLACEHOLDERS, setup, wineTools } from '../support/windows-exe.ts';
+import { builtExe, setup, sha256File, wineMissing } from '../support/windows-exe.ts';
 import type { Validator } from '../../src/protocol/validator.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 
@@ -29,16 +21,11 @@ const koffiVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', '
 
 type Impl = (t: ExecutionContext) => Promise<void>;
 const wineTest: (title: string, impl: Impl) => void = (() => {
-  if (wineTools !== null) return (title: string, impl: Impl) => test.serial(title, impl);
-  const missing = 'Wine not found: wine64, /usr/lib/wine/wine64 or wine (Debian package wine64)';
-  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${missing} — required when CI is set`));
-  console.log(`windows-exe.test.ts: skipping: ${missing}`);
+  if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
+  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
+  console.log(`windows-exe.test.ts: skipping: ${wineMissing}`);
   return (title: string) => test.skip(title, () => undefined);
 })();
-
-function wineVersion(): string {
-  return spawnSync(wineTools!.loader, ['--version'], { encoding: 'utf8' }).stdout.trim();
-}
 
 function conforms(t: ExecutionContext, validate: Validator, value: unknown) {
   t.true(validate(value), JSON.stringify(validate.errors));
@@ -46,9 +33,11 @@ function conforms(t: ExecutionContext, validate: Validator, value: unknown) {
 
 const small = { databaseBytes: 256 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' as const };
 
-wineTest('adbackup.exe version: win32, standalone, koffi loaded from beside the exe', async (t) => {
+wineTest('the shipped adbackup.exe, byte-identical to the build, starts under Wine 10: version says win32, standalone, koffi loaded from beside the exe', async (t) => {
   const s = await setup();
-  if (s.patched) t.log(`Wine lacks MEM_RESERVE_PLACEHOLDER: running the VirtualAlloc2-less copy (${V8_NO_PLACEHOLDERS})`);
+  t.is(s.exe, builtExe, 'the module folder\'s exe, in place');
+  t.is(s.sha256, s.builtSha256, 'the sha256 the build recorded');
+  t.regex(s.wine.tools.version, /^wine-10\./);
   t.is(s.version.code, 0, s.version.stderr);
   conforms(t, v.versionResponse, s.version.json);
   t.like(s.version.json, { platform: 'win32', arch: 'x64', node: `v${nodeVersion}`, standalone: true, native: { koffi: koffiVersion } });
@@ -96,5 +85,6 @@ wineTest('adbackup.exe header of a missing file: exit 5 and the structured error
   conforms(t, v.error, r.json);
   t.like(r.json.error, { code: 'FILE_NOT_FOUND', category: 'IO', target: missing });
   t.notRegex(r.stdout.toString() + r.stderr, /\n\s+at /, 'no stack trace');
-  t.log(`Wine (${s.wine.tools.loader}, ${wineVersion()})${s.patched ? ', VirtualAlloc2-less copy' : ''}: ${s.timings.join(', ')}`);
+  t.is(sha256File(s.exe), s.builtSha256, 'still the built exe after every call');
+  t.log(`${s.wine.tools.version}: ${s.timings.join(', ')}`);
 });

@@ -16,7 +16,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { run } from '../support/tools.ts';
-import { type WinePrefix, type WineResult, createWinePrefix, findWine, windowsPath } from '../support/wine.ts';
+import { type WinePrefix, type WineResult, createWinePrefix, findWine, windowsPath, wineUnavailable } from '../support/wine.ts';
 import { type QueriedValue, parseRegQuery } from '../support/reg-query.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -80,7 +80,7 @@ const mingwMissing = !onPath(CC)
     ? `${OBJDUMP} not found (Debian package binutils-mingw-w64-x86-64)`
     : null;
 const wineTools = findWine();
-const wineMissing = mingwMissing ?? (wineTools === null ? 'Wine not found: wine64, /usr/lib/wine/wine64 or wine (Debian package wine64)' : null);
+const wineMissing = mingwMissing ?? (wineTools === null ? wineUnavailable() : null);
 const mingwTest = gated(mingwMissing);
 const wineTest = gated(wineMissing);
 
@@ -375,7 +375,7 @@ mingwTest('the DLL exports exactly the 17 documented W/neutral names, undecorate
 
 wineTest('backup: the documented sequence runs; every buffer and context is released', async (t) => {
   const s = await session();
-  t.log(`Wine (${s.wine.tools.loader}), computer ${s.computer}: ${s.timings}`);
+  t.log(`${s.wine.tools.version}, computer ${s.computer}: ${s.timings}`);
   ranCleanly(t, 'backup', s.backup);
   const rec = (type: string) => s.backup.records.find((x) => x.type === type)?.f ?? {};
   t.deepEqual(rec('online'), { hr: S_OK, online: '1' });

@@ -546,7 +546,7 @@ psTest('every request the cmdlets send validates against adbackup\'s request sch
   t.deepEqual(captured.filter((c) => c.command === 'header').map((c) => (c.request as any).kind).sort().at(-1), 'checkpoint');
 });
 
-psTest('Windows paths of the module, simulated: bin/win-x64/adbackup.exe is chosen; the tombstone lifetime comes from AD (an ActiveDirectory module stand-in), 60 days when unset, adbackup\'s default when AD cannot be read', async (t) => {
+psTest('Windows paths of the module, simulated: bin/win-x64/adbackup.exe is chosen; the tombstone lifetime comes from AD (an ActiveDirectory module stand-in), 60 days when unset, adbackup\'s default, with a warning, when AD cannot be read', async (t) => {
   const rec = await recording();
   const out = await folder('tsl');
   const r = await runPs(`${prelude}
@@ -563,7 +563,7 @@ psTest('Windows paths of the module, simulated: bin/win-x64/adbackup.exe is chos
     $global:lifetime = $null
     $unset = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -NameTemplate unset
     Remove-Module ActiveDirectory
-    $unreadable = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -NameTemplate unreadable -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*tombstone*' }
+    $unreadable = Backup-ADDatabase -Path ${psq(out)} -SourcePath ${psq(dsa.dir)} -NameTemplate unreadable 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -like '*tombstone*' }
     [pscustomobject]@{ Exe = $exe; Asked = $global:asked; FromAd = [string]$fromAd; Unset = $unset.TombstoneLifetimeDays; Unreadable = [string]$unreadable }
   `, { env: rec.env });
   t.is(r.terminating, null, JSON.stringify(r.terminating));

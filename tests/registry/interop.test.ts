@@ -4,7 +4,7 @@
 //  - hivex (libwin-hivex-perl, libhivex-bin): merged into a minimal empty hive built by tests/support/regf-hive.ts,
 //    exported back (.reg) and parsed with parseRegFile, and the raw (type code, data bytes) of every value read
 //    with the hivex library itself (Win::Hivex).
-//  - Wine (wine64): `regedit /S` imports our UTF-16LE file, `reg query /s` lists types and values, `regedit /E`
+//  - Wine 10 (scripts/wine10-chroot.sh): `regedit /S` imports our UTF-16LE file, `reg query /s` lists types and values, `regedit /E`
 //    exports the keys (UTF-16LE, regedit's own formatting) for parseRegFile and for a text comparison.
 //
 // When a tool is missing the tests fail if CI is set, and are skipped with a printed reason otherwise.
@@ -18,7 +18,7 @@ import { NTDS_KEY, PARAMETERS_KEY, RESTORE_IN_PROGRESS_KEY, databaseRestoredPlan
 import { REG_TYPE_CODES, type RegValue, encodeValue, fullKeyName } from '../../src/registry/values.ts';
 import { baseBlockChecksum, emptyHive } from '../support/regf-hive.ts';
 import { run } from '../support/tools.ts';
-import { type WinePrefix, createWinePrefix, findWine, windowsPath } from '../support/wine.ts';
+import { type WinePrefix, createWinePrefix, findWine, windowsPath, wineUnavailable } from '../support/wine.ts';
 import { type QueriedValue, parseRegQuery } from '../support/reg-query.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ function missingHivex(): string | null {
 
 const wineTools = findWine();
 const hivexTest = gated(missingHivex());
-const wineMissing = wineTools === null ? 'Wine not found: wine64, /usr/lib/wine/wine64 or wine (Debian package wine64)' : null;
+const wineMissing = wineTools === null ? wineUnavailable() : null;
 const wineTest = gated(wineMissing);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -345,7 +345,7 @@ const wineRoundTrip = once(async () => {
 
 wineTest('Wine: regedit /S imports our UTF-16LE .reg; reg query shows the planned types and values', async (t) => {
   const r = await wineRoundTrip();
-  t.log(`Wine (${r.wine.tools.loader}): ${r.timings}`);
+  t.log(`${r.wine.tools.version}: ${r.timings}`);
   t.is(r.imported.code, 0, r.imported.stderr);
   t.is(r.query.code, 0, r.query.stderr);
   const listed = parseRegQuery(decodeCp437(r.query.stdout)).filter((q) => ourKeys.some((k) => fullKeyName(k).toLowerCase() === q.key.toLowerCase()));

@@ -1,15 +1,18 @@
-// The Windows executable under Wine, shared by the test files that run it (see tests/exe/windows-exe.test.ts for why a
-// copy without "VirtualAlloc2" may be used). One prefix per test file, created on first use.
+// The Windows executable under Wine 10, shared by the test files that run it. One prefix per test file, created on
+// first use. What runs is the built module/bin/win-x64/adbackup.exe itself, in place (Wine's Z:\ reaches the project
+// folder): no copy, no patch. The setup checks that its sha256 is the one the build recorded.
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { builtExe, builtExeSha256, sha256File } from './built-exe.ts';
 import { projectRoot } from './shared.ts';
-import { type WinePrefix, type WineResult, createWinePrefix, findWine } from './wine.ts';
 
-export const builtDir = join(projectRoot, 'module', 'bin', 'win-x64');
-export const V8_NO_PLACEHOLDERS = 'SegmentedTable::InitializeTable (subspace allocation)';
+export { builtDir, builtExe, builtExeSha256, sha256File } from './built-exe.ts';
+import { type WinePrefix, type WineResult, createWinePrefix, findWine, wineUnavailable } from './wine.ts';
+
 export const wineTools = findWine();
+export const wineMissing = wineTools === null ? wineUnavailable() : null;
 
 export interface Call extends WineResult {
   json: any;
@@ -17,9 +20,11 @@ export interface Call extends WineResult {
 
 export interface Setup {
   wine: WinePrefix;
-  /** The exe the calls run: the built one, or the patched copy. */
+  /** The exe the calls run: module/bin/win-x64/adbackup.exe. */
   exe: string;
-  patched: boolean;
+  /** Its sha256 when the setup ran, and the one the build recorded in build/executables.stamp.json. */
+  sha256: string;
+  builtSha256: string;
   /** Scratch folder for the DSA, requests and archives (inside the prefix's work folder, removed with it). */
   dir: string;
   version: Call;
@@ -31,19 +36,16 @@ export interface Setup {
 let setupPromise: Promise<Setup> | undefined;
 export function setup(): Promise<Setup> {
   return (setupPromise ??= (async () => {
-    const exe0 = join(builtDir, 'adbackup.exe');
-    if (!existsSync(exe0)) throw new Error(`${relative(projectRoot, exe0)} is missing: run npm run build`);
+    const exe = builtExe;
+    if (!existsSync(exe)) throw new Error(`${relative(projectRoot, exe)} is missing: run npm run build`);
     const wine = await createWinePrefix(wineTools!);
     const timings = [`prefix ${wine.bootMs} ms`];
     // No crash dialog / debugger on an unhandled exception: a failing start then costs ~2 s, not ~5 s.
     wine.env['WINEDLLOVERRIDES'] = `${wine.env['WINEDLLOVERRIDES']};winedbg.exe=d`;
-    const reg = await wine.run(['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/d', 'win10', '/f']);
-    if (reg.code !== 0) throw new Error(`reg add Version=win10 failed: ${reg.stderr}`);
-    timings.push(`reg add ${reg.ms} ms`);
 
     let n = 0;
     const dir = join(wine.workDir, 'data');
-    const callWith = async (exe: string, args: string[], request?: object, env: Record<string, string> = {}, label = args[0]): Promise<Call> => {
+    const call = async (args: string[], request?: object, env: Record<string, string> = {}): Promise<Call> => {
       let stdin: string | undefined;
       if (request !== undefined) {
         stdin = join(wine.workDir, `request-${++n}.json`);
@@ -55,7 +57,7 @@ export function setup(): Promise<Setup> {
         for (const k of Object.keys(env)) delete wine.env[k];
         Object.assign(wine.env, saved);
       });
-      timings.push(`${label} ${r.ms} ms`);
+      timings.push(`${args[0]} ${r.ms} ms`);
       let json: unknown;
       try {
         json = JSON.parse(r.stdout.toString('utf8'));
@@ -65,25 +67,10 @@ export function setup(): Promise<Setup> {
       return { ...r, json };
     };
 
-    let exe = exe0;
-    let patched = false;
-    let version = await callWith(exe, ['version']);
-    if (version.code !== 0 && version.stderr.includes(V8_NO_PLACEHOLDERS)) {
-      timings[timings.length - 1] = `version (as built: no start) ${version.ms} ms`;
-      const copy = join(wine.workDir, 'win-x64');
-      await cp(builtDir, copy, { recursive: true });
-      exe = join(copy, 'adbackup.exe');
-      const bytes = await readFile(exe);
-      const name = Buffer.from('\0VirtualAlloc2\0', 'latin1');
-      const at = bytes.indexOf(name);
-      if (at < 0 || bytes.indexOf(name, at + 1) >= 0) throw new Error('expected exactly one "VirtualAlloc2" string in adbackup.exe');
-      bytes[at + 1] = 'X'.charCodeAt(0);
-      await writeFile(exe, bytes);
-      patched = true;
-      version = await callWith(exe, ['version']);
-    }
+    const sha256 = sha256File(exe);
+    const version = await call(['version']);
     await mkdir(dir);
-    return { wine, exe, patched, dir, version, call: (args, request, env) => callWith(exe, args, request, env), timings };
+    return { wine, exe, sha256, builtSha256: builtExeSha256(), dir, version, call, timings };
   })());
 }
 
@@ -91,4 +78,3 @@ test.after.always(async () => {
   const s = await setupPromise?.catch(() => undefined);
   await s?.wine.dispose();
 });
-

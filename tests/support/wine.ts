@@ -1,32 +1,41 @@
-// Running Windows programs (regedit, reg) under Wine for interop tests: one throw-away prefix per test file.
+// Running Windows programs under Wine 10 for interop tests: one throw-away prefix per test file.
+// Wine 10 lives in a Debian trixie chroot that scripts/wine10-chroot.sh builds once into build/wine10/ (npm test runs
+// its `ensure`); every Wine command goes through its `run`, which enters the chroot in a private mount namespace with
+// /tmp and the project bound at their own paths, so a POSIX path names the same file inside, and Wine's Z:\ is it.
 // Output goes to files, not pipes: wineboot starts a wineserver daemon that would inherit (and hold open) a pipe.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectRoot } from './shared.ts';
 
 export interface WineTools {
-  /** The 64-bit loader: `wine64` on PATH, Debian's /usr/lib/wine/wine64, or `wine`. */
+  /** scripts/wine10-chroot.sh: `run CMD…` runs CMD inside the chroot. */
+  runner: string;
+  /** The 64-bit loader inside the chroot. */
   loader: string;
-  /** wineserver, to stop the prefix's server at the end; null if not found (it then exits by itself). */
-  server: string | null;
+  /** wineserver inside the chroot, to stop a prefix's server at the end. */
+  server: string;
+  /** `wine --version` as recorded when the chroot was built, e.g. "wine-10.0 (Debian 10.0~repack-6)". */
+  version: string;
 }
 
-function onPath(tool: string): string | null {
-  const r = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
+export const wineRunner = join(projectRoot, 'scripts', 'wine10-chroot.sh');
+
+/** Why Wine 10 cannot run here, or null when it can. */
+export function wineUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'the Wine 10 chroot needs root (mount namespaces, chroot)';
+  const r = spawnSync('bash', [wineRunner, 'status'], { encoding: 'utf8' });
+  if (r.status !== 0) return `the Wine 10 chroot is not built (${r.stderr.trim()}): run "bash scripts/wine10-chroot.sh ensure" (npm test does)`;
+  return null;
 }
 
+/** Wine 10 in the chroot, or null (wineUnavailable() says why). */
 export function findWine(): WineTools | null {
-  const loader =
-    onPath('wine64') ?? (existsSync('/usr/lib/wine/wine64') ? '/usr/lib/wine/wine64' : null) ?? onPath('wine');
-  if (loader === null) return null;
-  const server =
-    onPath('wineserver') ??
-    ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver'].find((p) => existsSync(p)) ??
-    null;
-  return { loader, server };
+  if (wineUnavailable() !== null) return null;
+  const status = spawnSync('bash', [wineRunner, 'status'], { encoding: 'utf8' }).stdout.split('\n');
+  return { runner: wineRunner, loader: '/usr/lib/wine/wine64', server: '/usr/lib/wine/wineserver', version: status[1] ?? '' };
 }
 
 export interface WineResult {
@@ -59,7 +68,7 @@ export function windowsPath(posixPath: string): string {
 
 // Windows programs get files, never pipes, for their standard streams: Node (libuv) under Wine fails on a pipe with
 // EBADF, and a pipe would be held open by the wineserver daemon that wineboot starts.
-function runTo(command: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number, stdinPath?: string): Promise<WineResult> {
+function runTo(runner: string, command: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number, stdinPath?: string): Promise<WineResult> {
   const tag = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const outPath = join(outDir, `out-${tag}`);
   const errPath = join(outDir, `err-${tag}`);
@@ -68,7 +77,7 @@ function runTo(command: string, args: string[], env: NodeJS.ProcessEnv, outDir: 
   const input = stdinPath === undefined ? 'ignore' : openSync(stdinPath, 'r');
   const started = performance.now();
   return new Promise<WineResult>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: [input, out, err] });
+    const child = spawn('bash', [runner, 'run', command, ...args], { env, stdio: [input, out, err] });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -113,9 +122,9 @@ export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
     workDir: root,
     env,
     bootMs: 0,
-    run: (args, timeoutMs = 120_000, stdinPath) => runTo(tools.loader, args, env, outDir, timeoutMs, stdinPath),
+    run: (args, timeoutMs = 120_000, stdinPath) => runTo(tools.runner, tools.loader, args, env, outDir, timeoutMs, stdinPath),
     async dispose() {
-      if (tools.server !== null) await runTo(tools.server, ['-k'], env, outDir, 30_000).catch(() => undefined);
+      await runTo(tools.runner, tools.server, ['-k'], env, outDir, 30_000).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,147 @@
+# The module on Windows: pwsh 7.6.10 for Windows under Wine 10 (run-pester.ts), the module folder as built, which runs
+# its own bin\win-x64\adbackup.exe. The environment (set by run-pester.ts, Z:\ paths): ADB_TEST_MODULE (the .psd1),
+# ADB_TEST_DSA (a synthetic DSA folder), ADB_TEST_DLL (the emulated ntdsbcli.dll), ADB_TEST_WORK (scratch).
+BeforeAll {
+    Import-Module $env:ADB_TEST_MODULE -Force
+    $script:Work = $env:ADB_TEST_WORK
+    $script:Dsa = $env:ADB_TEST_DSA
+    $script:RestoreKey = 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Restore in Progress'
+
+    function New-TestFolder([string] $Name) {
+        $path = Join-Path $script:Work $Name
+        $null = New-Item -ItemType Directory -Path $path -Force
+        $path
+    }
+    # reg query KEY → name → data (reg.exe of the Wine prefix).
+    function Get-RegValues([string] $Key) {
+        $values = @{}
+        foreach ($line in (& reg.exe query $Key)) {
+            if ($line -match '^\s+(.+?)\s{4}(REG_\w+)\s{4}(.*)$') { $values[$Matches[1]] = @($Matches[2], $Matches[3].Trim()) }
+        }
+        $values
+    }
+    # The emulated ntdsbcli.dll serving the DSA folder, as the module's adbackup.exe finds it.
+    function Set-Emulator([string] $Dsa, [hashtable] $Extra = @{}) {
+        $env:ADBACKUP_NTDSBCLI = $env:ADB_TEST_DLL
+        $env:NTDSBCLI_EMU_DSA = $Dsa
+        $env:NTDSBCLI_EMU_COMPUTER = 'DC01'
+        foreach ($k in $Extra.Keys) { [Environment]::SetEnvironmentVariable($k, $Extra[$k]) }
+    }
+}
+
+Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
+    It 'is Windows PowerShell 7 on Windows, and the module exports its five cmdlets' {
+        $IsWindows | Should -BeTrue
+        $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
+        $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
+        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'Restore-ADDatabase', 'Test-ADDatabaseBackup')
+        (Get-Help Backup-ADDatabase).Synopsis | Should -Not -BeNullOrEmpty
+    }
+
+    It 'chooses bin\win-x64\adbackup.exe beside the module (no ADBACKUP_EXE)' {
+        $env:ADBACKUP_EXE | Should -BeNullOrEmpty
+        $module = Get-Module ADDatabaseBackup
+        $exe = & $module { function Show-Exe { [CmdletBinding()] param() (Get-ADBExecutablePath -Cmdlet $PSCmdlet).Path }; Show-Exe }
+        $exe | Should -Be (Join-Path $module.ModuleBase 'bin\win-x64\adbackup.exe')
+    }
+
+    It 'reads a database header through the executable (Get-ADDatabaseFileInfo -Pages)' {
+        $info = Get-ADDatabaseFileInfo -Path (Join-Path $script:Dsa 'ntds.dit') -Pages
+        $info.PSObject.TypeNames | Should -Contain 'ADDatabaseBackup.FileInfo'
+        $info.State | Should -Be 'Dirty Shutdown'
+        $info.CorruptPages | Should -Be 0
+    }
+
+    It 'backs up a folder, lists it, verifies it and restores it under a temp root with -ExportRegistryFile' {
+        $out = New-TestFolder 'folder-backups'
+        $backup = Backup-ADDatabase -Path $out -SourcePath $script:Dsa -ComputerName DC01 -OriginalDatabasePath 'C:\Windows\NTDS\ntds.dit' -OriginalLogPath 'C:\Windows\NTDS' -TombstoneLifetimeDays 180 -Label win
+        $backup.PSObject.TypeNames | Should -Contain 'ADDatabaseBackup.BackupResult'
+        Test-Path -LiteralPath $backup.Path | Should -BeTrue
+        $backup.Path | Should -BeLike "$out\DC01-ntds-*.tar.zst"
+
+        $listed = @(Get-ADDatabaseBackup -Path $out)
+        $listed.Count | Should -Be 1
+        $listed[0].Label | Should -Be 'win'
+        $listed[0].Expired | Should -BeFalse
+        $verified = $listed | Test-ADDatabaseBackup
+        $verified.IsValid | Should -BeTrue
+        $verified.CorruptPages | Should -Be 0
+
+        $root = New-TestFolder 'restore-root'
+        $null = New-Item -ItemType Directory -Path (Join-Path $root 'C\Windows\NTDS') -Force
+        $reg = Join-Path $script:Work 'restore.reg'
+        # A DC in DSRM (adbackup on Windows refuses a restore otherwise), the registration only exported.
+        $env:SAFEBOOT_OPTION = 'DSREPAIR'
+        try { $result = Restore-ADDatabase -Path $backup.Path -Root $root -ExportRegistryFile $reg -Confirm:$false } finally { $env:SAFEBOOT_OPTION = $null }
+        $result.PSObject.TypeNames | Should -Contain 'ADDatabaseBackup.RestoreResult'
+        $result.RegistryWrittenTo | Should -Not -Contain 'HKLM (advapi32)'
+        $restored = Join-Path $root 'C\Windows\NTDS\ntds.dit'
+        (Get-FileHash -LiteralPath $restored -Algorithm SHA256).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $script:Dsa 'ntds.dit') -Algorithm SHA256).Hash
+        $text = Get-Content -LiteralPath $reg -Raw
+        $text | Should -Match '^Windows Registry Editor Version 5\.00'
+        $text | Should -Match ([regex]::Escape('[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\NTDS\Restore in Progress]'))
+        $text | Should -Match '"LowLog Number"=dword:00000001'
+    }
+
+    It 'takes an online backup through the Directory Backup API (the emulated ntdsbcli.dll) with -Source Api' {
+        Set-Emulator $script:Dsa
+        $out = New-TestFolder 'api-backups'
+        $backup = Backup-ADDatabase -Path $out -Source Api -Server DC01 -TombstoneLifetimeDays 180
+        $backup.ComputerName | Should -Be 'DC01'
+        $entries = $backup.Manifest.files | ForEach-Object entry
+        $entries | Should -Contain 'ntds/ntds.dit'
+        $entries | Should -Contain 'meta/expiry-token.bin'
+        (Test-ADDatabaseBackup -Path $backup.Path).IsValid | Should -BeTrue
+    }
+
+    It 'refuses -ApplyRegistry outside DSRM, then restores in a DSRM stand-in (SAFEBOOT_OPTION=DSREPAIR) and the values are in the registry' {
+        $out = New-TestFolder 'dsrm-backups'
+        $backup = Backup-ADDatabase -Path $out -SourcePath $script:Dsa -ComputerName DC01 -OriginalDatabasePath 'C:\Windows\NTDS\ntds.dit' -OriginalLogPath 'C:\Windows\NTDS' -TombstoneLifetimeDays 180
+        $root = New-TestFolder 'dsrm-root'
+        $null = New-Item -ItemType Directory -Path (Join-Path $root 'C\Windows\NTDS') -Force
+        $env:SAFEBOOT_OPTION = $null
+        $refused = $null
+        try { Restore-ADDatabase -Path $backup.Path -Root $root -ApplyRegistry -Confirm:$false } catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.NOT_IN_RESTORE_MODE,Restore-ADDatabase'
+
+        $env:SAFEBOOT_OPTION = 'DSREPAIR'
+        try { $result = Restore-ADDatabase -Path $backup.Path -Root $root -ApplyRegistry -Confirm:$false } finally { $env:SAFEBOOT_OPTION = $null }
+        $result.RegistryWrittenTo | Should -Contain 'HKLM (advapi32)'
+        $values = Get-RegValues $script:RestoreKey
+        $values['LogPath'] | Should -Be @('REG_SZ', '\\DC01\C$\Windows\NTDS')
+        $values['LowLog Number'] | Should -Be @('REG_DWORD', '0x1')
+        $values['NTDS Database recovered'][0] | Should -Be 'REG_BINARY'
+        (Get-RegValues 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters')['New Database GUID'][1] | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+    }
+
+    It 'maps adbackup''s errors to ADDatabaseBackup.* error records' {
+        $missing = Join-Path $script:Work 'nowhere\ntds.dit'
+        Get-ADDatabaseFileInfo -Path $missing -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.PATH_NOT_FOUND,Get-ADDatabaseFileInfo'
+
+        Set-Emulator $script:Dsa
+        $env:ADBACKUP_NTDSBCLI = Join-Path $script:Work 'no-such\ntdsbcli.dll'
+        $caught = $null
+        try { Backup-ADDatabase -Path (New-TestFolder 'never') -Source Api -TombstoneLifetimeDays 180 } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.NTDSBCLI_UNAVAILABLE,Backup-ADDatabase'
+        $caught.CategoryInfo.Category | Should -Be 'NotInstalled'
+        $caught.Exception.Data['ExitCode'] | Should -Be 6
+
+        $damaged = Join-Path $script:Work 'damaged.tar.zst'
+        $good = Backup-ADDatabase -Path (New-TestFolder 'to-damage') -SourcePath $script:Dsa -TombstoneLifetimeDays 180
+        $bytes = [System.IO.File]::ReadAllBytes($good.Path)
+        $bytes[[int]($bytes.Length / 2)] = $bytes[[int]($bytes.Length / 2)] -bxor 0xFF
+        [System.IO.File]::WriteAllBytes($damaged, $bytes)
+        $verify = Test-ADDatabaseBackup -Path $damaged -ErrorVariable v -ErrorAction SilentlyContinue
+        $verify.IsValid | Should -BeFalse
+        $v[0].FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.VERIFY_FAILED,Test-ADDatabaseBackup'
+        $v[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'takes adbackup''s default tombstone lifetime, with a warning, when no directory can be read' {
+        $backup = Backup-ADDatabase -Path (New-TestFolder 'no-directory') -SourcePath $script:Dsa -WarningVariable warned -WarningAction SilentlyContinue
+        $backup.TombstoneLifetimeDays | Should -Be 180
+        ($warned -join "`n") | Should -Match 'tombstone lifetime'
+        ($warned -join "`n") | Should -Match '180 days'
+    }
+}
