@@ -23,9 +23,15 @@ function Get-ADBRestoreEvent {
     $found = [System.Collections.Generic.List[object]]::new()
     foreach ($query in @(@{ LogName = 'Directory Service'; Id = 1109, 1587 }, @{ LogName = 'System'; Id = 16654 })) {
         if ($Since) { $query['StartTime'] = $Since }
-        # No matching event is not an error here: the caller reports what is missing.
-        foreach ($e in @(Get-WinEvent -FilterHashtable $query -ErrorAction SilentlyContinue)) {
-            $found.Add([pscustomobject]@{ Id = $e.Id; Log = $e.LogName; TimeCreated = $e.TimeCreated; Message = $e.Message })
+        # No matching event is not an error here: the caller reports what is missing. A log that cannot be read at
+        # all (no such log, no rights) means the events were not checked.
+        try {
+            foreach ($e in @(Get-WinEvent -FilterHashtable $query -ErrorAction SilentlyContinue)) {
+                $found.Add([pscustomobject]@{ Id = $e.Id; Log = $e.LogName; TimeCreated = $e.TimeCreated; Message = $e.Message })
+            }
+        } catch {
+            $Cmdlet.WriteVerbose("The $($query['LogName']) event log cannot be read: $($_.Exception.Message)")
+            return $null
         }
     }
     , $found.ToArray()

@@ -737,3 +737,23 @@ psTest('a SecureString passphrase: backup, verify and restore round trip; it tra
   t.true(r.debug.some((d) => d.startsWith('adbackup restore request: ') && d.includes('"decryption":{"passphrase":{"value":"<redacted>"}}')));
   t.true(r.verbose.some((v) => v.includes('encrypted (age) with a passphrase')));
 });
+
+psTest('Test-ADDatabaseRestore after a restore into a temp root: the receipt is found from the DC\'s database path; off Windows the registry and the event logs cannot be read, so the status is Unknown', async (t) => {
+  const b = await backupWithModule(t, await folder('status-backups'));
+  const root = await folder('status-root');
+  await mkdir(join(root, 'C', 'Windows', 'NTDS'), { recursive: true });
+  const r = await runPs(
+    `${prelude}$r = Restore-ADDatabase -LiteralPath ${psq(b.Path)} -Root ${psq(root)} -ExportRegistryFile ${psq(join(root, 'r.reg'))} -Confirm:$false
+$s = Test-ADDatabaseRestore -DatabasePath '${NTDS}\\ntds.dit' -Root ${psq(root)}
+$byReceipt = $r | Test-ADDatabaseRestore
+[pscustomobject]@{ Restored = $r; Status = $s; ByReceipt = $byReceipt }`,
+    { env: { ADBACKUP_EXE: '' } },
+  );
+  noErrors(t, r);
+  const o = r.output[0];
+  t.is(o.Restored.Method, 'restore-in-progress');
+  t.is(o.Status['@types'][0], 'ADDatabaseBackup.RestoreStatus');
+  t.like(o.Status, { Status: 'Unknown', Method: 'restore-in-progress', ReceiptPath: o.Restored.ReceiptPath, SameDatabase: true, EventsChecked: false, RidPoolInvalidated: null, BackupId: b.BackupId });
+  t.regex(o.Status.Reasons[0], /registry cannot be read here/);
+  t.is(o.ByReceipt.ReceiptPath, o.Restored.ReceiptPath, 'the result pipes into Test-ADDatabaseRestore by ReceiptPath');
+});

@@ -1,6 +1,7 @@
 # The module on Windows: pwsh 7.6.10 for Windows under Wine 10 (run-pester.ts), the module folder as built, which runs
 # its own bin\win-x64\adbackup.exe. The environment (set by run-pester.ts, Z:\ paths): ADB_TEST_MODULE (the .psd1),
-# ADB_TEST_DSA (a synthetic DSA folder), ADB_TEST_DLL (the emulated ntdsbcli.dll), ADB_TEST_WORK (scratch).
+# ADB_TEST_DSA (a synthetic DSA folder: a VSS snapshot's database with logs), ADB_TEST_OFFLINE (an offline copy of a
+# clean database without logs), ADB_TEST_DLL (the emulated ntdsbcli.dll), ADB_TEST_WORK (scratch).
 BeforeAll {
     Import-Module $env:ADB_TEST_MODULE -Force
     $script:Work = $env:ADB_TEST_WORK
@@ -30,11 +31,11 @@ BeforeAll {
 }
 
 Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
-    It 'is Windows PowerShell 7 on Windows, and the module exports its five cmdlets' {
+    It 'is Windows PowerShell 7 on Windows, and the module exports its six cmdlets' {
         $IsWindows | Should -BeTrue
         $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
         $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
-        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'Restore-ADDatabase', 'Test-ADDatabaseBackup')
+        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
         (Get-Help Backup-ADDatabase).Synopsis | Should -Not -BeNullOrEmpty
     }
 
@@ -112,6 +113,36 @@ Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
         $values['LowLog Number'] | Should -Be @('REG_DWORD', '0x1')
         $values['NTDS Database recovered'][0] | Should -Be 'REG_BINARY'
         (Get-RegValues 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters')['New Database GUID'][1] | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+    }
+
+    It 'restores an offline copy without logs as "Database restored from backup" in the registry, and Test-ADDatabaseRestore says Pending, then Completed' {
+        $params = 'HKLM\SYSTEM\CurrentControlSet\Services\NTDS\Parameters'
+        & reg.exe delete $script:RestoreKey /f 2>$null | Out-Null
+        & reg.exe add $params /v 'DSA Previous Restore Count' /t REG_DWORD /d 4 /f | Out-Null
+        & reg.exe add $params /v 'DSA Database Epoch' /t REG_DWORD /d 777 /f | Out-Null
+        $out = New-TestFolder 'offline-backups'
+        $backup = Backup-ADDatabase -Path $out -SourcePath $env:ADB_TEST_OFFLINE -ComputerName DC01 -OriginalDatabasePath 'C:\Windows\NTDS\ntds.dit' -OriginalLogPath 'C:\Windows\NTDS' -TombstoneLifetimeDays 180
+        (Get-ADDatabaseBackup -LiteralPath $backup.Path).RestoreMethod | Should -Be 'database-restored-from-backup'
+        $root = New-TestFolder 'offline-root'
+        $null = New-Item -ItemType Directory -Path (Join-Path $root 'C\Windows\NTDS') -Force
+        $env:SAFEBOOT_OPTION = 'DSREPAIR'
+        try { $result = Restore-ADDatabase -LiteralPath $backup.Path -Root $root -ApplyRegistry -Confirm:$false } finally { $env:SAFEBOOT_OPTION = $null }
+        $result.Method | Should -Be 'database-restored-from-backup'
+        $result.RegistryBefore.previousRestoreCount | Should -Be 4
+        $values = Get-RegValues $params
+        $values['Database restored from backup'] | Should -Be @('REG_DWORD', '0x1')
+        $values.ContainsKey('DSA Database Epoch') | Should -BeFalse
+
+        $pending = Test-ADDatabaseRestore -ReceiptPath $result.ReceiptPath
+        $pending.PSObject.TypeNames | Should -Contain 'ADDatabaseBackup.RestoreStatus'
+        $pending.Status | Should -Be 'Pending'
+        # NTDS's next start, stood in for: the restore counted.
+        & reg.exe add $params /v 'DSA Previous Restore Count' /t REG_DWORD /d 5 /f | Out-Null
+        $done = Test-ADDatabaseRestore -DatabasePath 'C:\Windows\NTDS\ntds.dit' -Root $root
+        $done.Status | Should -Be 'Completed'
+        $done.RestoreCountBefore | Should -Be 4
+        $done.RestoreCountNow | Should -Be 5
+        & reg.exe delete $params /v 'Database restored from backup' /f | Out-Null
     }
 
     It 'maps adbackup''s errors to ADDatabaseBackup.* error records' {

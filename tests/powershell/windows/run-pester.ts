@@ -66,7 +66,10 @@ async function main(): Promise<number> {
   let tests: PesterTest[];
   let note: string;
   try {
-    const dsa = await makeDsaFolder(join(scratch, 'NTDS'), { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' });
+    // A VSS snapshot's database (Restore in Progress) and an offline copy without logs (Database restored from backup).
+    const dsa = await makeDsaFolder(join(scratch, 'NTDS'), { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty', backup: 'snapshot' });
+    const offline = await makeDsaFolder(join(scratch, 'NTDS-offline'), { databaseBytes: 512 * 1024, logs: 0 });
+    for (const n of ['edb.log', 'edb.chk']) await rm(join(offline.dir, n));
     await mkdir(join(scratch, 'work'));
     const results = join(scratch, 'results.json');
     // The emulated DLL loads .NET-free; pwsh's managed DLLs need Wine's mscoree (the prefix was made without it).
@@ -76,6 +79,7 @@ async function main(): Promise<number> {
       ADB_TEST_MODULE: windowsPath(join(projectRoot, 'module', 'ADDatabaseBackup.psd1')),
       ADB_TEST_WORK: windowsPath(join(scratch, 'work')),
       ADB_TEST_DSA: windowsPath(dsa.dir),
+      ADB_TEST_OFFLINE: windowsPath(offline.dir),
       ADB_TEST_DLL: windowsPath(dll),
       ADB_TEST_RESULTS: windowsPath(results),
       ADB_TEST_SUITE: windowsPath(join(projectRoot, 'tests', 'powershell', 'windows')),
