@@ -8,13 +8,14 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { makeDsaFolder, type DsaOptions } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
+import { restorePorts } from '../support/restore-ports.ts';
 import { adbackup } from '../support/cli.ts';
 import { snapshotTree } from '../support/tree.ts';
 import { sharedDir } from '../support/shared.ts';
 import { parseRegFile } from '../../src/registry/reg-file.ts';
 import { runBackup } from '../../src/backup/backup.ts';
 import { createFolderSource } from '../../src/platform/folder-source.ts';
-import { runRestore, type RestorePorts } from '../../src/restore/restore.ts';
+import { runRestore } from '../../src/restore/restore.ts';
 import { restoreStatus, judgeRestore } from '../../src/restore/status.ts';
 import { MemoryRegistry } from '../../src/registry/writers.ts';
 import { PARAMETERS_KEY, RESTORE_IN_PROGRESS_KEY } from '../../src/registry/restore-plan.ts';
@@ -26,16 +27,7 @@ const DRFB = 'database-restored-from-backup';
 const ntds2012 = join(sharedDir, 'fixtures', 'ntds-2012r2.dit.gz');
 const small: DsaOptions = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024 };
 
-function ports(over: Partial<RestorePorts> = {}): RestorePorts {
-  return {
-    environment: { restoreMode: async () => ({ inRestoreMode: true, detail: 'DSRM' }), fileInUse: async () => false },
-    registryWriters: [new MemoryRegistry()],
-    nativeStyle: 'posix',
-    now: () => new Date(),
-    progress: () => {},
-    ...over,
-  };
-}
+const ports = restorePorts;
 
 /** A backup of `folder` recorded as C:\Windows\NTDS of DC01, and a root standing for DC01's C: volume. */
 async function backupOf(t: ExecutionContext, dir: string, folder: string) {

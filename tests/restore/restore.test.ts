@@ -3,12 +3,13 @@ import { mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
+import { restorePorts } from '../support/restore-ports.ts';
 import { adbackup } from '../support/cli.ts';
 import { snapshotTree } from '../support/tree.ts';
 import { parseRegFile } from '../../src/registry/reg-file.ts';
 import { runBackup } from '../../src/backup/backup.ts';
 import { createFolderSource } from '../../src/platform/folder-source.ts';
-import { runRestore, type RestoreOptions, type RestorePorts } from '../../src/restore/restore.ts';
+import { runRestore, type RestoreOptions } from '../../src/restore/restore.ts';
 import { MemoryRegistry } from '../../src/registry/writers.ts';
 import { windowsEnvironment } from '../../src/platform/windows-environment.ts';
 import { AppError } from '../../src/errors.ts';
@@ -121,16 +122,7 @@ test('a relocated database: the restore map maps old to new, and the result warn
   t.true(r.nextSteps.some((s) => s.includes('DSA Database file')));
 });
 
-function ports(over: Partial<RestorePorts> = {}): RestorePorts {
-  return {
-    environment: { restoreMode: async () => ({ inRestoreMode: true, detail: 'DSRM' }), fileInUse: async () => false },
-    registryWriters: [new MemoryRegistry()],
-    nativeStyle: 'posix',
-    now: () => new Date(),
-    progress: () => {},
-    ...over,
-  };
-}
+const ports = restorePorts;
 
 async function refused(t: import('ava').ExecutionContext, root: string, run: () => Promise<unknown>, code: string) {
   const before = await snapshotTree(root);
