@@ -30,6 +30,7 @@
         'functions/Get-ADDatabaseFileInfo.ps1'
         'functions/Restore-ADDatabase.ps1'
         'functions/Test-ADDatabaseBackup.ps1'
+        'functions/private/Confirmation.ps1'
         'functions/private/ErrorRecords.ps1'
         'functions/private/Invoke-ADBExecutable.ps1'
         'functions/private/OutputObjects.ps1'

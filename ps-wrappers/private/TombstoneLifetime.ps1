@@ -15,7 +15,7 @@ function Get-ADBTombstoneLifetime {
     param([Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet)
 
     if (-not $script:ADBOnWindows) {
-        $Cmdlet.WriteVerbose('Not on Windows: the tombstone lifetime is not read from Active Directory (adbackup assumes 180 days unless -TombstoneLifetimeDays is given).')
+        Write-Verbose -Message ('Not on Windows: the tombstone lifetime is not read from Active Directory (adbackup assumes 180 days unless -TombstoneLifetimeDays is given).')
         return $null
     }
     $value = $null
@@ -42,17 +42,17 @@ function Get-ADBTombstoneLifetime {
             }
         }
     } catch {
-        $Cmdlet.WriteVerbose("The tombstone lifetime could not be read from Active Directory ($($_.Exception.Message)); adbackup assumes 180 days.")
+        Write-Verbose -Message ("The tombstone lifetime could not be read from Active Directory ($($_.Exception.Message)); adbackup assumes 180 days.")
         return $null
     }
     if (-not $read) {
-        $Cmdlet.WriteVerbose('No Active Directory forest reachable: adbackup assumes a tombstone lifetime of 180 days.')
+        Write-Verbose -Message ('No Active Directory forest reachable: adbackup assumes a tombstone lifetime of 180 days.')
         return $null
     }
     if ($null -eq $value -or "$value" -eq '') {
-        $Cmdlet.WriteVerbose("tombstoneLifetime is not set in the forest (read through $how): 60 days applies.")
+        Write-Verbose -Message ("tombstoneLifetime is not set in the forest (read through $how): 60 days applies.")
         return 60
     }
-    $Cmdlet.WriteVerbose("The forest's tombstone lifetime is $value days (read through $how).")
+    Write-Verbose -Message ("The forest's tombstone lifetime is $value days (read through $how).")
     [int]$value
 }
