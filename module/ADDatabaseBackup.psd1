@@ -32,6 +32,7 @@
         'functions/Restore-ADDatabase.ps1'
         'functions/Test-ADDatabaseBackup.ps1'
         'functions/Test-ADDatabaseRestore.ps1'
+        'functions/private/Confirmation.ps1'
         'functions/private/ErrorRecords.ps1'
         'functions/private/Invoke-ADBExecutable.ps1'
         'functions/private/OutputObjects.ps1'

@@ -373,19 +373,19 @@ function Backup-ADDatabase {
             if ($null -ne $lifetime) { $request['tombstoneLifetimeDays'] = $lifetime }
         }
 
-        $PSCmdlet.WriteVerbose("Backing up the Active Directory database from $sourceText to $destination.")
+        Write-Verbose -Message ("Backing up the Active Directory database from $sourceText to $destination.")
         $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command backup -Request $request -TargetObject $destination `
             -Activity 'Backing up the Active Directory database'
         if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
 
         $result = New-ADBBackupResult -Response $run.Result
         foreach ($finding in $result.Findings) {
-            $PSCmdlet.WriteWarning("$(Get-ADBMember $finding 'severity'): $(Get-ADBMember $finding 'code'): $(Get-ADBMember $finding 'message')")
+            Write-Warning -Message ("$(Get-ADBMember $finding 'severity'): $(Get-ADBMember $finding 'code'): $(Get-ADBMember $finding 'message')")
         }
         if ($result.CorruptPages -gt 0) {
-            $PSCmdlet.WriteWarning("The archived database has $($result.CorruptPages) corrupt page(s) (archived because of -AllowCorruptPages).")
+            Write-Warning -Message ("The archived database has $($result.CorruptPages) corrupt page(s) (archived because of -AllowCorruptPages).")
         }
-        $PSCmdlet.WriteVerbose(('Archive {0}: {1:N1} MiB, logs {2}-{3}, {4} pages checked, restorable until {5:u}.' -f
+        Write-Verbose -Message (('Archive {0}: {1:N1} MiB, logs {2}-{3}, {4} pages checked, restorable until {5:u}.' -f
                 $result.Path, ($result.Size / 1MB), $result.LowLog, $result.HighLog, $result.PageCount, $result.ExpiresAt.ToUniversalTime()))
         $result
     } catch {

@@ -79,7 +79,8 @@ function Get-ADDatabaseBackup {
     [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('ADDatabaseBackup.BackupInfo')]
     param(
-        [Parameter(Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Position = 0, ParameterSetName = 'Path', ValueFromPipeline)]
+        [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path = @('.'),
 
@@ -107,7 +108,7 @@ function Get-ADDatabaseBackup {
     process {
         try {
             foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
-                $PSCmdlet.WriteVerbose("Reading the manifest of $archive.")
+                Write-Verbose -Message ("Reading the manifest of $archive.")
                 $request = [ordered]@{ archive = $archive }
                 if ($null -ne $decryption) { $request['decryption'] = $decryption }
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command inspect -Request $request `

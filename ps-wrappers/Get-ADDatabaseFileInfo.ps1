@@ -18,7 +18,7 @@ function Get-ADDatabaseFileInfo {
     Nothing is written; the files may be copies, snapshots or the files of a stopped DC.
 
     .PARAMETER Path
-    Files or folders; wildcards allowed. Accepts strings and objects with a Path property from the pipeline.
+    Files or folders; wildcards allowed. Accepts strings from the pipeline (objects bind to -LiteralPath).
 
     .PARAMETER LiteralPath
     Files or folders, taken literally. Binds the PSPath and FullName properties of piped objects (Get-ChildItem).
@@ -67,7 +67,8 @@ function Get-ADDatabaseFileInfo {
     [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('ADDatabaseBackup.FileInfo')]
     param(
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline)]
+        [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
 
@@ -85,7 +86,7 @@ function Get-ADDatabaseFileInfo {
     process {
         try {
             foreach ($file in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern '\.(dit|edb|log|chk|jrs)$')) {
-                $PSCmdlet.WriteVerbose("Reading the header of $file.")
+                Write-Verbose -Message ("Reading the header of $file.")
                 $header = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command header -TargetObject $file `
                     -Request ([ordered]@{ path = $file; kind = $Kind.ToLowerInvariant() }) -Activity "Reading $([System.IO.Path]::GetFileName($file))"
                 if ($header.ErrorRecord) {
@@ -95,7 +96,7 @@ function Get-ADDatabaseFileInfo {
                 $pageResult = $null
                 $pageError = $null
                 if ($Pages -and (Get-ADBMember $header.Result 'kind') -eq 'database') {
-                    $PSCmdlet.WriteVerbose("Checking every page of $file.")
+                    Write-Verbose -Message ("Checking every page of $file.")
                     $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command pages -Request ([ordered]@{ path = $file }) -TargetObject $file `
                         -Activity "Checking the pages of $([System.IO.Path]::GetFileName($file))"
                     $pageResult = $run.Result
@@ -107,7 +108,7 @@ function Get-ADDatabaseFileInfo {
                             -Details $pageResult -Message ('{0} has {1} corrupt page(s): {2}.' -f $file, (Get-ADBMember $pageResult 'corrupt'), ($numbers -join ', '))
                     }
                 } elseif ($Pages) {
-                    $PSCmdlet.WriteVerbose("$file is not a database file: no pages to check.")
+                    Write-Verbose -Message ("$file is not a database file: no pages to check.")
                 }
                 New-ADBFileInfo -Header $header.Result -Pages $pageResult
                 if ($pageError) { $PSCmdlet.WriteError($pageError) }

@@ -26,8 +26,9 @@ function Restore-ADDatabase {
     PowerShell asks before restoring unless -Confirm:$false is given (which scripts and runbooks must do).
 
     .PARAMETER Path
-    The archive. Wildcards are allowed but must name exactly one file. Objects from Get-ADDatabaseBackup and
-    Test-ADDatabaseBackup bind by their Path property.
+    The archive. Wildcards are allowed but must name exactly one file. Strings from the pipeline bind here; objects
+    from Get-ADDatabaseBackup and Test-ADDatabaseBackup bind to -LiteralPath by their PSPath property. Several
+    archives (a wildcard or a pipeline) are refused with AMBIGUOUS_PATH before anything is restored.
 
     .PARAMETER LiteralPath
     The archive, taken literally (no wildcards). Binds the PSPath and FullName properties of piped objects.
@@ -139,7 +140,7 @@ function Restore-ADDatabase {
 
     .INPUTS
     System.String. An archive path.
-    ADDatabaseBackup.BackupInfo, ADDatabaseBackup.VerifyResult. By their Path property.
+    ADDatabaseBackup.BackupInfo, ADDatabaseBackup.VerifyResult. By their PSPath property, literally; exactly one.
 
     .OUTPUTS
     ADDatabaseBackup.RestoreResult. Path, BackupId, Plan, Expired, ExpiredOverride, DatabasePath, LogPath,
@@ -168,7 +169,8 @@ function Restore-ADDatabase {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Path')]
     [OutputType('ADDatabaseBackup.RestoreResult')]
     param(
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline)]
+        [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string] $Path,
 
@@ -240,6 +242,7 @@ function Restore-ADDatabase {
                             -Message "-Method $Method does not take -$($conflict -join ', -')." `
                             -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
             }
+            $archives = [System.Collections.Generic.List[string]]::new()
             $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
         } catch {
             # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.
@@ -248,12 +251,22 @@ function Restore-ADDatabase {
     }
 
     process {
+        # Only collected here: several archives (a wildcard, or a pipeline of several objects) are refused in the end
+        # block, before anything is restored, instead of restored one over the other.
         try {
-            $archives = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)
+            foreach ($found in @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath)) { $archives.Add($found) }
+        } catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+
+    end {
+        try {
             if ($archives.Count -eq 0) { return }
             if ($archives.Count -gt 1) {
-                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'AMBIGUOUS_PATH' -TargetObject $Path `
-                            -Message "'$Path' names $($archives.Count) files; a restore takes exactly one archive." `
+                $names = @($archives | ForEach-Object { [System.IO.Path]::GetFileName($_) }) -join ', '
+                $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'AMBIGUOUS_PATH' -TargetObject @($archives) `
+                            -Message "$($archives.Count) archives were given ($names); a restore takes exactly one archive. Nothing was restored." `
                             -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
             }
             $archive = $archives[0]
@@ -295,7 +308,7 @@ function Restore-ADDatabase {
                 foreach ($name in @('pathStyle', 'keepDatabaseEpoch')) { if ($registry.Contains($name)) { $planRegistry[$name] = $registry[$name] } }
                 if ($planRegistry.Count -gt 0) { $request['registry'] = $planRegistry }
                 $request['plan'] = $true
-                $PSCmdlet.WriteVerbose("Planning the restore of $archive to $where.")
+                Write-Verbose -Message ("Planning the restore of $archive to $where.")
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
                     -Activity "Planning the restore of $([System.IO.Path]::GetFileName($archive))"
                 if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
@@ -316,10 +329,10 @@ function Restore-ADDatabase {
                 if ($Method -eq 'Api') { $destinations += 'the restore API (DsRestoreRegister)' }
                 if ($destinations.Count -eq 0) { $destinations += 'nowhere yet: add -ApplyRegistry or -ExportRegistryFile' }
                 foreach ($value in $plan.Registry) {
-                    $what = if ((Get-ADBMember $value 'type') -eq 'DELETE') { 'Remove the value' } else { "Set $(Get-ADBMember $value 'type') $(ConvertTo-Json -InputObject (Get-ADBMember $value 'value') -Compress)" }
+                    $what = if ((Get-ADBMember $value 'type') -eq 'DELETE') { 'Remove the value' } else { "Set $(Get-ADBMember $value 'type') $(Format-ADBRegistryValue -Value $value)" }
                     $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')", "$what in $($destinations -join ' and ')")
                 }
-                foreach ($warning in $plan.Warnings) { $PSCmdlet.WriteWarning($warning) }
+                foreach ($warning in $plan.Warnings) { Write-Warning -Message ($warning) }
                 $plan
                 return
             }
@@ -330,16 +343,16 @@ function Restore-ADDatabase {
             if ($registry.Count -gt 0) { $request['registry'] = $registry }
             $action = "Restore the Active Directory database from '$archive'"
             if ($registration.Count -gt 0) { $action += " and register the restore $($registration -join ' and ')" }
-            if (-not $PSCmdlet.ShouldProcess($where, $action)) { return }
+            if (-not (Confirm-ADBAction -Cmdlet $PSCmdlet -Target $where -Action $action)) { return }
 
-            $PSCmdlet.WriteVerbose("Restoring $archive to $where.")
+            Write-Verbose -Message ("Restoring $archive to $where.")
             $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
                 -Activity "Restoring $([System.IO.Path]::GetFileName($archive))"
             if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
             $result = New-ADBRestoreResult -Response $run.Result
-            foreach ($warning in $result.Warnings) { $PSCmdlet.WriteWarning($warning) }
-            foreach ($step in $result.NextSteps) { $PSCmdlet.WriteInformation($step, [string[]]@('NextStep')) }
-            $PSCmdlet.WriteVerbose("Restored $($result.FileCount) file(s) to $($result.DatabasePath); $($result.MovedAsideCount) replaced file(s) moved aside; registration written to $($result.RegistryWrittenTo -join ', ').")
+            foreach ($warning in $result.Warnings) { Write-Warning -Message ($warning) }
+            foreach ($step in $result.NextSteps) { Write-Information -MessageData $step -Tags 'NextStep' }
+            Write-Verbose -Message ("Restored $($result.FileCount) file(s) to $($result.DatabasePath); $($result.MovedAsideCount) replaced file(s) moved aside; registration written to $($result.RegistryWrittenTo -join ', ').")
             $result
         } catch {
             # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.

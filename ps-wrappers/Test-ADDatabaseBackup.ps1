@@ -23,7 +23,7 @@ function Test-ADDatabaseBackup {
     (SecurityError) says that the content was not verified. Damage found on the outside is VERIFY_FAILED as above.
 
     .PARAMETER Path
-    Archives or folders of archives; wildcards allowed. Accepts strings and objects with a Path property
+    Archives or folders of archives; wildcards allowed. Accepts strings (objects bind to -LiteralPath)
     (Get-ADDatabaseBackup) from the pipeline.
 
     .PARAMETER LiteralPath
@@ -67,7 +67,7 @@ function Test-ADDatabaseBackup {
 
     .INPUTS
     System.String. Archive or folder paths.
-    ADDatabaseBackup.BackupInfo (and any object with Path, PSPath or FullName). Bound by property name.
+    ADDatabaseBackup.BackupInfo (and any object with PSPath or FullName). Bound by property name to -LiteralPath.
 
     .OUTPUTS
     ADDatabaseBackup.VerifyResult. Name, Path, IsValid, Encrypted, ContentVerified, Format, Size, Sha256, BackupId, EntryCount, LowLog, HighLog,
@@ -90,7 +90,8 @@ function Test-ADDatabaseBackup {
     [CmdletBinding(DefaultParameterSetName = 'Path')]
     [OutputType('ADDatabaseBackup.VerifyResult', [bool])]
     param(
-        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline)]
+        [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string[]] $Path,
 
@@ -120,7 +121,7 @@ function Test-ADDatabaseBackup {
     process {
         try {
             foreach ($archive in @(Get-ADBItemPath -Cmdlet $PSCmdlet -Path $Path -LiteralPath $LiteralPath -Pattern $script:ADBArchivePattern -Recurse:$Recurse)) {
-                $PSCmdlet.WriteVerbose("Verifying $archive.")
+                Write-Verbose -Message ("Verifying $archive.")
                 $request = [ordered]@{ archive = $archive }
                 if ($null -ne $decryption) { $request['decryption'] = $decryption }
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request $request `
@@ -136,7 +137,7 @@ function Test-ADDatabaseBackup {
                 }
                 $result
                 if ($result.IsValid) {
-                    $PSCmdlet.WriteVerbose(('{0} is valid: {1} entries, logs {2}-{3}, {4} good, {5} blank, {6} corrupt pages.' -f
+                    Write-Verbose -Message (('{0} is valid: {1} entries, logs {2}-{3}, {4} good, {5} blank, {6} corrupt pages.' -f
                             $result.Name, $result.EntryCount, $result.LowLog, $result.HighLog, $result.GoodPages, $result.BlankPages, $result.CorruptPages))
                 } elseif (-not $result.ContentVerified -and $result.ErrorCount -eq 0) {
                     # Exit 4: nothing wrong outside, but without a key the content was not checked.

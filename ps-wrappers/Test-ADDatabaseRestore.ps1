@@ -83,7 +83,7 @@ function Test-ADDatabaseRestore {
             $events = Get-ADBRestoreEvent -Cmdlet $PSCmdlet -Since (ConvertTo-ADBDateTime (Get-ADBMember $run.Result 'restoredAt'))
             $status = New-ADBRestoreStatus -Status $run.Result -Events $events
             if ($status.RidPoolInvalidated -eq $false -and $status.Status -eq 'Completed') {
-                $PSCmdlet.WriteWarning('No event 16654 (RID pool invalidated) since the restore: invalidate the RID pool by hand so this DC never hands out relative IDs of its old pool (rootDSE invalidateRidPool with the domain SID).')
+                Write-Warning -Message 'No event 16654 (RID pool invalidated) since the restore: invalidate the RID pool by hand so this DC never hands out relative IDs of its old pool (rootDSE invalidateRidPool with the domain SID).'
             }
             $status
         } catch {

@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # npm test: build the bundle and the executables the tests run, type-check, run ava, run the CLI contract suites
-# again against the Linux standalone executable, and end with one line "N passed, N failed, N skipped" over both
-# ava runs (the type check counts as one test).
+# again against the Linux standalone executable, run the PowerShell module's Pester suites in real pwsh, and end
+# with one line "N passed, N failed, N skipped" over all of them (the type check counts as one test).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-output
 node scripts/build.ts || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-# The PowerShell engine host of tests/powershell (dotnet publish, NuGet System.Management.Automation): built here,
-# outside ava's time limits, since the first NuGet restore on a fresh machine can take minutes. Without the .NET SDK
-# the PowerShell tests are skipped (they fail when CI is set) and say why; a failed build shows up in those tests.
-node tests/powershell/support/build-host.ts > .test-output/pshost-build.txt 2>&1 || cat .test-output/pshost-build.txt
 
 # --- Windows stack (Wine 10 chroot, pwsh for Windows): built here, outside ava's time limits; both reuse their cache
 # under build/. A chroot that cannot be built is reported here, and every Wine test fails under CI (skips otherwise).
@@ -46,6 +42,26 @@ ADBACKUP_EXE=$exe node_modules/.bin/ava --tap tests/cli/cli.test.ts tests/backup
 rc_exe=$?
 show .test-output/ava-exe.tap .test-output/ava-exe.stderr '[exe] '
 
+# --- Pester: the PowerShell module in real pwsh (scripts/pester.sh installs pwsh and Pester; tests/powershell). ---
+# Its test lines are shown as TAP-like lines tagged [pester], a failure with its message; the full log stays in
+# .test-output/pester.txt. Its counts join the summary, and a failure or a missing summary fails the run.
+echo "# Pester suites in real pwsh (tests/powershell)"
+bash scripts/pester.sh > .test-output/pester.txt 2>&1
+rc_pester=$?
+awk '/^ *\[\+\] /{sub(/^ *\[\+\] /, ""); print "ok - [pester] " $0; f=0; next}
+     /^ *\[!\] /{sub(/^ *\[!\] /, ""); print "ok - [pester] " $0 " # SKIP"; f=0; next}
+     /^ *\[-\] /{sub(/^ *\[-\] /, ""); print "not ok - [pester] " $0; f=1; next}
+     /^(not ok|pester:)/{print; f=0; next}
+     f && /^   /{print "  " $0}' .test-output/pester.txt
+pester_summary=$(grep -E '^pester: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' .test-output/pester.txt | tail -n 1)
+if [ -z "$pester_summary" ]; then
+  tail -n 30 .test-output/pester.txt
+  pester_summary="pester: 0 passed, 1 failed, 0 skipped"
+  echo "not ok - no Pester summary (scripts/pester.sh exit code $rc_pester)"
+  rc_pester=1
+fi
+# --- end of the Pester section ---
+
 # --- Windows stack: the module's Windows Pester suite in pwsh for Windows under Wine 10 (its TAP lines carry [win-pester]).
 rm -f .test-output/pester-windows.tap
 node tests/powershell/windows/run-pester.ts .test-output/pester-windows.tap > /dev/null 2> .test-output/pester-windows.stderr
@@ -59,7 +75,8 @@ show .test-output/pester-windows.tap .test-output/pester-windows.stderr ''
 for tap in .test-output/ava.tap .test-output/ava-exe.tap; do
   grep -qE '^# pass [1-9]' "$tap" || { echo "not ok - no ava summary in $tap (ava exit codes: $rc, $rc_exe; 128+N = killed by signal N)"; rc=1; tc_failed=$((tc_failed + 1)); }
 done
-awk -v tcf="$tc_failed" '
+read -r pp pf ps < <(echo "$pester_summary" | sed -E 's/^pester: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
+awk -v tcf="$tc_failed" -v pp="$pp" -v pf="$pf" -v ps="$ps" '
   /^# pass /{p+=$3} /^# fail /{f+=$3} /^# skip /{s+=$3} /^# todo /{s+=$3}
-  END{ printf "%d passed, %d failed, %d skipped\n", p + (tcf ? 0 : 1), f + tcf, s }' .test-output/ava.tap .test-output/ava-exe.tap .test-output/pester-windows.tap
-[ $rc -eq 0 ] && [ $rc_exe -eq 0 ] && [ $tc_failed -eq 0 ] && [ $rc_winpester -eq 0 ]
+  END{ printf "%d passed, %d failed, %d skipped\n", p + pp + (tcf ? 0 : 1), f + pf + tcf, s + ps }' .test-output/ava.tap .test-output/ava-exe.tap .test-output/pester-windows.tap
+[ $rc -eq 0 ] && [ $rc_exe -eq 0 ] && [ $tc_failed -eq 0 ] && [ $rc_pester -eq 0 ] && [ $rc_winpester -eq 0 ]

@@ -141,3 +141,59 @@ function Get-ADBMember {
     # Arrays are enumerated like any pipeline output: wrap the call in @() where an array is expected.
     $property.Value
 }
+
+function ConvertTo-ADBParameterText {
+    <#
+    .SYNOPSIS
+    An adbackup message with the request's field names (registry.regFile, allowExpired, ...) replaced by the cmdlet
+    parameters that set them (-ExportRegistryFile, -AllowExpired, ...).
+    .DESCRIPTION
+    adbackup speaks of its JSON request; people who ran a cmdlet know its parameters. Fields no parameter sets are
+    left as they are.
+    .PARAMETER Message
+    adbackup's message.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Message)
+
+    $fields = [ordered]@{
+        'registry\.regFile'                  = '-ExportRegistryFile'
+        'registry\.overwriteRegFile'         = '-Force'
+        'registry\.apply'                    = '-ApplyRegistry'
+        'registry\.pathStyle'                = '-RegistryPathStyle'
+        'target\.root'                       = '-Root'
+        'target\.databasePath'               = '-DatabasePath'
+        'target\.logPath'                    = '-LogPath'
+        'target\.backupLogPath'              = '-BackupLogPath'
+        'target\.checkpointPath'             = '-CheckpointPath'
+        'target\.createFolders'              = '-CreateFolders'
+        'target\.restoreCheckpoint'          = '-RestoreCheckpoint'
+        'target\.computer'                   = '-ComputerName'
+        'target\.server'                     = '-Server'
+        'decryption\.identityFile'           = '-IdentityFile'
+        'decryption\.identity'               = '-IdentityFile'
+        'decryption\.passphrase(\.value)?'   = '-Passphrase'
+        'encryption\.recipients\[(\d+)\]'   = '-Recipient (value $1, counted from 0)'
+        'encryption\.recipients'             = '-Recipient'
+        'encryption\.recipientsFile'         = '-RecipientFile'
+        'encryption\.passphrase(\.value)?'   = '-Passphrase'
+        'encryption\.workFactor'             = '-PassphraseWorkFactor'
+        'source\.path'                       = '-SourcePath'
+        'source\.databasePath'               = '-DatabasePath'
+        'source\.logPath'                    = '-LogPath'
+        'source\.checkpointPath'             = '-CheckpointPath'
+        'source\.truncateLogs'               = '-TruncateLogs'
+        'destination\.(path|directory)'      = '-Path'
+        'destination\.nameTemplate'          = '-NameTemplate'
+        'allowExpired'                       = '-AllowExpired'
+        'allowCorruptPages'                  = '-AllowCorruptPages'
+        'allowUnrestorable'                  = '-AllowUnrestorable'
+        'tombstoneLifetimeDays'              = '-TombstoneLifetimeDays'
+        'use plan'                           = 'use -WhatIf'
+    }
+    foreach ($field in $fields.Keys) {
+        $Message = [regex]::Replace($Message, "(?<![\w.-])$field(?![\w])", $fields[$field])
+    }
+    $Message
+}

@@ -79,7 +79,7 @@ function Invoke-ADBExecutable {
     # Secrets (SecureString values, e.g. a -Passphrase) stay SecureStrings until the bytes go to stdin; the debug
     # line shows '<redacted>' in their place.
     $requestJson = ConvertTo-ADBRequestJson -Request $Request
-    $Cmdlet.WriteDebug("adbackup $Command request: $($requestJson.DebugText)")
+    Write-Debug -Message ("adbackup $Command request: $($requestJson.DebugText)")
 
     $utf8 = [System.Text.UTF8Encoding]::new($false)
     $psi = [System.Diagnostics.ProcessStartInfo]::new($exe.Path, "$Command --progress")
@@ -154,8 +154,8 @@ function Invoke-ADBExecutable {
             $Cmdlet.WriteProgress($completed)
         }
     }
-    foreach ($d in $diagnostics) { $Cmdlet.WriteDebug("adbackup: $d") }
-    $Cmdlet.WriteVerbose(('adbackup {0} finished in {1:N1} s with exit code {2}.' -f $Command, $clock.Elapsed.TotalSeconds, $exitCode))
+    foreach ($d in $diagnostics) { Write-Debug -Message ("adbackup: $d") }
+    Write-Verbose -Message (('adbackup {0} finished in {1:N1} s with exit code {2}.' -f $Command, $clock.Elapsed.TotalSeconds, $exitCode))
 
     $document = $null
     # Only what looks like a JSON document is parsed: a caught parse failure would still land in the caller's
@@ -173,7 +173,13 @@ function Invoke-ADBExecutable {
     }
     if ($null -ne $errorBody) {
         $target = Get-ADBMember $errorBody 'target'
-        $record = New-ADBErrorRecord -Code (Get-ADBMember $errorBody 'code') -Message (Get-ADBMember $errorBody 'message') `
+        $message = ConvertTo-ADBParameterText -Message ([string](Get-ADBMember $errorBody 'message'))
+        # A message about a file's content (a damaged archive) comes without a target and does not always name the
+        # file: per-item cmdlets report many files, so the message says which one.
+        if (-not $target -and $TargetObject -is [string] -and $TargetObject -and -not $message.Contains($TargetObject)) {
+            $message = "'$TargetObject': $message"
+        }
+        $record = New-ADBErrorRecord -Code (Get-ADBMember $errorBody 'code') -Message $message `
             -Category (Get-ADBMember $errorBody 'category') -Command $Command -ExitCode $exitCode `
             -Details (Get-ADBMember $errorBody 'details') -TargetObject $(if ($target) { $target } else { $TargetObject })
         return [pscustomobject]@{ ExitCode = $exitCode; Result = $null; ErrorRecord = $record }

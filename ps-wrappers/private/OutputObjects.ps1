@@ -43,6 +43,11 @@ function New-ADBObject {
     foreach ($key in $Property.Keys) {
         $o.PSObject.Properties.Add([System.Management.Automation.PSNoteProperty]::new($key, $Property[$key]))
     }
+    # PSPath (the LiteralPath alias) makes piped objects bind to -LiteralPath by property name: a path holding
+    # wildcard characters ('DC01 [old]') is taken literally. -Path binds only strings.
+    if ($Property.Contains('Path') -and $Property['Path']) {
+        $o.PSObject.Properties.Add([System.Management.Automation.PSNoteProperty]::new('PSPath', $Property['Path']))
+    }
     $o.PSObject.TypeNames.Insert(0, $TypeName)
     $o
 }
@@ -114,7 +119,8 @@ function Get-ADBBackupProperty {
         Compression           = Get-ADBMember (Get-ADBMember $Document 'compression') 'type'
         Encrypted             = $null -ne $encryption
         Encryption            = $encryptionText
-        Recipients            = [object[]]@(Get-ADBMember $encryption 'recipients')
+        # Not @($null) for an unencrypted backup: an empty list.
+        Recipients            = [object[]]@(Get-ADBMember $encryption 'recipients' | Where-Object { $null -ne $_ })
         DatabaseState         = Get-ADBMember $database 'state'
         LowLog                = Get-ADBMember $range 'low'
         HighLog               = Get-ADBMember $range 'high'
@@ -297,4 +303,29 @@ function New-ADBFileInfo {
     $p['Summary'] = $summary
     $p['Fields'] = Get-ADBMember $Header 'fields'
     New-ADBObject -TypeName 'ADDatabaseBackup.FileInfo' -Property $p
+}
+
+function Format-ADBRegistryValue {
+    <#
+    .SYNOPSIS
+    A registry value of a restore plan as regedit shows it: strings as they are (not JSON-escaped), a REG_MULTI_SZ
+    as its strings, numbers in decimal, binary data in hex.
+    .PARAMETER Value
+    The plan's registry value (key, name, type, value).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [object] $Value)
+
+    $data = Get-ADBMember $Value 'value'
+    if ((Get-ADBMember $Value 'name') -eq 'New Database GUID') {
+        # adbackup makes this GUID when the restore runs; the plan's GUID is only an example.
+        return 'a new GUID (made when the restore runs)'
+    }
+    switch (Get-ADBMember $Value 'type') {
+        'REG_MULTI_SZ' { return (@($data | ForEach-Object { "'$_'" }) -join ', ') }
+        'REG_DWORD' { return "$data" }
+        'REG_QWORD' { return "$data" }
+        default { return "$data" }
+    }
 }

@@ -17,7 +17,7 @@ function Get-ADBRestoreEvent {
     param([Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet, [AllowNull()] [object] $Since)
 
     if (-not $script:ADBOnWindows -or -not (Get-Command -Name 'Get-WinEvent' -ErrorAction SilentlyContinue)) {
-        $Cmdlet.WriteVerbose('The event logs can be read only on the domain controller (Windows): events 1109, 1587 and 16654 not checked.')
+        Write-Verbose -Message 'The event logs can be read only on the domain controller (Windows): events 1109, 1587 and 16654 not checked.'
         return $null
     }
     $found = [System.Collections.Generic.List[object]]::new()
@@ -30,7 +30,7 @@ function Get-ADBRestoreEvent {
                 $found.Add([pscustomobject]@{ Id = $e.Id; Log = $e.LogName; TimeCreated = $e.TimeCreated; Message = $e.Message })
             }
         } catch {
-            $Cmdlet.WriteVerbose("The $($query['LogName']) event log cannot be read: $($_.Exception.Message)")
+            Write-Verbose -Message "The $($query['LogName']) event log cannot be read: $($_.Exception.Message)"
             return $null
         }
     }

@@ -17,7 +17,7 @@ function Get-ADBTombstoneLifetime {
     param([Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet)
 
     if (-not $script:ADBOnWindows) {
-        $Cmdlet.WriteVerbose('Not on Windows: the tombstone lifetime is not read from Active Directory (adbackup assumes 180 days unless -TombstoneLifetimeDays is given).')
+        Write-Verbose -Message ('Not on Windows: the tombstone lifetime is not read from Active Directory (adbackup assumes 180 days unless -TombstoneLifetimeDays is given).')
         return $null
     }
     $value = $null
@@ -44,17 +44,17 @@ function Get-ADBTombstoneLifetime {
             }
         }
     } catch {
-        $Cmdlet.WriteWarning("The tombstone lifetime could not be read from Active Directory ($($_.Exception.Message)); adbackup assumes 180 days. Give -TombstoneLifetimeDays to set it.")
+        Write-Warning -Message ("The tombstone lifetime could not be read from Active Directory ($($_.Exception.Message)); adbackup assumes 180 days. Give -TombstoneLifetimeDays to set it.")
         return $null
     }
     if (-not $read) {
-        $Cmdlet.WriteWarning('No Active Directory forest reachable: adbackup assumes a tombstone lifetime of 180 days. Give -TombstoneLifetimeDays to set it.')
+        Write-Warning -Message ('No Active Directory forest reachable: adbackup assumes a tombstone lifetime of 180 days. Give -TombstoneLifetimeDays to set it.')
         return $null
     }
     if ($null -eq $value -or "$value" -eq '') {
-        $Cmdlet.WriteVerbose("tombstoneLifetime is not set in the forest (read through $how): 60 days applies.")
+        Write-Verbose -Message ("tombstoneLifetime is not set in the forest (read through $how): 60 days applies.")
         return 60
     }
-    $Cmdlet.WriteVerbose("The forest's tombstone lifetime is $value days (read through $how).")
+    Write-Verbose -Message ("The forest's tombstone lifetime is $value days (read through $how).")
     [int]$value
 }

@@ -1,0 +1,62 @@
+// Test material for the Pester suites (tests/powershell/*.Tests.ps1), made by the project's own TypeScript so that
+// PowerShell and ava tests share one generator and one reader of each format. One JSON document on stdout.
+//
+//   node fixtures.ts dsa DIR [OPTIONS-JSON]         a synthetic DSA folder (tests/fixtures/synthetic-dsa.ts)
+//   node fixtures.ts backup-at DSA-DIR ARCHIVE DAYS  a backup of DSA-DIR taken DAYS days ago (an expired backup)
+//   node fixtures.ts requests CAPTURE-DIR            the requests a recording adbackup stand-in captured, each
+//                                                    validated against adbackup's request schema
+//   node fixtures.ts reg FILE                        the values of a .reg file, read by the project's reader
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeDsaFolder, type DsaOptions } from '../../fixtures/synthetic-dsa.ts';
+import { runBackup } from '../../../src/backup/backup.ts';
+import { createFolderSource } from '../../../src/platform/folder-source.ts';
+import { parseRegFile } from '../../../src/registry/reg-file.ts';
+import type { Validator } from '../../../src/protocol/validator.ts';
+import * as validators from '../../../src/protocol/generated/validators.js';
+
+const NTDS = 'C:\\Windows\\NTDS';
+
+async function dsa(dir: string, options: string | undefined): Promise<unknown> {
+  const o = (options ? JSON.parse(options) : {}) as DsaOptions;
+  // A VSS snapshot's database by default: what a Restore in Progress (KB 814167) restore accepts, as the module tests
+  // assert; `{"backup": null}` gives a plain copy (restored as "Database restored from backup").
+  const f = await makeDsaFolder(dir, { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty', computerName: 'DC01', backup: 'snapshot', ...o });
+  return { dir: f.dir, databasePath: f.databasePath, logPath: f.logPath, checkpointPath: f.checkpointPath, logNames: f.logNames, expected: f.expected };
+}
+
+async function backupAt(dsaDir: string, archive: string, days: number): Promise<unknown> {
+  const source = createFolderSource({ path: dsaDir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS } });
+  await runBackup(source, { destination: { path: archive } }, { now: () => new Date(Date.now() - days * 86_400_000), progress: () => {} });
+  return { archive };
+}
+
+function requests(dir: string): unknown {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.argv'))
+    .sort()
+    .map((n) => {
+      const argv = readFileSync(join(dir, n), 'utf8').split('\n').filter((x) => x !== '');
+      const command = argv[0] ?? '';
+      const request = JSON.parse(readFileSync(join(dir, n.replace(/\.argv$/, '.request.json')), 'utf8')) as unknown;
+      const name = `${command.replace(/-([a-z])/g, (_, x: string) => x.toUpperCase())}Request`;
+      const validate = (validators as unknown as Record<string, Validator | undefined>)[name];
+      const valid = validate ? validate(request) : false;
+      return { command, argv, request, valid, schemaErrors: validate && !valid ? validate.errors : null };
+    });
+}
+
+function reg(file: string): unknown {
+  return parseRegFile(readFileSync(file)).values.map((v) => ({ key: v.key, name: v.name, type: v.type, value: v.value }));
+}
+
+async function main(argv: string[]): Promise<unknown> {
+  const [mode, a, b, c] = argv;
+  if (mode === 'dsa' && a) return dsa(a, b);
+  if (mode === 'backup-at' && a && b && c) return backupAt(a, b, Number(c));
+  if (mode === 'requests' && a) return requests(a);
+  if (mode === 'reg' && a) return reg(a);
+  throw new Error(`usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS | requests DIR | reg FILE (got ${argv.join(' ')})`);
+}
+
+process.stdout.write(`${JSON.stringify(await main(process.argv.slice(2)))}\n`);
