@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Pester suites in real PowerShell and ends with one line "pester: N passed, N failed, N skipped".
 #
-#   bash scripts/pester.sh [--pwsh PATH] [--pester MANIFEST] [FILE|FOLDER...]     (default: tests/powershell)
+#   bash scripts/pester.sh [--pwsh PATH] [--pester MANIFEST] [FILE|FOLDER...]     (default: tests/powershell/*.Tests.ps1)
 #   bash scripts/pester.sh --install-only                                          (pwsh and Pester only)
 #
 # Without --pwsh (or $PWSH) it installs PowerShell 7.6.10 from NuGet into build/pwsh (`dotnet tool install`; without
@@ -26,7 +26,8 @@ while [ $# -gt 0 ]; do
     *) paths+=("$1"); shift ;;
   esac
 done
-[ ${#paths[@]} -eq 0 ] && paths=(tests/powershell)
+# The suites of tests/powershell itself; windows/ holds the suite pwsh for Windows runs under Wine (run-pester.ts).
+[ ${#paths[@]} -eq 0 ] && paths=(tests/powershell/*.Tests.ps1)
 
 unavailable() {
   echo "pester: $1"
