@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { fsError } from '../errors.ts';
 import { payloadLengthProblem, readAgeHeader } from './encryption.ts';
 import { checkSidecar, readSidecar } from './sidecar.ts';
-import type { VerifyEnv, VerifyFinding, VerifyResult } from './verify.ts';
+import type { VerifyEnv, VerifyFinding, VerifyResult } from './verify-types.ts';
 
 export async function verifyWithoutKey(path: string, env: VerifyEnv): Promise<VerifyResult> {
   const findings: VerifyFinding[] = [];

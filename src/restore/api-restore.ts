@@ -9,8 +9,9 @@ import { nextSteps } from './next-steps.ts';
 import type { AgeKeyring } from '../archive/age/keyring.ts';
 import { entryFileName } from '../archive/layout.ts';
 import { PARTIAL_SUFFIX } from '../archive/publish.ts';
-import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, isDirectory, moveAside, planMoveAside, readManifest, receiptFolder, receiptOf, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
+import { type RestoreAction, type RestorePorts, type RestoreResult, createFolders, isDirectory, moveAside, planMoveAside, receiptFolder, receiptOf, registeredRange, shelfLife, verifiedManifest, verifyAndStage } from './restore.ts';
 import { writeReceipt } from './receipt.ts';
+import { readManifestEntry } from '../archive/manifest-entry.ts';
 import { RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
 
 /** The part of the API a restore uses (ntdsbcli's binding satisfies it; tests fake it). */
@@ -40,7 +41,7 @@ export async function runApiRestore(
   const now = ports.now();
   // A plan verifies the whole archive; a restore plans from a decompress-only read (the expiry token is needed before
   // anything else) and verifies in the same pass that writes the files.
-  const { manifest, token } = opts.plan ? await verifiedManifest(opts, ports, now) : await readManifest(opts.archive, null, opts.keyring);
+  const { manifest, token } = opts.plan ? await verifiedManifest(opts, ports, now) : await readManifestEntry(opts.archive, opts.keyring);
   const { warnings, expired } = shelfLife(manifest, opts, now);
   if (!token) {
     throw new AppError('Precondition', 'NO_EXPIRY_TOKEN', 'this archive holds no expiry token (it was not made through the backup API): restore it with "target": {"type": "files"}');

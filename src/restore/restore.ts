@@ -8,12 +8,12 @@ import type { Writable } from 'node:stream';
 import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import type { Manifest, Sidecar } from '../archive/manifest.ts';
-import { ENTRY_MANIFEST, entryFileName, roleOfEntry } from '../archive/layout.ts';
+import { entryFileName, roleOfEntry } from '../archive/layout.ts';
 import { readSidecar } from '../archive/sidecar.ts';
-import { manifestProblem } from '../archive/manifest.ts';
 import { PARTIAL_SUFFIX, type PartialFile, createPartial } from '../archive/publish.ts';
-import { probeArchive, readArchive } from '../archive/read-archive.ts';
-import { type EntrySink, type EntryWriter, type VerifyResult, verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
+import { verifyArchive, verifyArchiveWithManifest } from '../archive/verify.ts';
+import type { EntrySink, EntryWriter, VerifyResult } from '../archive/verify-types.ts';
+import { readManifestEntry } from '../archive/manifest-entry.ts';
 import { pathApi } from '../backup/paths.ts';
 import { classifyLogName } from '../logs/names.ts';
 import { RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
@@ -91,8 +91,9 @@ export async function verifiedManifest(
 ): Promise<{ manifest: Manifest; token: Buffer | null; warnings: string[]; expired: boolean }> {
   const { result, manifest } = await verifyArchiveWithManifest(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...keyed(opts.keyring), progress: ports.progress, now: () => now });
   throwUnlessVerified(opts.archive, result);
+  if (manifest === null || result.backupId === null) throw new AppError('Integrity', 'ARCHIVE_INVALID', `'${opts.archive}' has no usable manifest`, { target: opts.archive });
   const { token } = await readManifest(opts.archive, result.backupId, opts.keyring);
-  return { manifest: manifest!, token, ...shelfLife(manifest!, opts, now) };
+  return { manifest, token, ...shelfLife(manifest, opts, now) };
 }
 
 const keyed = (keyring: AgeKeyring | undefined) => (keyring ? { keyring } : {});
@@ -308,21 +309,15 @@ export function receiptOf(r: RestoreResult, m: Manifest, t: Pick<RestoreTargets,
   };
 }
 
-/** A pass that only decompresses, for the manifest and the expiry token (`backupId`: the one the caller verified). */
-export async function readManifest(archive: string, backupId: string | null, keyring?: AgeKeyring): Promise<{ manifest: Manifest; token: Buffer | null }> {
-  let manifest: Manifest | null = null;
-  let token: Buffer | null = null;
-  await readArchive(await probeArchive(archive, undefined, keyring), async (entry) => {
-    const name = entry.header.name;
-    const keep = name === ENTRY_MANIFEST || roleOfEntry(name) === 'expiry-token';
-    const parts: Buffer[] = [];
-    for await (const c of entry.body) if (keep) parts.push(Buffer.from(c));
-    if (name === ENTRY_MANIFEST) manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
-    else if (keep) token = Buffer.concat(parts);
-  });
-  const m = manifest as Manifest | null;
-  if (!m || manifestProblem(m) !== null || (backupId !== null && m.backupId !== backupId)) throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
-  return { manifest: m, token };
+/**
+ * The manifest and expiry token read back after a verify (`backupId`: the one verified): a different or unusable
+ * manifest means the file changed in between.
+ */
+export async function readManifest(archive: string, backupId: string, keyring?: AgeKeyring): Promise<{ manifest: Manifest; token: Buffer | null }> {
+  const changed = () => new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
+  const read = await readManifestEntry(archive, keyring).catch((err: unknown) => Promise.reject(err instanceof AppError && err.code === 'MANIFEST_INVALID' ? changed() : err));
+  if (read.manifest.backupId !== backupId) throw changed();
+  return read;
 }
 
 /** Creates the folders the plan lists (nothing else changes before the archive has verified). */
@@ -468,7 +463,7 @@ export async function planningManifest(archive: string, keyring?: AgeKeyring): P
     if (manifest.encryption && !keyring) throw encryptedNeedsKey(archive);
     return manifest;
   }
-  return (await readManifest(archive, null, keyring)).manifest;
+  return (await readManifestEntry(archive, keyring)).manifest;
 }
 
 /**
