@@ -156,7 +156,7 @@ export function eseFindings(manifest: Manifest, captured: readonly ArchivedEseFi
 }
 
 /** Archives written before the manifest named its method lack the field; one that names it must tell the truth. */
-export function restoreMethodFindings(recorded: Manifest['logRange'] | undefined, derived: NonNullable<VerifyResult['logRange']>['restoreMethod']): VerifyFinding[] {
+function restoreMethodFindings(recorded: Manifest['logRange'] | undefined, derived: NonNullable<VerifyResult['logRange']>['restoreMethod']): VerifyFinding[] {
   if (!recorded || recorded.restoreMethod === undefined || recorded.restoreMethod === derived) return [];
   return [finding('error', 'restore-method-mismatch', `the archived files restore through ${derived ?? 'no registration'}, the manifest says ${recorded.restoreMethod ?? 'none'}`)];
 }

@@ -220,7 +220,7 @@ function recorded(path: string, computer: string) {
   return { path, unc: toUnc(path, computer) };
 }
 
-export function archivePath(opts: BackupOptions, computer: string, when: Date, type: CompressionType): string {
+function archivePath(opts: BackupOptions, computer: string, when: Date, type: CompressionType): string {
   if ('path' in opts.destination) return opts.destination.path;
   const dir = opts.destination.directory;
   const time = when.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

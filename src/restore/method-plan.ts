@@ -83,3 +83,24 @@ export function registrationFor(i: RegistrationInput): RegChange[] {
     ...(i.newDatabaseGuid ? { newDatabaseGuid: i.newDatabaseGuid } : {}),
   });
 }
+
+/**
+ * LowLog/HighLog as ESE's restore reads them: it opens generations LowLog…HighLog in BackupLogPath by their numbered
+ * names (edbXXXXX.log) and only then takes the current edb.log from LogPath as HighLog + 1
+ * (ErrLGIRSTCheckSignaturesLogSequence). So HighLog is the newest numbered log, and edb.log is restored as the
+ * current log, not as part of the backup set.
+ */
+export function registeredRange(m: Manifest): { low: number; high: number } {
+  const numbered = m.files
+    .filter((f) => f.role === 'log' && classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)).role === 'numbered')
+    .map((f) => classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)).generation!)
+    .filter((g) => g >= m.logRange.low && g <= m.logRange.high);
+  if (numbered.length === 0) {
+    throw new AppError(
+      'Precondition',
+      'NO_BACKUP_LOGS',
+      'the archive holds no closed (numbered) log: ESE replays a restored database from logs named edbXXXXX.log, so this backup cannot be registered as a restore. Take the backup after a log roll (or through the backup API, which rolls the log).',
+    );
+  }
+  return { low: Math.min(...numbered), high: Math.max(...numbered) };
+}

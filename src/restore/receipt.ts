@@ -12,7 +12,7 @@ import type { RegChange } from '../registry/values.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { RegistryReader } from './ports.ts';
 
-export const RECEIPT_NAME = 'restore-receipt.json';
+const RECEIPT_NAME = 'restore-receipt.json';
 export const RECEIPT_FORMAT = 'adbackup-restore-receipt';
 
 /** The registry as the restore found it; null fields: the value was absent. */
