@@ -7,7 +7,7 @@ import { analyzeArchivedFiles } from './ese-entries.ts';
 import { ARCHIVE_FORMAT, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, roleOfEntry, unsafeEntryName } from './layout.ts';
 import { type Manifest, manifestSealIntact } from './manifest.ts';
 import { parseJsonEntry, parseManifestEntry } from './manifest-entry.ts';
-import { unsafeRecordedPath } from '../backup/paths.ts';
+import { unsafeRecordedPath } from '../paths.ts';
 import { parseSha256Sums } from './sha256sums.ts';
 import type { ArchivedEseFile } from './ese-entries.ts';
 import type { PageStats } from '../ese/page-scanner.ts';

@@ -8,6 +8,7 @@ import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, type FileRole, roleOfEntry, u
 import { type ArchiveFileInfo, type ArchivePass, readArchive } from './read-archive.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 import type { TarEntry } from './tar.ts';
+import { progressThrottle } from '../progress.ts';
 import type { VerifiedEntry, VerifyEnv } from './verify-types.ts';
 
 /** Metadata entries larger than this are not ours, and are not read into memory. */
@@ -51,11 +52,9 @@ export function currentEntry(scan: Pick<ArchiveScan, 'opened' | 'read'>): string
 export async function scanArchive(info: ArchiveFileInfo, env: VerifyEnv): Promise<ArchiveScan> {
   const opened: OpenedEntry[] = [];
   const read: ScannedEntry[] = [];
-  let lastReport = 0;
+  const due = progressThrottle();
   const onRawBytes = (n: number) => {
-    const t = Date.now();
-    if (env.progress && t - lastReport >= 250) {
-      lastReport = t;
+    if (env.progress && due()) {
       env.progress({ phase: env.sink ? 'restore' : 'verify', bytesDone: n, bytesTotal: info.size, file: currentEntry({ opened, read }) });
     }
   };

@@ -9,7 +9,8 @@ import type { ManifestFile } from '../archive/manifest.ts';
 import { type ArchivedEseFile, HeaderCapture } from '../archive/ese-entries.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 import type { SourceItem } from './source.ts';
-import { toUnc } from './paths.ts';
+import { toUnc } from '../paths.ts';
+import { progressThrottle } from '../progress.ts';
 
 /** Owner read/write only: the archive holds the directory's secrets. */
 export const ENTRY_MODE = 0o600;
@@ -40,15 +41,15 @@ interface ArchivedItem {
   pages: PageStats | null;
 }
 
-/** Byte counts shared across the items, for progress. */
+/** Bytes done across the items, and the one throttle of the whole pass, for progress. */
 interface Progress {
   done: number;
-  lastReport: number;
+  due(): boolean;
 }
 
 export async function* archiveItems(items: Iterable<SourceItem> | AsyncIterable<SourceItem>, ctx: ItemsContext): AsyncGenerator<Buffer, ArchivedItems> {
   const out: ArchivedItems = { files: [], captured: [], pages: null };
-  const progress: Progress = { done: 0, lastReport: 0 };
+  const progress: Progress = { done: 0, due: progressThrottle() };
   for await (const item of items) {
     const one = yield* archiveItem(item, ctx, progress);
     out.files.push(one.file);
@@ -76,11 +77,7 @@ async function* archiveItem(item: SourceItem, ctx: ItemsContext, progress: Progr
     n += chunk.length;
     progress.done += chunk.length;
     if (n > size) break;
-    const t = Date.now();
-    if (t - progress.lastReport >= 250) {
-      progress.lastReport = t;
-      report(n);
-    }
+    if (progress.due()) report(n);
     yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
   if (n !== size) {

@@ -13,7 +13,8 @@ import { type PartialFile, createPartial } from '../archive/publish.ts';
 import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../archive/encryption.ts';
 import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
 import type { BackupSource, SourceItem, SourcePlan } from './source.ts';
-import { pathApi, toUnc } from './paths.ts';
+import { pathApi, toUnc } from '../paths.ts';
+import { compactUtc } from '../compact-time.ts';
 import { compressionForName } from './destination-name.ts';
 import { type ArchiveEntries, type EntriesPlan, archiveEntries } from './archive-entries.ts';
 import { errorMessages } from './judge-archived.ts';
@@ -223,7 +224,7 @@ function recorded(path: string, computer: string) {
 function archivePath(opts: BackupOptions, computer: string, when: Date, type: CompressionType): string {
   if ('path' in opts.destination) return opts.destination.path;
   const dir = opts.destination.directory;
-  const time = when.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const time = compactUtc(when);
   const name =
     (opts.destination.nameTemplate ?? DEFAULT_NAME_TEMPLATE)
       .replace(/\{computer\}/g, computer || 'DC')

@@ -5,7 +5,8 @@ import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { fsError } from '../errors.ts';
 import type { Manifest, ManifestFile } from '../archive/manifest.ts';
 import { PARTIAL_SUFFIX } from '../archive/publish.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
+import { compactUtc } from '../compact-time.ts';
 import { classifyLogName } from '../logs/names.ts';
 import type { RestoreTargets } from './targets.ts';
 
@@ -40,7 +41,7 @@ const PRE_RESTORE = 'pre-restore-';
 
 /** pre-restore-<UTC, compact>: the folder a run sets replaced files aside in. */
 function preRestoreName(now: Date): string {
-  return PRE_RESTORE + now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return PRE_RESTORE + compactUtc(now);
 }
 
 /** Creates the folders the plan lists (nothing else changes before the archive has verified). */

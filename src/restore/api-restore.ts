@@ -3,7 +3,7 @@
 // DsRestoreGetDatabaseLocations (where the files go; on failure, back where they came from); DsRestoreRegister; copy
 // the files; DsRestoreRegisterComplete with S_OK or the failure; DsRestoreEnd, always.
 import { AppError } from '../errors.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import type { RegValue } from '../registry/values.ts';
 import { nextSteps } from './next-steps.ts';

@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import { type Manifest, type ManifestFile, manifestRestoreMethods } from '../archive/manifest.ts';
 import { entryFileName } from '../archive/layout.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import type { RestoreMethod } from '../logs/restore-method.ts';
 import { classifyLogName } from '../logs/names.ts';
 import { databaseRestoredPlan, restoreRegistryPlan } from '../registry/restore-plan.ts';

@@ -5,7 +5,7 @@
 import { AppError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { verifyArchive } from '../archive/verify.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import { RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
 import type { RestoreMethod } from '../logs/restore-method.ts';
 import type { RestoreModeAnswer, RestorePorts } from './ports.ts';
