@@ -3,9 +3,8 @@
 // encrypted backup is described without its key; without a sidecar, reading an encrypted archive needs the key.
 import { stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
-import { ARCHIVE_FORMAT, ENTRY_MANIFEST } from './layout.ts';
-import { type Manifest, manifestProblem, manifestRestoreMethods } from './manifest.ts';
-import { probeArchive, readArchive } from './read-archive.ts';
+import { type Manifest, manifestRestoreMethods } from './manifest.ts';
+import { readManifestEntry } from './manifest-entry.ts';
 import { readSidecar } from './sidecar.ts';
 import type { AgeKeyring } from './age/keyring.ts';
 import type { EncryptionRecord } from './encryption.ts';
@@ -39,40 +38,8 @@ export async function inspectArchive(path: string, now: Date = new Date(), keyri
   } catch (err) {
     throw fsError(err, path, 'read');
   }
-  let manifest: Manifest | null = null;
-  let from: InspectResult['from'] = 'sidecar';
-  let stanzas: string[] | null = null;
   const sidecar = await readSidecar(path);
-  if (sidecar && sidecar.archive?.size === size) manifest = sidecar;
-  else {
-    from = 'archive';
-    let info;
-    try {
-      info = await probeArchive(path, undefined, keyring);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'ARCHIVE_ENCRYPTED') {
-        throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted and has no sidecar manifest that matches it: give decryption.identityFile (or decryption.passphrase) to read its manifest`, { target: path });
-      }
-      throw err;
-    }
-    stanzas = info.encryption?.header.stanzas.map((s) => s.args[0]!) ?? null;
-    await readArchive(info, async (entry) => {
-      if (entry.header.name !== ENTRY_MANIFEST) {
-        for await (const _ of entry.body); // skip without keeping
-        return;
-      }
-      const parts: Buffer[] = [];
-      for await (const c of entry.body) parts.push(Buffer.from(c));
-      try {
-        manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
-      } catch {
-        throw new AppError('Integrity', 'MANIFEST_INVALID', `${ENTRY_MANIFEST} in '${path}' is not valid JSON`, { target: path });
-      }
-    });
-  }
-  const problem = manifestProblem(manifest);
-  const m = manifest as unknown as Manifest;
-  if (problem !== null) throw new AppError('Integrity', 'MANIFEST_INVALID', `'${path}' holds no usable ${ARCHIVE_FORMAT} manifest (${problem})`, { target: path });
+  const { m, from, stanzas } = sidecar && sidecar.archive?.size === size ? { m: sidecar as Manifest, from: 'sidecar' as const, stanzas: null } : { ...(await fromArchive(path, keyring)), from: 'archive' as const };
   const created = Date.parse(m.createdAt);
   const methods = manifestRestoreMethods(m);
   return {
@@ -98,4 +65,17 @@ export async function inspectArchive(path: string, now: Date = new Date(), keyri
     files: m.files.map((f) => ({ entry: f.entry, role: f.role, size: f.size, originalPath: f.originalPath })),
     dataBytes: m.files.reduce((n, f) => n + f.size, 0),
   };
+}
+
+/** The manifest read out of the archive itself (no sidecar describes this file). */
+async function fromArchive(path: string, keyring?: AgeKeyring): Promise<{ m: Manifest; stanzas: string[] | null }> {
+  try {
+    const { manifest, stanzas } = await readManifestEntry(path, keyring);
+    return { m: manifest, stanzas };
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'ARCHIVE_ENCRYPTED') {
+      throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted and has no sidecar manifest that matches it: give decryption.identityFile (or decryption.passphrase) to read its manifest`, { target: path });
+    }
+    throw err;
+  }
 }

@@ -9,7 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import { fsError } from '../errors.ts';
 import { payloadLengthProblem, readAgeHeader } from './encryption.ts';
 import { checkSidecar, readSidecar } from './sidecar.ts';
-import type { VerifyEnv, VerifyFinding, VerifyResult } from './verify.ts';
+import { progressThrottle } from '../progress.ts';
+import type { VerifyEnv, VerifyFinding, VerifyResult } from './verify-types.ts';
 
 export async function verifyWithoutKey(path: string, env: VerifyEnv): Promise<VerifyResult> {
   const findings: VerifyFinding[] = [];
@@ -19,7 +20,7 @@ export async function verifyWithoutKey(path: string, env: VerifyEnv): Promise<Ve
 
   const hash = createHash('sha256');
   let size = 0;
-  let lastReport = 0;
+  const due = progressThrottle();
   try {
     await pipeline(
       createReadStream(path, { highWaterMark: 1 << 20 }),
@@ -27,9 +28,7 @@ export async function verifyWithoutKey(path: string, env: VerifyEnv): Promise<Ve
         for await (const chunk of source) {
           hash.update(chunk);
           size += chunk.length;
-          const t = Date.now();
-          if (env.progress && t - lastReport >= 250) {
-            lastReport = t;
+          if (env.progress && due()) {
             env.progress({ phase: 'verify', bytesDone: size });
           }
         }

@@ -5,7 +5,7 @@
 // (A folder destination gets its extension from the request, so it always agrees.)
 import { AppError } from '../errors.ts';
 import type { CompressionType } from '../archive/compression/index.ts';
-import { pathApi } from './paths.ts';
+import { pathApi } from '../paths.ts';
 
 const AGE = '.age';
 

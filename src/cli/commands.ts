@@ -181,9 +181,6 @@ export const COMMANDS: Record<string, Command> = {
       const writers: RegistryWriter[] = [];
       if (req.registry?.apply) writers.push(windowsRegistryWriter()); // a Platform error off Windows, before any change
       if (req.registry?.regFile !== undefined) writers.push(regFileWriter(req.registry.regFile, { overwrite: !!req.registry.overwriteRegFile }));
-      if (writers.length === 0 && !req.plan) {
-        throw new AppError('InvalidRequest', 'REGISTRATION_REQUIRED', 'a restore must be registered (Restore in Progress), or NTDS would start on the old invocation ID (USN rollback): give registry.regFile or registry.apply, or use plan');
-      }
       const { regFile: _f, overwriteRegFile: _o, apply: _a, ...registry } = req.registry ?? {};
       const win = process.platform === 'win32';
       return runRestore({ ...req, ...(keyring ? { keyring } : {}), target: win ? withNtdsDefaults(req.target) : req.target, registry }, {

@@ -5,18 +5,18 @@ import { fsError } from '../errors.ts';
 import { EseHeaderError } from './errors.ts';
 import { type PageStats, PageScanner } from './page-scanner.ts';
 import { readHeaderFile } from './read.ts';
+import { progressThrottle } from '../progress.ts';
 
 export async function scanDatabaseFile(path: string, progress: (e: Record<string, unknown>) => void = () => {}): Promise<{ path: string; fileSize: number } & PageStats> {
   const header = await readHeaderFile(path, 'database'); // a clear error for a file that is no database
   const scanner = new PageScanner();
   let done = 0;
-  let last = 0;
+  const due = progressThrottle();
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
       scanner.add(chunk as Buffer);
       done += (chunk as Buffer).length;
-      if (Date.now() - last >= 250) {
-        last = Date.now();
+      if (due()) {
         progress({ phase: 'pages', file: path, bytesDone: done, bytesTotal: header.fileSize });
       }
     }

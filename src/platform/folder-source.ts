@@ -3,7 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { AppError, fsError } from '../errors.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import type { BackupSource, SourceItem, SourcePlan } from '../backup/source.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { DEFAULT_BASE } from '../logs/names.ts';

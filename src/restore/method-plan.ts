@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import { type Manifest, type ManifestFile, manifestRestoreMethods } from '../archive/manifest.ts';
 import { entryFileName } from '../archive/layout.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import type { RestoreMethod } from '../logs/restore-method.ts';
 import { classifyLogName } from '../logs/names.ts';
 import { databaseRestoredPlan, restoreRegistryPlan } from '../registry/restore-plan.ts';
@@ -82,4 +82,25 @@ export function registrationFor(i: RegistrationInput): RegChange[] {
     restoreMap: [{ original: registryPath(t.originalDatabase, i.style, i.manifest.source.computer), new: reg(t.database.logical) }],
     ...(i.newDatabaseGuid ? { newDatabaseGuid: i.newDatabaseGuid } : {}),
   });
+}
+
+/**
+ * LowLog/HighLog as ESE's restore reads them: it opens generations LowLog…HighLog in BackupLogPath by their numbered
+ * names (edbXXXXX.log) and only then takes the current edb.log from LogPath as HighLog + 1
+ * (ErrLGIRSTCheckSignaturesLogSequence). So HighLog is the newest numbered log, and edb.log is restored as the
+ * current log, not as part of the backup set.
+ */
+export function registeredRange(m: Manifest): { low: number; high: number } {
+  const numbered = m.files
+    .filter((f) => f.role === 'log' && classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)).role === 'numbered')
+    .map((f) => classifyLogName(f.entry.slice(f.entry.indexOf('/') + 1)).generation!)
+    .filter((g) => g >= m.logRange.low && g <= m.logRange.high);
+  if (numbered.length === 0) {
+    throw new AppError(
+      'Precondition',
+      'NO_BACKUP_LOGS',
+      'the archive holds no closed (numbered) log: ESE replays a restored database from logs named edbXXXXX.log, so this backup cannot be registered as a restore. Take the backup after a log roll (or through the backup API, which rolls the log).',
+    );
+  }
+  return { low: Math.min(...numbered), high: Math.max(...numbered) };
 }

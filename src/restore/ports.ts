@@ -27,3 +27,15 @@ export interface RegistryReader {
   value(key: string, name: string): Promise<RegValue | null>;
   keyExists(key: string): Promise<boolean>;
 }
+
+export interface RestorePorts {
+  environment: RestoreEnvironment;
+  /** Where the registration goes (.reg file, the live registry, memory); none is refused (REGISTRATION_REQUIRED) except for a plan. */
+  registryWriters: RegistryWriter[];
+  /** The registry the registration goes into, read before it changes (for the receipt); null where none is readable. */
+  registryReader?: RegistryReader | null;
+  nativeStyle: 'win32' | 'posix';
+  now(): Date;
+  signal?: AbortSignal;
+  progress(event: Record<string, unknown>): void;
+}

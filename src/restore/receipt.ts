@@ -6,13 +6,13 @@ import { AppError, fsError } from '../errors.ts';
 import { writeFileAtomic } from '../archive/publish.ts';
 import type { SignatureSummary } from '../ese/report.ts';
 import type { RestoreMethod } from '../logs/restore-method.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import { DATABASE_EPOCH_VALUE, DATABASE_RESTORED_VALUE, PARAMETERS_KEY, RESTORE_COUNT_VALUE, RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
 import type { RegChange } from '../registry/values.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { RegistryReader } from './ports.ts';
 
-export const RECEIPT_NAME = 'restore-receipt.json';
+const RECEIPT_NAME = 'restore-receipt.json';
 export const RECEIPT_FORMAT = 'adbackup-restore-receipt';
 
 /** The registry as the restore found it; null fields: the value was absent. */

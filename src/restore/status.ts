@@ -4,7 +4,7 @@
 // decides; for Restore in Progress, NTDS removes the key once its restore succeeded (KB814167.md).
 import { stat } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
-import { pathApi } from '../backup/paths.ts';
+import { pathApi } from '../paths.ts';
 import { readHeaderFile } from '../ese/read.ts';
 import { summarizeSignature } from '../ese/report.ts';
 import type { RegistryReader } from './ports.ts';

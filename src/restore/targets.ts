@@ -3,7 +3,7 @@
 // mounted volume (C:\Windows\NTDS → <root>/C/Windows/NTDS).
 import { AppError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
-import { isWindowsPath, pathApi, toUnc, unsafeRecordedPath } from '../backup/paths.ts';
+import { isWindowsPath, pathApi, toUnc, unsafeRecordedPath } from '../paths.ts';
 
 export interface FilesTarget {
   root?: string;

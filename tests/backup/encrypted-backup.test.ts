@@ -11,7 +11,7 @@ import { snapshotTree } from '../support/tree.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 import { runBackup } from '../../src/backup/backup.ts';
 import { createFolderSource } from '../../src/platform/folder-source.ts';
-import { verifyAndStage } from '../../src/restore/restore.ts';
+import { verifyAndStage } from '../../src/restore/verified-archive.ts';
 import { AgeKeyring } from '../../src/archive/age/keyring.ts';
 import { generateIdentity, parseIdentity, parseRecipient } from '../../src/archive/age/keys.ts';
 import { AppError } from '../../src/errors.ts';

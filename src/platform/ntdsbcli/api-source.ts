@@ -4,7 +4,7 @@
 // asked → DsBackupEnd, always. DsRestoreGetDatabaseLocations is read too and kept in the manifest.
 import { AppError } from '../../errors.ts';
 import type { BackupSource, SourceItem, SourcePlan } from '../../backup/source.ts';
-import { pathApi } from '../../backup/paths.ts';
+import { pathApi } from '../../paths.ts';
 import { localComputerName } from '../folder-source.ts';
 import { type NtdsbcliApi, READ_SIZE, loadNtdsbcli } from './api.ts';
 import { type BftEntry, serverName, uncToLocal } from './lists.ts';
