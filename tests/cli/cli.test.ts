@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import * as v from '../../src/protocol/generated/validators.js';
 import type { Validator } from '../../src/protocol/validator.ts';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
-import { adbackup, cliCommand, underWine } from '../support/cli.ts';
+import { adbackup, cliCommand, cliPlatform, underWine } from '../support/cli.ts';
+import { builtExeSha256 } from '../support/built-exe.ts';
+import { wineExeSha256 } from '../support/wine-cli.ts';
 import { spawn } from 'node:child_process';
 import { tempDir } from '../support/temp.ts';
 import { projectRoot } from '../support/shared.ts';
@@ -108,6 +110,11 @@ test('version and schema commands', async (t) => {
   conforms(t, v.versionResponse, ver.json);
   t.is(ver.json.version, JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version);
   t.is(ver.json.version, TOOL_VERSION);
+  t.is(ver.json.platform, cliPlatform, 'the adbackup under test runs as the platform the expectations assume');
+  if (underWine) {
+    t.like(ver.json, { standalone: true, arch: 'x64' });
+    t.is(await wineExeSha256(), builtExeSha256(), 'what ran is module/bin/win-x64/adbackup.exe as the build made it');
+  }
   const sch = await adbackup(['schema'], { command: 'log-range' });
   t.is(sch.code, 0);
   t.is(sch.json.request.$id, 'urn:adbackup:log-range.request');
