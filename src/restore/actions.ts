@@ -5,7 +5,7 @@ import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { fsError } from '../errors.ts';
 import type { Manifest, ManifestFile } from '../archive/manifest.ts';
 import { PARTIAL_SUFFIX } from '../archive/publish.ts';
-import { pathApi } from '../paths.ts';
+import { isWindowsPath, pathApi } from '../paths.ts';
 import { compactUtc } from '../compact-time.ts';
 import { classifyLogName } from '../logs/names.ts';
 import type { RestoreTargets } from './targets.ts';
@@ -51,18 +51,31 @@ export async function createFolders(actions: readonly RestoreAction[], archive: 
     for (const a of actions) {
       if (a.action !== 'create-folder') continue;
       const first = await mkdir(a.path, { recursive: true });
-      if (first === undefined) continue;
-      // Every folder from the deepest up to the first one mkdir had to create, deepest first.
-      const api = pathApi(a.path);
-      for (let p = a.path; ; p = api.dirname(p)) {
-        created.push(p);
-        if (p === first || api.dirname(p) === p) break;
-      }
+      if (first !== undefined) created.push(...foldersMade(a.path, first));
     }
   } catch (err) {
     throw fsError(err, archive, 'prepare the target');
   }
   return created;
+}
+
+/**
+ * The folders `mkdir -p path` made, deepest first, given the first one it made (what mkdir returned). Node on
+ * Windows returns that one in long-path form (\\?\D:\…, \\?\UNC\server\…) and drive paths differ in case only
+ * when they name the same folder: compared as written, the walk went past it to the drive root, and the rollback of
+ * a failed restore removed empty folders that were there before (the target root itself). A first folder not on
+ * the path (never expected) gives the path alone.
+ */
+export function foldersMade(path: string, first: string): string[] {
+  const api = pathApi(path);
+  const plain = first.replace(/^\\\\\?\\UNC\\/i, '\\\\').replace(/^\\\\\?\\/, '');
+  const same = isWindowsPath(path) ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b;
+  const chain: string[] = [];
+  for (let p = path; ; p = api.dirname(p)) {
+    chain.push(p);
+    if (same(p, plain)) return chain;
+    if (api.dirname(p) === p) return [path];
+  }
 }
 
 /** Undoes createFolders after a failed pass: removes the folders it made, where they are still empty. */

@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
-import { adbackup } from '../support/cli.ts';
+import { adbackup, assertOwnerOnly, cliPlatform } from '../support/cli.ts';
 import { sh } from '../support/tools.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 
@@ -22,7 +22,7 @@ test('backup (zstd): GNU tar lists it in order, extracts byte-identical files, s
   t.is(r.code, 0, r.stdout);
   t.true(v.backupResponse(r.json), JSON.stringify(v.backupResponse.errors));
   t.is(r.json.archive, archive);
-  t.is((await stat(archive)).mode & 0o777, 0o600, 'owner-only: the archive holds every password hash');
+  await assertOwnerOnly(t, archive, 'owner-only: the archive holds every password hash');
   t.is(r.json.sha256, await sha(archive));
   t.deepEqual((await readdir(join(dir, 'out'))).sort(), ['dc.tar.zst', 'dc.tar.zst.manifest.json']);
 
@@ -44,7 +44,8 @@ test('backup (zstd): GNU tar lists it in order, extracts byte-identical files, s
   t.like(m.database, { kind: 'database', state: 'Dirty Shutdown', pageSize: 8192 });
   t.is(m.files[0].entry, 'ntds/ntds.dit');
   t.is(m.files[0].originalPath, f.databasePath);
-  t.is(m.files[0].originalPathUnc, null, 'POSIX source paths have no UNC form');
+  // A POSIX source path has no UNC form; the Windows exe read the same folder as Z:\…, a drive path that has one.
+  t.is(m.files[0].originalPathUnc, cliPlatform === 'win32' ? `\\\\DC01\\Z$${f.databasePath.replace(/\//g, '\\')}` : null);
   t.is(m.files[0].ese.kind, 'database');
   const sidecar = JSON.parse(await readFile(archive + '.manifest.json', 'utf8'));
   t.is(sidecar.archive.sha256, r.json.sha256);
@@ -66,7 +67,7 @@ for (const [type, flag, ext] of [['gzip', '-z', '.tar.gz'], ['none', '', '.tar']
 }
 
 test('Windows source paths are recorded with their UNC form', async (t) => {
-  const { toUnc } = await import('../../src/backup/paths.ts');
+  const { toUnc } = await import('../../src/paths.ts');
   t.is(toUnc('C:\\Windows\\NTDS\\ntds.dit', 'DC01'), '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit');
   t.is(toUnc('d:/NTDS/Logs', 'DC01'), '\\\\DC01\\D$\\NTDS\\Logs');
   t.is(toUnc('\\\\FS1\\share\\x', 'DC01'), '\\\\FS1\\share\\x');

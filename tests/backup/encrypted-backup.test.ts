@@ -6,7 +6,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
-import { adbackup } from '../support/cli.ts';
+import { adbackup, assertOwnerOnly, cliPlatform } from '../support/cli.ts';
 import { snapshotTree } from '../support/tree.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 import { runBackup } from '../../src/backup/backup.ts';
@@ -39,7 +39,7 @@ test('keygen: an age-keygen style identity file, owner-only, never overwritten; 
   const text = await readFile(identityFile, 'utf8');
   t.regex(text, /^# created: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n# public key: (age1[a-z0-9]{58})\n(AGE-SECRET-KEY-1[A-Z0-9]{58})\n$/);
   t.is(text.split('\n')[1], `# public key: ${r.json.recipient}`);
-  t.is((await stat(identityFile)).mode & 0o777, 0o600);
+  await assertOwnerOnly(t, identityFile);
   t.false((r.stdout + r.stderr).includes('AGE-SECRET-KEY'), 'the secret never reaches stdout or stderr');
   const again = await adbackup(['keygen'], { identityFile });
   t.is(again.code, 4, again.stdout);
@@ -51,8 +51,8 @@ test('backup to a recipient: .tar.zst.age, owner-only; the sidecar records the p
   const { archive, backup, recipient, decryption } = await encryptedBackup(t);
   t.regex(archive, /\/DC01-ntds-\d{8}T\d{6}Z\.tar\.zst\.age$/);
   t.true(v.backupResponse(backup), JSON.stringify(v.backupResponse.errors));
-  t.is((await stat(archive)).mode & 0o777, 0o600);
-  t.is((await stat(archive + '.manifest.json')).mode & 0o777, 0o600);
+  await assertOwnerOnly(t, archive);
+  await assertOwnerOnly(t, archive + '.manifest.json');
   t.is((await readFile(archive)).subarray(0, 22).toString('latin1'), 'age-encryption.org/v1\n');
   const sidecar = JSON.parse(await readFile(archive + '.manifest.json', 'utf8'));
   t.deepEqual(sidecar.encryption, { format: 'age', recipients: [recipient], passphrase: false });
@@ -126,11 +126,13 @@ test('restore: needs the identity (exit 4 without, exit 3 with a wrong one, targ
   const ok = await adbackup(['restore'], { ...req, decryption });
   t.is(ok.code, 0, ok.stdout);
   t.true(v.restoreResponse(ok.json), JSON.stringify(v.restoreResponse.errors));
-  const restored = await snapshotTree(join(root, ...f.dir.split('/').filter(Boolean)));
+  // The files go to their recorded paths under the root: /tmp/… for a POSIX adbackup, Z:\tmp\… (so Z/tmp/…) for the exe.
+  const under = join(root, ...(cliPlatform === 'win32' ? ['Z'] : []), ...f.dir.split('/').filter(Boolean));
+  const restored = await snapshotTree(under);
   const source = await snapshotTree(f.dir);
   t.is(restored['ntds.dit'], source['ntds.dit']);
   for (const n of f.logNames) t.is(restored[n], source[n]);
-  t.is((await stat(join(root, ...f.dir.split('/').filter(Boolean), 'ntds.dit'))).mode & 0o777, 0o600);
+  await assertOwnerOnly(t, join(under, 'ntds.dit'));
 });
 
 test('tampering: header stanza, header MAC, payload and truncation are exit 3 with a named age error; restore writes nothing', async (t) => {

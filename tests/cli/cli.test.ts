@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import * as v from '../../src/protocol/generated/validators.js';
 import type { Validator } from '../../src/protocol/validator.ts';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
-import { adbackup, cliCommand } from '../support/cli.ts';
+import { adbackup, cliCommand, cliPlatform, underWine } from '../support/cli.ts';
+import { builtExeSha256 } from '../support/built-exe.ts';
+import { wineExeSha256 } from '../support/wine-cli.ts';
 import { spawn } from 'node:child_process';
 import { tempDir } from '../support/temp.ts';
 import { projectRoot } from '../support/shared.ts';
@@ -108,6 +110,11 @@ test('version and schema commands', async (t) => {
   conforms(t, v.versionResponse, ver.json);
   t.is(ver.json.version, JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version);
   t.is(ver.json.version, TOOL_VERSION);
+  t.is(ver.json.platform, cliPlatform, 'the adbackup under test runs as the platform the expectations assume');
+  if (underWine) {
+    t.like(ver.json, { standalone: true, arch: 'x64' });
+    t.is(await wineExeSha256(), builtExeSha256(), 'what ran is module/bin/win-x64/adbackup.exe as the build made it');
+  }
   const sch = await adbackup(['schema'], { command: 'log-range' });
   t.is(sch.code, 0);
   t.is(sch.json.request.$id, 'urn:adbackup:log-range.request');
@@ -122,7 +129,9 @@ test('--help prints usage with the exit codes', async (t) => {
   t.regex(r.stdout, /Exit codes: 0 ok, 1 internal, 2 invalid request, 3 integrity/);
 });
 
-test('a reader that closes the pipe early gets no crash: the exit code still reports the command, stderr stays empty', async (t) => {
+// Not for the Windows exe under Wine (skipped there, named in the README): Node under Wine cannot use a pipe for its
+// standard streams (EBADF), so that run gives the exe files, and there is no pipe whose reader could go away.
+(underWine ? test.skip : test)('a reader that closes the pipe early gets no crash: the exit code still reports the command, stderr stays empty', async (t) => {
   // A big answer (the schemas) so the write meets the closed pipe; a missing file for a non-zero exit code.
   for (const [args, request, code] of [[['schema'], {}, 0], [['header'], { path: '/nonexistent/ntds.dit' }, 5]] as const) {
     const [cmd, argv] = cliCommand([...args]);

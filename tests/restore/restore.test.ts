@@ -1,10 +1,10 @@
 import test from 'ava';
-import { mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { tempDir } from '../support/temp.ts';
 import { restorePorts } from '../support/restore-ports.ts';
-import { adbackup } from '../support/cli.ts';
+import { adbackup, cliPath, cliPlatform, holdOpen } from '../support/cli.ts';
 import { snapshotTree } from '../support/tree.ts';
 import { parseRegFile } from '../../src/registry/reg-file.ts';
 import { runBackup } from '../../src/backup/backup.ts';
@@ -66,8 +66,13 @@ test('restore into a temp root: byte-identical files at the mapped paths, replac
   t.is(receipt.method, 'restore-in-progress');
   t.is(receipt.archive.backupId, backup.manifest.backupId);
   t.deepEqual(receipt.registry.values, r.json.registry);
-  t.deepEqual(receipt.registry.writtenTo, [regFile]);
-  t.is(receipt.before, null, 'no registry to read on this machine');
+  t.deepEqual(receipt.registry.writtenTo, [cliPath(regFile)], 'as the tool names it (Z:\\… for the Windows exe)');
+  if (cliPlatform === 'win32') {
+    // Windows has a registry to read before the change (Wine's here: no NTDS keys yet).
+    t.like(receipt.before, { readFrom: 'HKLM (advapi32)', restoreInProgress: false, databaseRestoredFromBackup: null });
+  } else {
+    t.is(receipt.before, null, 'no registry to read on this machine');
+  }
   const movedNames = (await readdir(join(live, aside[0]!))).filter((n) => n !== 'restore-receipt.json');
   const moved = Object.fromEntries(await Promise.all(movedNames.map(async (n) => [n, await readFile(join(live, aside[0]!, n), 'utf8')])));
   t.deepEqual(moved, {
@@ -161,13 +166,21 @@ test('through the CLI: exit codes of refusals, and a database held open by a run
   await brokenDc(live);
   const regFile = join(dir, 'r.reg');
   const before = await snapshotTree(root);
-  const holder = await open(join(live, 'ntds.dit'), 'r'); // this test process stands for a running NTDS
+  const release = await holdOpen(join(live, 'ntds.dit')); // a running process stands for NTDS
   try {
     const busy = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile } });
     t.is(busy.code, 4, busy.stdout);
     t.is(busy.json.error.code, 'TARGET_IN_USE');
   } finally {
-    await holder.close();
+    await release();
+  }
+  // Restore mode: Windows reads it from SAFEBOOT_OPTION and refuses a normal boot (the Wine runner's default is
+  // DSREPAIR); a POSIX host has no such mode (it writes a mounted volume offline), so there is nothing to refuse.
+  if (cliPlatform === 'win32') {
+    const normal = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile } }, { SAFEBOOT_OPTION: 'MINIMAL' });
+    t.is(normal.code, 4, normal.stdout);
+    t.is(normal.json.error.code, 'NOT_IN_RESTORE_MODE');
+    t.regex(normal.json.error.message, /booted in safe mode MINIMAL, not in Directory Services Restore Mode/);
   }
   const unregistered = await adbackup(['restore'], { archive, target: { type: 'files', root } });
   t.is(unregistered.code, 2);
@@ -175,8 +188,10 @@ test('through the CLI: exit codes of refusals, and a database held open by a run
   const missing = await adbackup(['restore'], { archive, target: { type: 'files', root: join(dir, 'nope') }, registry: { regFile } });
   t.is(missing.code, 4);
   t.is(missing.json.error.code, 'TARGET_FOLDER_MISSING');
+  // The API restore needs ntdsbcli.dll: off Windows, and on a Windows without it (Wine here), a Platform error.
   const api = await adbackup(['restore'], { archive, target: { type: 'api' } });
-  t.is(api.code, process.platform === 'win32' ? 4 : 6, api.stdout);
+  t.is(api.code, 6, api.stdout);
+  t.is(api.json.error.code, 'NTDSBCLI_UNAVAILABLE');
   t.deepEqual(await snapshotTree(root), before);
   await t.throwsAsync(readFile(regFile), undefined, 'no .reg written by a refused restore');
 });

@@ -55,8 +55,9 @@ export interface WinePrefix {
   env: NodeJS.ProcessEnv;
   /** How long creating the prefix took. */
   bootMs: number;
-  /** Runs the loader with args; standard input from the file stdinPath (a pipe would not do: see runTo), else none. */
-  run(args: string[], timeoutMs?: number, stdinPath?: string): Promise<WineResult>;
+  /** Runs the loader with args; standard input from the file stdinPath (a pipe would not do: see runTo), else none;
+   *  `env` adds variables for this call only. */
+  run(args: string[], timeoutMs?: number, stdinPath?: string, env?: Record<string, string>): Promise<WineResult>;
   /** Stops this prefix's wineserver and removes the prefix. */
   dispose(): Promise<void>;
 }
@@ -99,11 +100,9 @@ function runTo(runner: string, command: string, args: string[], env: NodeJS.Proc
   });
 }
 
-/** Creates a fresh prefix in a temporary folder (`wineboot -i`, ~10 s). */
-export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
-  const root = await mkdtemp(join(tmpdir(), 'adbackup-wine-'));
+/** A prefix object for the prefix in `root`/prefix (booted or not); dispose() stops its server and removes `root`. */
+function prefixAt(tools: WineTools, root: string): WinePrefix {
   const dir = join(root, 'prefix');
-  const outDir = root;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     WINEPREFIX: dir,
@@ -116,22 +115,27 @@ export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
   };
   delete env['DISPLAY'];
   delete env['WAYLAND_DISPLAY'];
-  const prefix: WinePrefix = {
+  return {
     tools,
     dir,
     workDir: root,
     env,
     bootMs: 0,
-    run: (args, timeoutMs = 120_000, stdinPath) => runTo(tools.runner, tools.loader, args, env, outDir, timeoutMs, stdinPath),
+    run: (args, timeoutMs = 120_000, stdinPath, extra) => runTo(tools.runner, tools.loader, args, extra ? { ...env, ...extra } : env, root, timeoutMs, stdinPath),
     async dispose() {
-      await runTo(tools.runner, tools.server, ['-k'], env, outDir, 30_000).catch(() => undefined);
+      await runTo(tools.runner, tools.server, ['-k'], env, root, 30_000).catch(() => undefined);
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a fresh prefix in a temporary folder (`wineboot -i`, ~10 s). */
+export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
+  const prefix = prefixAt(tools, await mkdtemp(join(tmpdir(), 'adbackup-wine-')));
   try {
     const boot = await prefix.run(['wineboot', '-i'], 150_000);
     prefix.bootMs = boot.ms;
-    if (boot.code !== 0 || !existsSync(join(dir, 'drive_c'))) {
+    if (boot.code !== 0 || !existsSync(join(prefix.dir, 'drive_c'))) {
       throw new Error(`wineboot -i failed (exit ${boot.code}, signal ${boot.signal}): ${boot.stderr.slice(-2000)}`);
     }
   } catch (e) {
@@ -139,4 +143,10 @@ export async function createWinePrefix(tools: WineTools): Promise<WinePrefix> {
     throw e;
   }
   return prefix;
+}
+
+/** A prefix createWinePrefix made in another process, by its workDir (the caller there disposes of it). */
+export function openWinePrefix(tools: WineTools, workDir: string): WinePrefix {
+  if (!existsSync(join(workDir, 'prefix', 'drive_c'))) throw new Error(`no booted Wine prefix in ${workDir}`);
+  return prefixAt(tools, workDir);
 }
