@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { type ArchivedEseFile, HeaderCapture, analyzeArchivedFiles } from './ese-entries.ts';
-import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, roleOfEntry, unsafeEntryName } from './layout.ts';
+import { ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, ARCHIVE_FORMAT, isBlobRole, roleOfEntry, unsafeEntryName } from './layout.ts';
 import { type Manifest, manifestProblem, manifestSealIntact } from './manifest.ts';
 import { unsafeRecordedPath } from '../backup/paths.ts';
 import { parseSha256Sums } from './sha256sums.ts';
@@ -178,7 +178,7 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
       add('error', 'entry-hash-mismatch', `'${ENTRY_HEADER}' does not match the hash the manifest records`, ENTRY_HEADER);
     }
     // (the expiry token is a blob, not a file with a place to go back to)
-    for (const [what, p] of [['database path', manifest.source.paths.database.path], ['log folder', manifest.source.paths.logs.path], ['checkpoint path', manifest.source.paths.checkpoint?.path], ...manifest.files.filter((f) => f.role !== 'expiry-token').map((f) => [`original path of '${f.entry}'`, f.originalPath])] as const) {
+    for (const [what, p] of [['database path', manifest.source.paths.database.path], ['log folder', manifest.source.paths.logs.path], ['checkpoint path', manifest.source.paths.checkpoint?.path], ...manifest.files.filter((f) => !isBlobRole(f.role)).map((f) => [`original path of '${f.entry}'`, f.originalPath])] as const) {
       const unsafe = p === undefined ? null : unsafeRecordedPath(p);
       if (unsafe) add('error', 'manifest-path-unsafe', `the manifest records the ${what} as '${p}' (${unsafe}): a restore would refuse it`, ENTRY_MANIFEST);
     }
