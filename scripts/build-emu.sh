@@ -2,6 +2,7 @@
 # Builds the emulated ntdsbcli.dll (tests only; tests/native/ntdsbcli-emu.c) with mingw-w64, x64:
 #   build/native/ntdsbcli.dll                  every export of tests/native/ntdsbcli-emu.def
 #   build/native/missing-export/ntdsbcli.dll   the same without DsBackupTruncateLogs ("missing export" tests)
+#   build/native/vss/vssapi.dll              tests/native/vssapi-emu.c: the emulated VSS requester API (IVssBackupComponents)
 #   build/native/harness.exe                   tests/native/harness.c, the driver tests/native/emulator.test.ts runs under Wine
 # Idempotent: always rebuilds, each output written beside its final name and renamed over it (a concurrent run or a
 # process using the old file never sees a half-written one). Fails loudly when the compiler is missing.
@@ -17,7 +18,7 @@ fi
 
 SRC=tests/native
 OUT=build/native
-mkdir -p "$OUT/missing-export"
+mkdir -p "$OUT/missing-export" "$OUT/vss"
 tmp=$(mktemp -d "$OUT/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -35,8 +36,10 @@ fi
 "$CC" "${CFLAGS[@]}" -shared -o "$tmp/ntdsbcli.dll" "$SRC/ntdsbcli-emu.c" "$SRC/ntdsbcli-emu.def" -ladvapi32
 "$CC" "${CFLAGS[@]}" -shared -o "$tmp/missing-export.dll" "$SRC/ntdsbcli-emu.c" "$tmp/missing-export.def" -ladvapi32
 "$CC" "${CFLAGS[@]}" -o "$tmp/harness.exe" "$SRC/harness.c"
+"$CC" "${CFLAGS[@]}" -shared -o "$tmp/vssapi.dll" "$SRC/vssapi-emu.c" "$SRC/vssapi-emu.def" -lole32 -loleaut32 -luuid
 
 mv -f "$tmp/ntdsbcli.dll" "$OUT/ntdsbcli.dll"
 mv -f "$tmp/missing-export.dll" "$OUT/missing-export/ntdsbcli.dll"
 mv -f "$tmp/harness.exe" "$OUT/harness.exe"
-echo "build-emu.sh: built $OUT/ntdsbcli.dll, $OUT/missing-export/ntdsbcli.dll, $OUT/harness.exe"
+mv -f "$tmp/vssapi.dll" "$OUT/vss/vssapi.dll"
+echo "build-emu.sh: built $OUT/ntdsbcli.dll, $OUT/missing-export/ntdsbcli.dll, $OUT/harness.exe, $OUT/vss/vssapi.dll"

@@ -10,20 +10,30 @@ export const SIDECAR_SUFFIX = '.manifest.json';
 export const ARCHIVE_FORMAT = 'adbackup-archive';
 export const ARCHIVE_FORMAT_VERSION = 1;
 
-export type FileRole = 'database' | 'log' | 'checkpoint' | 'expiry-token';
+export type FileRole = 'database' | 'log' | 'checkpoint' | 'expiry-token' | 'vss-components';
 
 export const ROLE_FOLDERS: Record<FileRole, string> = {
   database: 'ntds',
   log: 'logs',
   checkpoint: 'checkpoint',
   'expiry-token': 'meta',
+  'vss-components': 'meta',
 };
+
+/** The VSS backup components document (SaveAsXML) of a VSS backup; anything else in meta/ is the API's expiry token. */
+export const VSS_COMPONENTS_ENTRY = 'meta/vss-backup-components.xml';
+
+/** Entries that are kept blobs, not DSA files with a place to go back to. */
+export function isBlobRole(role: FileRole): boolean {
+  return role === 'expiry-token' || role === 'vss-components';
+}
 
 export function entryNameFor(role: FileRole, baseName: string): string {
   return `${ROLE_FOLDERS[role]}/${baseName}`;
 }
 
 export function roleOfEntry(entry: string): FileRole | null {
+  if (entry === VSS_COMPONENTS_ENTRY) return 'vss-components';
   const folder = entry.split('/')[0];
   for (const [role, f] of Object.entries(ROLE_FOLDERS)) if (f === folder && entry.split('/').length === 2) return role as FileRole;
   return null;

@@ -77,7 +77,7 @@ export interface ArchiveIdentity {
 export interface Manifest extends ArchiveIdentity {
   completedAt: string;
   source: {
-    type: 'folder' | 'api';
+    type: 'folder' | 'api' | 'vss';
     computer: string;
     paths: { database: RecordedPath; logs: RecordedPath; checkpoint: RecordedPath | null };
     /** Source-specific facts, e.g. the backup API's database locations at backup time. */
@@ -114,7 +114,7 @@ export interface Manifest extends ArchiveIdentity {
 
 /** The first entry: enough to recognise the archive and its origin without reading further. */
 export interface ArchiveHeaderDoc extends ArchiveIdentity {
-  source: { type: 'folder' | 'api'; computer: string };
+  source: { type: 'folder' | 'api' | 'vss'; computer: string };
 }
 
 /** The sidecar adds what only exists once the archive file is complete. */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { AppError } from '../errors.ts';
 import { analyzeArchivedFiles } from './ese-entries.ts';
-import { ARCHIVE_FORMAT, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, roleOfEntry, unsafeEntryName } from './layout.ts';
+import { ARCHIVE_FORMAT, ENTRY_HEADER, ENTRY_MANIFEST, ENTRY_SUMS, isBlobRole, roleOfEntry, unsafeEntryName } from './layout.ts';
 import { type Manifest, manifestSealIntact } from './manifest.ts';
 import { parseJsonEntry, parseManifestEntry } from './manifest-entry.ts';
 import { unsafeRecordedPath } from '../paths.ts';
@@ -84,7 +84,7 @@ function recordedPathFindings(manifest: Manifest): VerifyFinding[] {
     ['database path', paths.database.path],
     ['log folder', paths.logs.path],
     ['checkpoint path', paths.checkpoint?.path],
-    ...manifest.files.filter((f) => f.role !== 'expiry-token').map((f): [string, string] => [`original path of '${f.entry}'`, f.originalPath]),
+    ...manifest.files.filter((f) => !isBlobRole(f.role)).map((f): [string, string] => [`original path of '${f.entry}'`, f.originalPath]),
   ];
   return recorded.flatMap(([what, p]) => {
     const unsafe = p === undefined ? null : unsafeRecordedPath(p);

@@ -41,7 +41,7 @@ export interface SourcePlan {
 }
 
 export interface BackupSource {
-  readonly type: 'folder' | 'api';
+  readonly type: 'folder' | 'api' | 'vss';
   readonly computer: string;
   plan(): Promise<SourcePlan>;
   /** After the archive is durably published, or abandoned. The API source ends its session here. */

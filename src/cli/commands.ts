@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { runBackup } from '../backup/backup.ts';
 import { createFolderSource, localComputerName } from '../platform/folder-source.ts';
 import { createApiSource } from '../platform/ntdsbcli/api-source.ts';
+import { createVssSource } from '../platform/vss/vss-source.ts';
 import { loadNtdsbcli } from '../platform/ntdsbcli/api.ts';
 import { serverName, uncToLocal } from '../platform/ntdsbcli/lists.ts';
 import { runApiRestore } from '../restore/api-restore.ts';
@@ -120,11 +121,15 @@ export const COMMANDS: Record<string, Command> = {
     run: (req) => scanLogSet(req),
   },
   backup: {
-    summary: 'archive a DSA folder (snapshot, IFM, offline copy) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
+    summary: 'archive a DSA (VSS with the NTDS writer, the Directory Backup API, or a snapshot/IFM/offline-copy folder) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
     validate: v.backupRequest,
     async run(req, ctx) {
       const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
       const opts = { ...req, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
+      if (req.source.type === 'vss') {
+        const { computer, timeoutSeconds } = req.source as { computer?: string; timeoutSeconds?: number };
+        return runBackup(createVssSource({ ...(computer ? { computer } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) }), opts, env);
+      }
       if (req.source.type === 'api') {
         return runBackup(createApiSource({ ...(req.source.server ? { server: req.source.server } : {}), truncateLogs: !!req.source.truncateLogs }), opts, env);
       }
