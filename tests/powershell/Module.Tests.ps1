@@ -249,6 +249,26 @@ Describe 'Errors' {
         $noExe.Exception.Message | Should -Match 'no-such-adbackup'
     }
 
+    It 'Test-ADDatabaseBackup says when a valid backup is expired: Expired $true and a warning naming the tombstone lifetime; a fresh one is not' {
+        $old = Join-Path (New-TestFolder expired-verify) 'old.tar.zst'
+        $null = Invoke-Fixture backup-at $dsa.dir $old 200
+        $fresh = Backup-Dsa (New-TestFolder fresh-verify)
+        $r = Invoke-Captured { Test-ADDatabaseBackup -LiteralPath $old } -Variable @{ old = $old }
+        $f = Invoke-Captured { Test-ADDatabaseBackup -LiteralPath $fresh } -Variable @{ fresh = $fresh.Path }
+
+        $r.Terminating | Should -BeNullOrEmpty
+        $r.Error | Should -BeNullOrEmpty -Because 'an expired backup is intact: no error'
+        $r.Output.Count | Should -Be 1
+        $r.Output[0].IsValid | Should -BeTrue
+        $r.Output[0].Expired | Should -BeTrue
+        $r.Warning.Count | Should -Be 1
+        $r.Warning[0] | Should -Match 'old\.tar\.zst.*expired.*tombstone lifetime \(180 days'
+        $r.Warning[0] | Should -Match '-AllowExpired'
+        (Test-ADDatabaseBackup -LiteralPath $old -WarningAction SilentlyContinue | Out-String -Width 250) | Should -Match 'True +True +\d+'
+        $f.Output[0].Expired | Should -BeFalse
+        $f.Warning | Should -BeNullOrEmpty
+    }
+
     It 'adbackup <code> (<category>, exit <exit>) becomes ErrorCategory <expected>' -ForEach @(
         @{ code = 'SCHEMA_VIOLATION'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
         @{ code = 'DESTINATION_NAME_MISMATCH'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
@@ -382,8 +402,8 @@ Describe 'Confirmation, progress, views and pipelines' {
         ($b | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Logs +CorruptPages +Size\(MiB\) Name'
         (Get-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Label +Name'
         $verify = Test-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250
-        $verify | Should -Match 'IsValid +GoodPages +BlankPages +CorruptPages Logs +Errors Name'
-        $verify | Should -Match 'True +\d+ +\d+ +0 1-5 +0 DC01-ntds-'
+        $verify | Should -Match 'IsValid +Expired +GoodPages +BlankPages +CorruptPages Logs +Errors Name'
+        $verify | Should -Match 'True +False +\d+ +\d+ +0 1-5 +0 DC01-ntds-'
         (Get-ADDatabaseFileInfo -LiteralPath $dsa.databasePath | Out-String -Width 250) | Should -Match 'Name +Kind +State +Generation +LogRequired +Checkpoint +CorruptPages +FileSize'
     }
 
