@@ -14,6 +14,9 @@ function Test-ADDatabaseBackup {
     ADDatabaseBackup.VERIFY_FAILED (category InvalidData) is written, so that 'if (-not $r.IsValid)' and
     -ErrorAction Stop / $? both work. An archive that cannot be read at all gives only an error.
 
+    An intact backup older than its tombstone lifetime is valid but Expired = $true, and a warning says so:
+    Restore-ADDatabase refuses it without -AllowExpired.
+
     A folder stands for the archives in it (*.tar.zst, *.tar.gz, *.tgz, *.tar and the encrypted *.age forms).
 
     An encrypted archive (.age) is verified completely with -IdentityFile or -Passphrase: every chunk is
@@ -71,7 +74,7 @@ function Test-ADDatabaseBackup {
 
     .OUTPUTS
     ADDatabaseBackup.VerifyResult. Name, Path, IsValid, Encrypted, ContentVerified, Format, Size, Sha256, BackupId, EntryCount, LowLog, HighLog,
-    LogCount, Restorable, PageSize, PageCount, GoodPages, BlankPages, CorruptPages, CorruptPageNumbers, ErrorCount,
+    LogCount, Restorable, Expired (older than its tombstone lifetime: also a warning), PageSize, PageCount, GoodPages, BlankPages, CorruptPages, CorruptPageNumbers, ErrorCount,
     WarningCount, Findings, LogFindings, Entries.
     System.Boolean with -Quiet.
 
@@ -136,6 +139,10 @@ function Test-ADDatabaseBackup {
                     continue
                 }
                 $result
+                if ($result.Expired) {
+                    $why = @($result.Findings | Where-Object { (Get-ADBMember $_ 'code') -eq 'backup-expired' } | ForEach-Object { Get-ADBMember $_ 'message' })[0]
+                    Write-Warning -Message ("The backup archive '$archive' has expired: $why. Restore-ADDatabase refuses it unless -AllowExpired is given (forest recovery only).")
+                }
                 if ($result.IsValid) {
                     Write-Verbose -Message (('{0} is valid: {1} entries, logs {2}-{3}, {4} good, {5} blank, {6} corrupt pages.' -f
                             $result.Name, $result.EntryCount, $result.LowLog, $result.HighLog, $result.GoodPages, $result.BlankPages, $result.CorruptPages))

@@ -8,8 +8,8 @@ Run on the domain controller to restore, as an administrator, in four phases:
 
   1. -Phase EnterDsrm   bcdedit /set {default} safeboot dsrepair, then restart into DSRM.
   2. -Phase Restore     in DSRM (log on with the DSRM administrator password): picks the archive (-ArchivePath, or
-                        the newest backup of -BackupFolder that is still within its tombstone lifetime), verifies it
-                        with Test-ADDatabaseBackup, restores it with Restore-ADDatabase -ApplyRegistry (files moved
+                        the newest backup of -BackupFolder that is still within its tombstone lifetime and passes
+                        Test-ADDatabaseBackup, skipping unreadable or damaged ones with a warning), restores it with Restore-ADDatabase -ApplyRegistry (files moved
                         aside, never deleted; the registration the backup names written: KB 814167's "Restore in
                         Progress", or "Database restored from backup" for an IFM/offline copy), and, when
                         -AuthoritativeSubtree is given, marks those subtrees authoritative with ntdsutil before any
@@ -30,7 +30,8 @@ EnterDsrm, Restore, ExitDsrm or Check.
 Restore phase: the archive to restore.
 
 .PARAMETER BackupFolder
-Restore phase: a folder of backups (e.g. \\backup01\ad$\DC01); the newest one that has not expired is restored.
+Restore phase: a folder of backups (e.g. \\backup01\ad$\DC01); the newest one that has not expired and verifies is
+restored. Archives that cannot be read or fail verification are skipped with a warning.
 
 .PARAMETER AuthoritativeSubtree
 Restore phase: distinguished names of subtrees to restore authoritatively (e.g. an OU deleted by mistake), so that
@@ -98,6 +99,23 @@ function Invoke-Bcdedit {
     if ($LASTEXITCODE -ne 0) { throw "bcdedit $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+function Select-NewestGoodBackup {
+    # The newest backup of the folder that is within its tombstone lifetime (unless -AllowExpired) and verifies. One
+    # unreadable or damaged archive must not stop the choice: it is skipped with a warning and the next one is tried.
+    param([Parameter(Mandatory)] [string] $Folder)
+    $listed = @(Get-ADDatabaseBackup -LiteralPath $Folder -ErrorAction SilentlyContinue -ErrorVariable listErrors)
+    foreach ($e in $listErrors) { Write-Warning "Skipped: $($e.Exception.Message)" }
+    $candidates = @($listed | Where-Object { $AllowExpired -or -not $_.Expired } | Sort-Object -Property CreatedAt -Descending)
+    foreach ($candidate in $candidates) {
+        Write-Verbose "Verifying $($candidate.Path)"
+        $verification = Test-ADDatabaseBackup -LiteralPath $candidate.Path -ErrorAction SilentlyContinue -ErrorVariable verifyErrors
+        if ($verification -and $verification.IsValid) { return $candidate.Path }
+        $why = @($verifyErrors | ForEach-Object { $_.Exception.Message }) -join ' '
+        Write-Warning "Skipped: $($candidate.Path) failed verification. $why"
+    }
+    throw "No backup in $Folder is within its tombstone lifetime and verifies."
+}
+
 switch ($Phase) {
     'EnterDsrm' {
         if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, 'Boot into Directory Services Restore Mode (bcdedit /set {default} safeboot dsrepair) and restart')) {
@@ -113,18 +131,14 @@ switch ($Phase) {
         }
         Import-Module ADDatabaseBackup
 
-        if (-not $ArchivePath) {
+        if ($ArchivePath) {
+            Write-Verbose "Verifying $ArchivePath"
+            $verification = Test-ADDatabaseBackup -LiteralPath $ArchivePath
+            if (-not $verification.IsValid) { throw "$ArchivePath failed verification; restore another backup." }
+        } else {
             if (-not $BackupFolder) { throw 'Give -ArchivePath or -BackupFolder.' }
-            $candidate = Get-ADDatabaseBackup -LiteralPath $BackupFolder |
-                Where-Object { $AllowExpired -or -not $_.Expired } |
-                Sort-Object -Property CreatedAt |
-                Select-Object -Last 1
-            if (-not $candidate) { throw "No backup in $BackupFolder is within its tombstone lifetime." }
-            $ArchivePath = $candidate.Path
+            $ArchivePath = Select-NewestGoodBackup -Folder $BackupFolder
         }
-        Write-Verbose "Verifying $ArchivePath"
-        $verification = Test-ADDatabaseBackup -LiteralPath $ArchivePath
-        if (-not $verification.IsValid) { throw "$ArchivePath failed verification; restore another backup." }
 
         if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, "Restore the Active Directory database from $ArchivePath")) {
             $result = Restore-ADDatabase -LiteralPath $ArchivePath -ApplyRegistry -AllowExpired:$AllowExpired -Confirm:$false

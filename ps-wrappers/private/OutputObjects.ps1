@@ -214,6 +214,8 @@ function New-ADBVerifyResult {
         HighLog         = Get-ADBMember $range 'high'
         LogCount        = Get-ADBMember $range 'count'
         Restorable      = Get-ADBMember $range 'restorable'
+        # Intact but older than its tombstone lifetime: verify says so as a warning finding, not an error.
+        Expired         = [bool]@($findings | Where-Object { (Get-ADBMember $_ 'code') -eq 'backup-expired' }).Count
     }
     $pages = Get-ADBPageProperty (Get-ADBMember $Response 'pages')
     foreach ($key in $pages.Keys) { $p[$key] = $pages[$key] }

@@ -144,7 +144,7 @@ Describe 'Encrypted backups' {
         $expected = [ordered]@{
             Both = 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase'; Empty = 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase'
             EmptyRestore = 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Restore-ADDatabase'; WorkFactorAlone = 'ADDatabaseBackup.ENCRYPTION_PARAMETERS,Backup-ADDatabase'
-            PlainName = 'ADDatabaseBackup.DESTINATION_PARAMETERS,Backup-ADDatabase'; AgeName = 'ADDatabaseBackup.DESTINATION_PARAMETERS,Backup-ADDatabase'
+            PlainName = 'ADDatabaseBackup.DESTINATION_NAME_MISMATCH,Backup-ADDatabase'; AgeName = 'ADDatabaseBackup.DESTINATION_NAME_MISMATCH,Backup-ADDatabase'
             NotAKey = 'ParameterArgumentValidationError,Backup-ADDatabase'
         }
         foreach ($name in $expected.Keys) {
@@ -153,10 +153,17 @@ Describe 'Encrypted backups' {
         }
         $o.File.Name | Should -Be 'file.tar.gz.age'
         $o.File.Compression | Should -Be 'gzip'
+        # The name rule is adbackup's: its refusal comes back as the ErrorRecord, with the advice, and nothing is written.
+        $o.PlainName.Exception.Data['Code'] | Should -Be 'DESTINATION_NAME_MISMATCH'
+        $o.PlainName.Exception.Data['Category'] | Should -Be 'InvalidRequest'
+        $o.PlainName.Exception.Data['ExitCode'] | Should -Be 2
+        $o.PlainName.TargetObject | Should -Be (Join-Path $out 'x.tar.zst')
+        $o.PlainName.ErrorDetails.RecommendedAction | Should -Match '\.age when encrypted'
+        Test-Path -LiteralPath (Join-Path $out 'x.tar.zst'), (Join-Path $out 'x.tar.zst.age') | Should -Be @($false, $false)
 
         # The requests: the passphrase is in them (adbackup needs it), in the schema's stdin form, and nowhere else.
         $captured = @(Get-RecordedRequest $rec)
-        @($captured.command) | Should -Be @('backup', 'verify', 'verify', 'restore', 'restore', 'backup')
+        @($captured.command) | Should -Be @('backup', 'verify', 'verify', 'restore', 'restore', 'backup', 'backup', 'backup')
         foreach ($c in $captured) {
             @($c.argv) | Should -Be @($c.command, '--progress')
             $c.valid | Should -BeTrue -Because "$($c.command): $($c.schemaErrors | ConvertTo-Json -Compress -Depth 9)"
@@ -166,7 +173,10 @@ Describe 'Encrypted backups' {
         $captured[1].request.decryption.passphrase.value | Should -BeExactly $passphrase
         $captured[2].request.decryption.passphrase.value | Should -BeExactly 'not the passphrase'
         $captured[4].request.decryption.passphrase.value | Should -BeExactly $passphrase
-        $captured[5].request.encryption.workFactor | Should -Be 10
+        ($captured[5].request.destination | ConvertTo-Json -Compress) | Should -Be (ConvertTo-Json -Compress @{ path = (Join-Path $out 'x.tar.zst') }) -Because 'the name is checked by adbackup, not by the module'
+        $captured[6].request.PSObject.Properties['encryption'] | Should -BeNullOrEmpty
+        $captured[7].request.encryption.workFactor | Should -Be 10
+        $captured[7].request.PSObject.Properties['compression'] | Should -BeNullOrEmpty -Because 'adbackup takes the compression from the name'
 
         # Every stream and object the runspace produced: no trace of the passphrase (its unique part, raw or escaped).
         $everything = @([System.Management.Automation.PSSerializer]::Serialize($r.Output, 6)) + @($r.Error | Out-String) + $r.Warning + $r.Verbose + $r.Debug + @($r.Information | ForEach-Object { "$($_.MessageData)" })

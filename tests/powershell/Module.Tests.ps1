@@ -177,7 +177,9 @@ Describe 'Backup, list, verify, plan and restore' {
         $db.Kind | Should -Be 'database'
         $db.State | Should -Be 'Dirty Shutdown'
         $db.PageSize | Should -Be 8192
-        $db.LogRequired | Should -Be "$($dsa.expected.required.low)-$($dsa.expected.required.high)"
+        # A VSS snapshot's database: the header's Log Required is the dirty range (the last 3 generations), not the
+        # range a restore replays from (expected.required is the analysis range).
+        $db.LogRequired | Should -Be "$($dsa.expected.high - 2)-$($dsa.expected.high)"
         $db.PagesChecked | Should -BeTrue
         $db.CorruptPages | Should -Be 0
         $db.GoodPages | Should -BeGreaterThan 0
@@ -247,8 +249,29 @@ Describe 'Errors' {
         $noExe.Exception.Message | Should -Match 'no-such-adbackup'
     }
 
+    It 'Test-ADDatabaseBackup says when a valid backup is expired: Expired $true and a warning naming the tombstone lifetime; a fresh one is not' {
+        $old = Join-Path (New-TestFolder expired-verify) 'old.tar.zst'
+        $null = Invoke-Fixture backup-at $dsa.dir $old 200
+        $fresh = Backup-Dsa (New-TestFolder fresh-verify)
+        $r = Invoke-Captured { Test-ADDatabaseBackup -LiteralPath $old } -Variable @{ old = $old }
+        $f = Invoke-Captured { Test-ADDatabaseBackup -LiteralPath $fresh } -Variable @{ fresh = $fresh.Path }
+
+        $r.Terminating | Should -BeNullOrEmpty
+        $r.Error | Should -BeNullOrEmpty -Because 'an expired backup is intact: no error'
+        $r.Output.Count | Should -Be 1
+        $r.Output[0].IsValid | Should -BeTrue
+        $r.Output[0].Expired | Should -BeTrue
+        $r.Warning.Count | Should -Be 1
+        $r.Warning[0] | Should -Match 'old\.tar\.zst.*expired.*tombstone lifetime \(180 days'
+        $r.Warning[0] | Should -Match '-AllowExpired'
+        (Test-ADDatabaseBackup -LiteralPath $old -WarningAction SilentlyContinue | Out-String -Width 250) | Should -Match 'True +True +\d+'
+        $f.Output[0].Expired | Should -BeFalse
+        $f.Warning | Should -BeNullOrEmpty
+    }
+
     It 'adbackup <code> (<category>, exit <exit>) becomes ErrorCategory <expected>' -ForEach @(
         @{ code = 'SCHEMA_VIOLATION'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
+        @{ code = 'DESTINATION_NAME_MISMATCH'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
         @{ code = 'ESE_BAD_MAGIC'; category = 'Integrity'; exit = 3; expected = 'InvalidData' }
         @{ code = 'NOT_IN_RESTORE_MODE'; category = 'Precondition'; exit = 4; expected = 'InvalidOperation' }
         @{ code = 'TARGET_IN_USE'; category = 'Precondition'; exit = 4; expected = 'ResourceBusy' }
@@ -349,7 +372,12 @@ Describe 'Confirmation, progress, views and pipelines' {
         $unattended = Invoke-ChildPwsh "$restore -Confirm:`$false | Select-Object -ExpandProperty Plan"
         $unattended.ExitCode | Should -Be 0 -Because $unattended.StdErr
         $unattended.StdOut.Trim() | Should -Be 'False'
-        @(Get-ChildItem -LiteralPath $live -Directory -Filter 'pre-restore-*').Count | Should -Be 1 -Because "the second restore moved the first one's files aside"
+        # The first restore (into an empty folder) set nothing aside: its folder holds only its receipt. The second moved
+        # the first one's files aside into a folder of its own.
+        $asides = @(Get-ChildItem -LiteralPath $live -Directory -Filter 'pre-restore-*' | Sort-Object Name)
+        $asides.Count | Should -Be 2 -Because "the second restore moved the first one's files aside"
+        @(Get-ChildItem -LiteralPath $asides[0].FullName -Name) | Should -Be @('restore-receipt.json')
+        @(Get-ChildItem -LiteralPath $asides[1].FullName -Name) | Should -Contain 'ntds.dit'
     }
 
     It 'progress events become progress records (completed at the end); -Verbose narrates' {
@@ -374,8 +402,8 @@ Describe 'Confirmation, progress, views and pipelines' {
         ($b | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Logs +CorruptPages +Size\(MiB\) Name'
         (Get-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Label +Name'
         $verify = Test-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250
-        $verify | Should -Match 'IsValid +GoodPages +BlankPages +CorruptPages Logs +Errors Name'
-        $verify | Should -Match 'True +\d+ +\d+ +0 1-5 +0 DC01-ntds-'
+        $verify | Should -Match 'IsValid +Expired +GoodPages +BlankPages +CorruptPages Logs +Errors Name'
+        $verify | Should -Match 'True +False +\d+ +\d+ +0 1-5 +0 DC01-ntds-'
         (Get-ADDatabaseFileInfo -LiteralPath $dsa.databasePath | Out-String -Width 250) | Should -Match 'Name +Kind +State +Generation +LogRequired +Checkpoint +CorruptPages +FileSize'
     }
 
@@ -393,6 +421,71 @@ Describe 'Confirmation, progress, views and pipelines' {
         @(Get-ADDatabaseBackup -Path (Join-Path $out '*-two.tar.zst') | ForEach-Object Label) | Should -Be @('two')
         @(Get-ADDatabaseBackup -Path $out -Recurse | ForEach-Object Name | Sort-Object) | Should -Be @(@($b1.Name, $b2.Name, 'copy.tar.zst') | Sort-Object) -Because 'subfolders with -Recurse; work files skipped'
         (Get-ADDatabaseBackup -LiteralPath $b2.Path | Restore-ADDatabase -Root $out -CreateFolders -WhatIf).Path | Should -Be $b2.Path
+    }
+}
+
+Describe 'Archive names and restore status' {
+    It 'archive names: -Path x.tgz is the archive file (gzip, the name decides) and folders list it; a -Compression or encryption that contradicts the name is adbackup''s DESTINATION_NAME_MISMATCH, nothing written' {
+        $out = New-TestFolder names
+        $rec = New-Recording
+        $r = Use-Environment $rec.Env {
+            [pscustomobject]@{
+                Tgz           = Backup-ADDatabase -Path (Join-Path $out 'dc01.tgz') -SourcePath $dsa.dir -ComputerName DC01 -ErrorAction Stop
+                Listed        = @(Get-ADDatabaseBackup -Path $out | ForEach-Object Name)
+                Contradiction = Get-Caught { Backup-ADDatabase -Path (Join-Path $out 'dc02.tar.gz') -SourcePath $dsa.dir -Compression Zstd }
+                AgeName       = Get-Caught { Backup-ADDatabase -Path (Join-Path $out 'dc03.tgz.age') -SourcePath $dsa.dir }
+            }
+        }
+        $r.Tgz.Name | Should -Be 'dc01.tgz'
+        $r.Tgz.Compression | Should -Be 'gzip'
+        $r.Tgz.Encrypted | Should -BeFalse
+        $r.Listed | Should -Be @('dc01.tgz')
+        foreach ($name in 'Contradiction', 'AgeName') {
+            $e = $r.$name
+            $e | Should -Not -BeNullOrEmpty -Because "$name is refused"
+            $e.FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.DESTINATION_NAME_MISMATCH,Backup-ADDatabase' -Because $name
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument' -Because $name
+            $e.Exception | Should -BeOfType System.ArgumentException -Because $name
+            $e.Exception.Data['Code'] | Should -Be 'DESTINATION_NAME_MISMATCH' -Because $name
+            $e.Exception.Data['ExitCode'] | Should -Be 2 -Because $name
+        }
+        $r.Contradiction.Exception.Message | Should -Match "'dc02\.tar\.gz' names a gzip archive, but compression\.type is zstd"
+        $r.AgeName.Exception.Message | Should -Match 'ends in \.age, the name of an encrypted archive'
+        $backups = @(Get-RecordedRequest $rec | Where-Object command -EQ 'backup' | ForEach-Object request)
+        @($backups | ForEach-Object { $_.destination.path }) | Should -Be @((Join-Path $out 'dc01.tgz'), (Join-Path $out 'dc02.tar.gz'), (Join-Path $out 'dc03.tgz.age'))
+        @($backups | ForEach-Object { if ($_.PSObject.Properties['compression']) { $_.compression | ConvertTo-Json -Compress } else { 'unset' } }) |
+            Should -Be @('unset', '{"type":"zstd"}', 'unset') -Because 'the module sends -Compression only when given; adbackup reads the name'
+        @(Get-ChildItem -LiteralPath $out -Name | Sort-Object) | Should -Be @('dc01.tgz', 'dc01.tgz.manifest.json') -Because 'the refused backups wrote nothing'
+    }
+
+    It 'Test-ADDatabaseRestore after a restore into a temp root: the receipt is found from the DC''s database path; off Windows the registry and the event logs cannot be read, so the status is Unknown' {
+        $out = New-TestFolder status-backups
+        $b = Backup-Dsa $out
+        $root = New-TestFolder status-root
+        $null = New-LiveFolder $root
+        $r = Use-Environment @{ ADBACKUP_EXE = '' } {
+            $restored = Restore-ADDatabase -LiteralPath $b.Path -Root $root -ExportRegistryFile (Join-Path $root 'r.reg') -Confirm:$false -ErrorAction Stop
+            [pscustomobject]@{
+                Restored  = $restored
+                Status    = Test-ADDatabaseRestore -DatabasePath "$NTDS\ntds.dit" -Root $root -ErrorAction Stop
+                ByReceipt = $restored | Test-ADDatabaseRestore -ErrorAction Stop
+            }
+        }
+        $r.Restored.Method | Should -Be 'restore-in-progress'
+        $r.Restored.ReceiptPath | Should -Not -BeNullOrEmpty
+        $s = $r.Status
+        $s.PSTypeNames[0] | Should -Be 'ADDatabaseBackup.RestoreStatus'
+        $s.Status | Should -Be 'Unknown' -Because 'off Windows the registry cannot be read'
+        $s.Method | Should -Be 'restore-in-progress'
+        $s.ReceiptPath | Should -Be $r.Restored.ReceiptPath
+        $s.SameDatabase | Should -BeTrue
+        $s.EventsChecked | Should -BeFalse
+        $s.RidPoolInvalidated | Should -BeNullOrEmpty
+        $null -eq $s.RidPoolInvalidated | Should -BeTrue -Because 'not known: neither $true nor $false'
+        $s.BackupId | Should -Be $b.BackupId
+        @($s.Reasons)[0] | Should -Match 'registry cannot be read here'
+        $r.ByReceipt.ReceiptPath | Should -Be $r.Restored.ReceiptPath -Because 'the result pipes into Test-ADDatabaseRestore by ReceiptPath'
+        $r.ByReceipt.Status | Should -Be 'Unknown'
     }
 }
 
@@ -436,7 +529,7 @@ Describe 'Requests and platforms' {
                     label = 'all options'; overwrite = $true; allowCorruptPages = $true; allowUnrestorable = $true; tombstoneLifetimeDays = 90
                 }))
         ($backups[1].destination | ConvertTo-Json -Compress) | Should -Be (ConvertTo-Json -Compress @{ path = (Join-Path $out 'plain.tar') })
-        $backups[1].compression.type | Should -Be 'none' -Because 'the extension decides the compression'
+        $backups[1].PSObject.Properties['compression'] | Should -BeNullOrEmpty -Because "the extension decides the compression: adbackup's rule, not the module's"
         ($backups[1].source | ConvertTo-Json -Compress) | Should -Be (ConvertTo-Json -Compress ([ordered]@{ type = 'folder'; databasePath = $dsa.databasePath; logPath = $dsa.logPath; checkpointPath = $dsa.checkpointPath }))
         ($backups[3].source | ConvertTo-Json -Compress) | Should -Be '{"type":"api","server":"DC07","truncateLogs":true}'
         $restores = @($captured | Where-Object command -EQ 'restore' | ForEach-Object request)
@@ -468,7 +561,7 @@ Describe 'Requests and platforms' {
                 $global:adbLifetime = $null
                 $unset = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -NameTemplate unset
                 Remove-Module ActiveDirectory
-                $unreadable = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -NameTemplate unreadable -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*tombstone*' }
+                $unreadable = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -NameTemplate unreadable 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and $_.Message -like '*tombstone*' }
                 [pscustomobject]@{ Exe = $exe; Asked = $global:adbAsked; FromAd = [string]$fromAd; Unset = $unset.TombstoneLifetimeDays; Unreadable = [string]$unreadable }
             } finally {
                 & $module { $script:ADBOnWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows }

@@ -1,0 +1,59 @@
+# The samples of samples/ run as an admin runs them (pwsh -File, in a process of their own), against the Linux
+# adbackup executable and synthetic DSA folders: what they choose and their exit codes.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'support/TestSupport.psm1') -Force
+    Assert-ModuleBuilt
+    $script:p = Get-TestPath
+    Import-Module $p.Manifest -Force -ErrorAction Stop
+    $script:dsa = New-SyntheticDsa
+    $script:NTDS = 'C:\Windows\NTDS'
+
+    # The samples import the module by name: a module path where ADDatabaseBackup is the built module folder.
+    $script:modulePath = New-TestFolder modules
+    $null = New-Item -ItemType SymbolicLink -Path (Join-Path $modulePath 'ADDatabaseBackup') -Target $p.Module
+
+    # Runs a sample as `pwsh -File` does (a process of its own; its exit code is the script's).
+    function script:Invoke-Sample([string] $Name, [string] $Arguments, [hashtable] $Environment = @{}) {
+        $sample = ConvertTo-PsLiteral (Join-Path $p.Samples $Name)
+        $env = @{ PSModulePath = "$modulePath$([System.IO.Path]::PathSeparator)$env:PSModulePath" } + $Environment
+        Invoke-ChildPwsh "& $sample $Arguments; exit `$LASTEXITCODE" -Environment $env -NoImport
+    }
+}
+
+AfterAll {
+    Remove-TestWork
+}
+
+Describe 'dsrm-restore-runbook.ps1' {
+    It '-BackupFolder restores the newest backup that verifies: an unreadable archive and a damaged newer one are skipped with a warning' {
+        $folder = New-TestFolder runbook
+        $null = Invoke-Fixture backup-at $dsa.dir (Join-Path $folder 'DC01-older.tar.zst') 3
+        $null = Invoke-Fixture backup-at $dsa.dir (Join-Path $folder 'DC01-good.tar.zst') 2
+        # The newest listed backup is damaged (its sidecar still describes it: listed, but it fails verification).
+        $damaged = Backup-ADDatabase -Path $folder -SourcePath $dsa.dir -ComputerName DC01 -NameTemplate 'DC01-damaged' `
+            -OriginalDatabasePath "$NTDS\ntds.dit" -OriginalLogPath $NTDS -ErrorAction Stop
+        $bytes = [System.IO.File]::ReadAllBytes($damaged.Path)
+        $bytes[$bytes.Length -shr 1] = $bytes[$bytes.Length -shr 1] -bxor 0x10
+        [System.IO.File]::WriteAllBytes($damaged.Path, $bytes)
+        # An archive without a sidecar that cannot be read at all.
+        Set-Content -LiteralPath (Join-Path $folder 'DC01-unreadable.tar.zst') -Value 'not an archive' -NoNewline
+
+        $run = Invoke-Sample 'dsrm-restore-runbook.ps1' "-Phase Restore -BackupFolder $(ConvertTo-PsLiteral $folder) -WhatIf" @{ SAFEBOOT_OPTION = 'DSREPAIR' }
+        $run.ExitCode | Should -Be 0 -Because "$($run.StdOut)`n$($run.StdErr)"
+        $whatIf = @($run.StdOut -split "`r?`n" | Where-Object { $_.StartsWith('What if: ') -and $_.Contains('Restore the Active Directory database from') })
+        $whatIf.Count | Should -Be 1
+        $whatIf[0] | Should -Match ([regex]::Escape((Join-Path $folder 'DC01-good.tar.zst')))
+        $text = ($run.StdOut + $run.StdErr) -replace '\s+', ' '
+        $text | Should -Match 'WARNING: .*DC01-unreadable\.tar\.zst'
+        $text | Should -Match 'WARNING: .*DC01-damaged\.tar\.zst failed verification'
+    }
+
+    It '-ArchivePath of a damaged archive still fails the script (non-zero exit) before anything is restored' {
+        $folder = New-TestFolder runbook-one
+        $bad = Join-Path $folder 'DC01-bad.tar.zst'
+        Set-Content -LiteralPath $bad -Value 'not an archive' -NoNewline
+        $run = Invoke-Sample 'dsrm-restore-runbook.ps1' "-Phase Restore -ArchivePath $(ConvertTo-PsLiteral $bad) -WhatIf" @{ SAFEBOOT_OPTION = 'DSREPAIR' }
+        $run.ExitCode | Should -Not -Be 0
+        $run.StdOut | Should -Not -Match 'What if: .*Restore the Active Directory database'
+    }
+}
