@@ -81,7 +81,7 @@ wineTest('a VSS backup with the NTDS writer: the archive verifies, holds what a 
   t.is(fb.code, 0, fb.stdout);
   const data = (files: { role: string; sha256: string; entry: string }[]) => files.filter((x) => ['database', 'log', 'checkpoint'].includes(x.role)).map((x) => `${x.entry} ${x.sha256}`);
   t.deepEqual(data(m.files), data(fb.json.manifest.files), 'the same database, log and checkpoint bytes as a folder backup');
-  const plan = await adbackup(['restore'], { archive: c.archive, target: { type: 'files', root: join(c.root, 'restore-root') }, plan: true });
+  const plan = await adbackup(['restore'], { archive: c.archive, target: { type: 'files', root: join(c.root, 'restore-root'), createFolders: true }, plan: true });
   t.is(plan.code, 0, plan.stdout);
   t.true(Array.isArray(plan.json.actions) && plan.json.actions.length > 0);
   t.false(JSON.stringify(plan.json.actions).includes('vss-backup-components'), 'the components document is no file a restore writes');
