@@ -93,7 +93,7 @@ export async function wineAdbackup(args: string[], stdin?: string | Buffer | obj
   const s = await session();
   const input = join(s.io, `stdin-${process.pid}-${++n}`);
   const body = stdin === undefined ? '' : typeof stdin === 'string' || Buffer.isBuffer(stdin) ? stdin : JSON.stringify(requestToWindows(stdin));
-  await writeFile(input, body);
+  await writeFile(input, body, { mode: 0o600 }); // requests may carry test secrets; removed after the call
   const argv = args.map((a) => (a.startsWith('/') ? windowsPath(a) : a));
   let r: WineResult;
   try {
