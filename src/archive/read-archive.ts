@@ -5,7 +5,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createHash } from 'node:crypto';
 import { AppError, fsError } from '../errors.ts';
 import { type CompressionType, createDecompressor } from './compression/index.ts';
 import { detectFormat } from './detect-format.ts';
@@ -14,6 +13,7 @@ import type { AgeHeader } from './age/header.ts';
 import type { AgeKeyring } from './age/keyring.ts';
 import { createAgeDecryptStream } from './age/decrypt.ts';
 import { innerFormat, readAgeHeader } from './encryption.ts';
+import { measureStream } from './measure.ts';
 
 export interface ArchiveFileInfo {
   path: string;
@@ -87,18 +87,9 @@ export async function readArchive(
   onEntry: (entry: TarEntry, index: number) => Promise<void>,
   options: { signal?: AbortSignal; onRawBytes?: (n: number) => void } = {},
 ): Promise<ArchivePass> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      options.onRawBytes?.(bytes);
-      cb(null, chunk);
-    },
-  });
+  const measured = measureStream(options.onRawBytes);
   const raw = createReadStream(info.path, { highWaterMark: 1 << 20 });
-  const stages: NodeJS.ReadWriteStream[] = [measure];
+  const stages: NodeJS.ReadWriteStream[] = [measured.stream];
   if (info.encryption) stages.push(createAgeDecryptStream(info.encryption.keyring));
   if (info.format !== 'none') stages.push(createDecompressor(info.format));
   let index = 0;
@@ -114,6 +105,7 @@ export async function readArchive(
   } catch (err) {
     throw fsError(err, info.path, 'read');
   }
-  const digest = hash.digest('hex');
+  const digest = measured.sha256();
+  const bytes = measured.bytes();
   return { fileSha256: () => digest, fileBytes: () => bytes };
 }

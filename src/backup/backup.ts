@@ -1,7 +1,7 @@
 // Backup orchestration: source -> header checks and log range -> one streaming pass per file (read -> sha256 ->
 // tar -> compress -> [age encrypt] -> file) -> SHA256SUMS + manifest -> atomic publish -> sidecar.
-import { createHash, randomUUID } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stat, mkdir, unlink } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
@@ -10,6 +10,7 @@ import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../a
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, SIDECAR_SUFFIX } from '../archive/layout.ts';
 import type { ArchiveHeaderDoc, Manifest, Sidecar } from '../archive/manifest.ts';
 import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { measureStream } from '../archive/measure.ts';
 import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../archive/encryption.ts';
 import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
 import type { BackupSource, SourceItem, SourcePlan } from './source.ts';
@@ -160,7 +161,7 @@ async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: Back
   const partial = await createPartial(finalPath, { replaceStale: to.overwrite });
   let sidecarPartial: PartialFile | null = null;
   try {
-    const measured = measure();
+    const measured = measureStream();
     const compressor = createCompressor(compression.level === null ? { type: compression.type } : { type: compression.type, level: compression.level });
     await pipeline(
       Readable.from(archive.chunks, { objectMode: false }),
@@ -173,7 +174,7 @@ async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: Back
     const manifest = await archive.manifest;
     // The sidecar is written before the archive is published, so that a full disk or a failing write leaves
     // nothing under either name; only the two renames (and their flushes) remain after that point.
-    const sidecar: Sidecar = { ...manifest, archive: { name: pathApi(finalPath).basename(finalPath), size: measured.size(), sha256: measured.sha256() } };
+    const sidecar: Sidecar = { ...manifest, archive: { name: pathApi(finalPath).basename(finalPath), size: measured.bytes(), sha256: measured.sha256() } };
     sidecarPartial = await createPartial(sidecarPath, { replaceStale: to.overwrite });
     await sidecarPartial.handle.writeFile(JSON.stringify(sidecar, null, 2) + '\n');
     // An old sidecar must not outlive the archive it describes: killed between the two renames, the new archive
@@ -194,20 +195,6 @@ async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: Back
     }
     throw interrupted(err, finalPath, env.signal);
   }
-}
-
-/** Size and sha256 of the bytes that reach the file (the archive as published). */
-function measure(): { stream: Transform; size(): number; sha256(): string } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  return { stream, size: () => size, sha256: () => hash.digest('hex') };
 }
 
 function chooseItems(all: SourceItem[], analysis: { low: number; high: number; files: { name: string; generation: number | null; status: string }[] } | null, everything: boolean): SourceItem[] {
