@@ -30,13 +30,16 @@ export interface ArchiveHint {
 }
 
 /** The first bytes of a file, classified (a plain tar needs 262 bytes to be recognised). */
-export async function sniffArchive(path: string): Promise<{ size: number; detected: ReturnType<typeof detectFormat>; empty: boolean }> {
+export async function sniffArchive(
+  path: string,
+): Promise<{ size: number; detected: ReturnType<typeof detectFormat>; empty: boolean }> {
   let size: number;
   const head = Buffer.alloc(512);
   let got = 0;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    if (!st.isFile())
+      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
     size = st.size;
     const fh = await open(path, 'r');
     try {
@@ -61,13 +64,25 @@ export async function probeArchive(path: string, hint?: ArchiveHint, keyring?: A
   const format = detected === 'unknown' && expected !== undefined && !empty ? expected : detected;
   if (format === 'age') {
     if (!keyring) {
-      throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted: give decryption.identityFile (or decryption.passphrase) to read it`, { target: path });
+      throw new AppError(
+        'Precondition',
+        'ARCHIVE_ENCRYPTED',
+        `'${path}' is age-encrypted: give decryption.identityFile (or decryption.passphrase) to read it`,
+        { target: path },
+      );
     }
     const header = await readAgeHeader(path);
-    return { path, size, format: await innerFormat(path, size, header, keyring, hint?.compression), encryption: { header, keyring } };
+    return {
+      path,
+      size,
+      format: await innerFormat(path, size, header, keyring, hint?.compression),
+      encryption: { header, keyring },
+    };
   }
   if (format === 'unknown') {
-    throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' is not a tar, tar.zst or tar.gz archive`, { target: path });
+    throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' is not a tar, tar.zst or tar.gz archive`, {
+      target: path,
+    });
   }
   return { path, size, format, encryption: null };
 }

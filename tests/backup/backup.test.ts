@@ -66,7 +66,7 @@ for (const [type, flag, ext] of [['gzip', '-z', '.tar.gz'], ['none', '', '.tar']
 }
 
 test('Windows source paths are recorded with their UNC form', async (t) => {
-  const { toUnc } = await import('../../src/backup/paths.ts');
+  const { toUnc } = await import('../../src/paths.ts');
   t.is(toUnc('C:\\Windows\\NTDS\\ntds.dit', 'DC01'), '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit');
   t.is(toUnc('d:/NTDS/Logs', 'DC01'), '\\\\DC01\\D$\\NTDS\\Logs');
   t.is(toUnc('\\\\FS1\\share\\x', 'DC01'), '\\\\FS1\\share\\x');

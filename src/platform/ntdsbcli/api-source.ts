@@ -21,7 +21,11 @@ export interface ApiSourceOptions {
 export function createApiSource(opts: ApiSourceOptions = {}): BackupSource {
   const computer = (opts.server ?? localComputerName()).replace(/^\\+/, '').toUpperCase();
   if (computer.includes('_')) {
-    throw new AppError('InvalidRequest', 'INVALID_SERVER_NAME', `the backup API rejects server names with underscores ('${computer}'): it must be this computer's NetBIOS name`);
+    throw new AppError(
+      'InvalidRequest',
+      'INVALID_SERVER_NAME',
+      `the backup API rejects server names with underscores ('${computer}'): it must be this computer's NetBIOS name`,
+    );
   }
   let api: NtdsbcliApi | null = null;
   let hbc: unknown = null;
@@ -32,7 +36,11 @@ export function createApiSource(opts: ApiSourceOptions = {}): BackupSource {
       api = opts.api ?? loadNtdsbcli();
       const server = serverName(computer);
       if (!api.isOnline(server)) {
-        throw new AppError('Precondition', 'NTDS_OFFLINE', 'the directory service is not running: an online backup needs it; for a stopped or offline DC back up its folder ("source": {"type": "folder"})');
+        throw new AppError(
+          'Precondition',
+          'NTDS_OFFLINE',
+          'the directory service is not running: an online backup needs it; for a stopped or offline DC back up its folder ("source": {"type": "folder"})',
+        );
       }
       const prepared = api.backupPrepare(server);
       hbc = prepared.hbc;
@@ -46,7 +54,8 @@ export function createApiSource(opts: ApiSourceOptions = {}): BackupSource {
       }
       const databases = a.databaseNames(h);
       const db = databases.find((e) => e.kind === 'database');
-      if (!db) throw new AppError('Platform', 'NTDSBCLI_NO_DATABASE', 'DsBackupGetDatabaseNames listed no NTDS database');
+      if (!db)
+        throw new AppError('Platform', 'NTDSBCLI_NO_DATABASE', 'DsBackupGetDatabaseNames listed no NTDS database');
       const local = (unc: string) => uncToLocal(unc, computer);
       const dbLocal = local(db.path);
       const logDir = locations.find((e) => e.kind === 'log-dir');
@@ -63,7 +72,12 @@ export function createApiSource(opts: ApiSourceOptions = {}): BackupSource {
           originalPath: 'DsBackupPrepare expiry token',
           size: prepared.token.length,
           mtime: null,
-          open: async () => ({ size: prepared.token.length, data: (async function* () { yield prepared.token; })() }),
+          open: async () => ({
+            size: prepared.token.length,
+            data: (async function* () {
+              yield prepared.token;
+            })(),
+          }),
         };
       }
       return {
@@ -88,7 +102,13 @@ export function createApiSource(opts: ApiSourceOptions = {}): BackupSource {
   };
 }
 
-function fileItem(api: NtdsbcliApi, hbc: unknown, e: BftEntry, role: SourceItem['role'], localPath: string): SourceItem {
+function fileItem(
+  api: NtdsbcliApi,
+  hbc: unknown,
+  e: BftEntry,
+  role: SourceItem['role'],
+  localPath: string,
+): SourceItem {
   return {
     role,
     name: pathApi(localPath).basename(localPath),
@@ -103,7 +123,13 @@ function fileItem(api: NtdsbcliApi, hbc: unknown, e: BftEntry, role: SourceItem[
   };
 }
 
-async function* readAll(api: NtdsbcliApi, hbc: unknown, name: string, size: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* readAll(
+  api: NtdsbcliApi,
+  hbc: unknown,
+  name: string,
+  size: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   let done = 0;
   let failed = true;
   try {
@@ -116,7 +142,11 @@ async function* readAll(api: NtdsbcliApi, hbc: unknown, name: string, size: numb
       yield buf.subarray(0, n);
     }
     if (done !== size) {
-      throw new AppError('Integrity', 'NTDSBCLI_SHORT_FILE', `${name}: the API announced ${size} bytes but delivered ${done}`);
+      throw new AppError(
+        'Integrity',
+        'NTDSBCLI_SHORT_FILE',
+        `${name}: the API announced ${size} bytes but delivered ${done}`,
+      );
     }
     failed = false;
   } finally {
