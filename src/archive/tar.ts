@@ -483,20 +483,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     let pax: Pax | undefined;
     for (;;) {
       const at = r.offset;
-      const block = await r.read(BLOCK);
-      if (block.length < BLOCK) {
-        const where = pax
-          ? 'after a PAX extended header'
-          : block.length === 0
-            ? 'where a header or the end-of-archive marker was expected'
-            : 'inside a header';
-        throw integrity(
-          'TAR_TRUNCATED',
-          `tar archive is truncated at offset ${r.offset}, ${where}`,
-          r.offset,
-          pax?.path,
-        );
-      }
+      const block = await readHeaderBlock(r, pax);
       if (firstNonZero(block) === -1) {
         if (pax)
           throw integrity(
@@ -505,63 +492,13 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
             at,
             pax.path,
           );
-        const second = await r.read(BLOCK);
-        if (second.length < BLOCK) {
-          throw integrity(
-            'TAR_TRUNCATED',
-            `tar archive is truncated at offset ${r.offset}: the end-of-archive marker needs two zero blocks`,
-            r.offset,
-          );
-        }
-        const nz = firstNonZero(second);
-        if (nz !== -1) {
-          throw integrity(
-            'TAR_TRAILING_DATA',
-            `a lone zero block at offset ${at} is followed by data (non-zero byte at offset ${at + BLOCK + nz})`,
-            at + BLOCK + nz,
-          );
-        }
-        for (;;) {
-          const start = r.offset;
-          const chunk = await r.next(Number.MAX_SAFE_INTEGER);
-          if (chunk === null) return;
-          const z = firstNonZero(chunk);
-          if (z !== -1)
-            throw integrity(
-              'TAR_TRAILING_DATA',
-              `non-zero byte at offset ${start + z} after the end-of-archive marker`,
-              start + z,
-            );
-        }
+        return await readEnd(r, at);
       }
-
       const h = parseHeader(block, at, pax?.path);
       if (h.typeflag === 0x78 /* 'x' */) {
-        if (pax)
-          throw integrity(
-            'TAR_PAX_INVALID',
-            `PAX extended header at offset ${pax.offset} is followed by another PAX header at ${at}`,
-            at,
-            pax.path,
-          );
-        if (h.size > MAX_PAX_BYTES)
-          throw integrity(
-            'TAR_PAX_INVALID',
-            `PAX extended header at offset ${at} is implausibly large (${h.size} bytes)`,
-            at,
-          );
-        const data = await r.read(h.size);
-        if (data.length < h.size)
-          throw integrity(
-            'TAR_TRUNCATED',
-            `tar archive is truncated at offset ${r.offset}, inside a PAX extended header`,
-            r.offset,
-          );
-        pax = parsePax(data, at + BLOCK, at);
-        await readPadding(r, h.size, undefined);
+        pax = await readPaxHeader(r, h.size, at, pax);
         continue;
       }
-
       const header: TarFileHeader = {
         name: h.name,
         size: pax?.size ?? h.size,
@@ -578,6 +515,73 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
   } finally {
     await r.close();
   }
+}
+
+/** The next 512-byte header block; a short one is a truncated archive. */
+async function readHeaderBlock(r: ByteReader, pax: Pax | undefined): Promise<Buffer> {
+  const block = await r.read(BLOCK);
+  if (block.length === BLOCK) return block;
+  const where = pax
+    ? 'after a PAX extended header'
+    : block.length === 0
+      ? 'where a header or the end-of-archive marker was expected'
+      : 'inside a header';
+  throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${r.offset}, ${where}`, r.offset, pax?.path);
+}
+
+/** After the first zero block at `at`: the second one, then nothing but zeros to the end of the stream. */
+async function readEnd(r: ByteReader, at: number): Promise<void> {
+  const second = await r.read(BLOCK);
+  if (second.length < BLOCK) {
+    throw integrity(
+      'TAR_TRUNCATED',
+      `tar archive is truncated at offset ${r.offset}: the end-of-archive marker needs two zero blocks`,
+      r.offset,
+    );
+  }
+  const nz = firstNonZero(second);
+  if (nz !== -1) {
+    throw integrity(
+      'TAR_TRAILING_DATA',
+      `a lone zero block at offset ${at} is followed by data (non-zero byte at offset ${at + BLOCK + nz})`,
+      at + BLOCK + nz,
+    );
+  }
+  for (;;) {
+    const start = r.offset;
+    const chunk = await r.next(Number.MAX_SAFE_INTEGER);
+    if (chunk === null) return;
+    const z = firstNonZero(chunk);
+    if (z !== -1)
+      throw integrity(
+        'TAR_TRAILING_DATA',
+        `non-zero byte at offset ${start + z} after the end-of-archive marker`,
+        start + z,
+      );
+  }
+}
+
+/** A PAX extended header ('x') of `size` bytes at `at`: one at most before each file header, and of sane size. */
+async function readPaxHeader(r: ByteReader, size: number, at: number, pending: Pax | undefined): Promise<Pax> {
+  if (pending)
+    throw integrity(
+      'TAR_PAX_INVALID',
+      `PAX extended header at offset ${pending.offset} is followed by another PAX header at ${at}`,
+      at,
+      pending.path,
+    );
+  if (size > MAX_PAX_BYTES)
+    throw integrity('TAR_PAX_INVALID', `PAX extended header at offset ${at} is implausibly large (${size} bytes)`, at);
+  const data = await r.read(size);
+  if (data.length < size)
+    throw integrity(
+      'TAR_TRUNCATED',
+      `tar archive is truncated at offset ${r.offset}, inside a PAX extended header`,
+      r.offset,
+    );
+  const pax = parsePax(data, at + BLOCK, at);
+  await readPadding(r, size, undefined);
+  return pax;
 }
 
 /** One entry's data: yields exactly `size` bytes; whatever the consumer leaves is drained when the reader moves on. */

@@ -108,7 +108,7 @@ export function loadNtdsbcli(path = process.env['ADBACKUP_NTDSBCLI'] ?? 'ntdsbcl
   } catch {
     /* already declared */
   }
-  const f = {} as Record<keyof typeof EXPORTS, Fn>;
+  const f = {} as Exports;
   const missing: string[] = [];
   for (const [name, proto] of Object.entries(EXPORTS)) {
     try {
@@ -122,7 +122,25 @@ export function loadNtdsbcli(path = process.env['ADBACKUP_NTDSBCLI'] ?? 'ntdsbcl
   return bind(koffi, f);
 }
 
-function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
+type Exports = Record<keyof typeof EXPORTS, Fn>;
+type RestoreCalls = Pick<NtdsbcliApi, 'restorePrepare' | 'restoreRegister' | 'restoreRegisterComplete' | 'restoreEnd'>;
+
+/** The calls every binding shares: HRESULT checks, buffers the API allocated, BFT lists. */
+interface Helpers {
+  check(fn: string, hr: unknown): void;
+  take(ptr: unknown, size: number): Buffer;
+  list(
+    fn: 'DsBackupGetDatabaseNamesW' | 'DsBackupGetBackupLogsW' | 'DsRestoreGetDatabaseLocationsW',
+    hbc: Handle,
+  ): BftEntry[];
+}
+
+function bind(koffi: Koffi, f: Exports): NtdsbcliApi {
+  const c = helpers(koffi, f);
+  return { ...backupCalls(f, c), ...restoreCalls(f, c) };
+}
+
+function helpers(koffi: Koffi, f: Exports): Helpers {
   const check = (fn: string, hr: unknown) => {
     if (Number(hr) !== S_OK) throw apiError(fn, Number(hr));
   };
@@ -135,15 +153,16 @@ function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
       f.DsBackupFree(ptr);
     }
   };
-  const list = (
-    fn: 'DsBackupGetDatabaseNamesW' | 'DsBackupGetBackupLogsW' | 'DsRestoreGetDatabaseLocationsW',
-    hbc: Handle,
-  ) => {
+  const list: Helpers['list'] = (fn, hbc) => {
     const out: unknown[] = [null]; // the API insists the pointer comes in as NULL
     const size = [0];
     check(fn, f[fn](hbc, out, size));
     return parseBftList(take(out[0], size[0]!));
   };
+  return { check, take, list };
+}
+
+function backupCalls(f: Exports, { check, take, list }: Helpers): Omit<NtdsbcliApi, keyof RestoreCalls> {
   return {
     isOnline(server) {
       const online = [0];
@@ -180,6 +199,11 @@ function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
     closeFile: (hbc) => check('DsBackupClose', f.DsBackupClose(hbc)),
     truncateLogs: (hbc) => check('DsBackupTruncateLogs', f.DsBackupTruncateLogs(hbc)),
     backupEnd: (hbc) => check('DsBackupEnd', f.DsBackupEnd(hbc)),
+  };
+}
+
+function restoreCalls(f: Exports, { check }: Helpers): RestoreCalls {
+  return {
     restorePrepare(server, token) {
       const hbc: unknown[] = [null];
       check('DsRestorePrepareW', f.DsRestorePrepareW(server, RESTORE_TYPE_CATCHUP, token, token?.length ?? 0, hbc));
