@@ -43,7 +43,13 @@ async function folder(sizeGiB: number): Promise<string> {
   if (!existsSync(stamp)) {
     rmSync(work, { recursive: true, force: true });
     console.log(`generating a ${sizeGiB} GiB synthetic DSA folder in ${src} …`);
-    await makeDsaFolder(src, { databaseBytes: Math.round(sizeGiB * 1024 ** 3), logs: 20, logFileBytes: 10 << 20, state: 'dirty', seed: 7 });
+    await makeDsaFolder(src, {
+      databaseBytes: Math.round(sizeGiB * 1024 ** 3),
+      logs: 20,
+      logFileBytes: 10 << 20,
+      state: 'dirty',
+      seed: 7,
+    });
     writeFileSync(stamp, '');
   }
   return src;
@@ -52,7 +58,11 @@ async function folder(sizeGiB: number): Promise<string> {
 function backupSeconds(src: string, out: string, encryption: object | undefined): number {
   rmSync(out, { force: true });
   rmSync(out + '.manifest.json', { force: true });
-  const request = JSON.stringify({ source: { type: 'folder', path: src, computer: 'BENCH' }, destination: { path: out }, ...(encryption ? { encryption } : {}) });
+  const request = JSON.stringify({
+    source: { type: 'folder', path: src, computer: 'BENCH' },
+    destination: { path: out },
+    ...(encryption ? { encryption } : {}),
+  });
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [bundle, 'backup'], { input: request, encoding: 'utf8', maxBuffer: 64 << 20 });
   const seconds = (performance.now() - t0) / 1000;
@@ -90,7 +100,9 @@ async function ageEncryptionPackage(mib: number): Promise<EncryptionBench['ageEn
     console.log('AGE_ENCRYPTION_MODULE is not set (the folder of an installed age-encryption package): not compared');
     return null;
   }
-  const age: any = await import(pathToFileURL(join(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).main)).href);
+  const age: any = await import(
+    pathToFileURL(join(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).main)).href
+  );
   const e = new age.Encrypter();
   e.addRecipient(await age.identityToRecipient(await age.generateX25519Identity()));
   const block = randomBytes(1 << 20);
@@ -103,10 +115,13 @@ async function ageEncryptionPackage(mib: number): Promise<EncryptionBench['ageEn
   return { encryptMBps: Math.round((mib * 1.048576) / seconds), version };
 }
 
-export async function measureEncryption(o: { sizeGiB?: number; runs?: number; compareAgeEncryption?: boolean } = {}): Promise<EncryptionBench> {
+export async function measureEncryption(
+  o: { sizeGiB?: number; runs?: number; compareAgeEncryption?: boolean } = {},
+): Promise<EncryptionBench> {
   const sizeGiB = o.sizeGiB ?? 1;
   const runs = o.runs ?? 3;
-  if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build.ts'), '--bundle-only'], { stdio: 'inherit' });
+  if (!existsSync(bundle))
+    execFileSync(process.execPath, [join(root, 'scripts/build.ts'), '--bundle-only'], { stdio: 'inherit' });
   const src = await folder(sizeGiB);
   const files = readdirSync(src).map((n) => join(src, n));
   const dataBytes = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -121,7 +136,10 @@ export async function measureEncryption(o: { sizeGiB?: number; runs?: number; co
       plain.push(backupSeconds(src, join(out, 'plain.tar.zst'), undefined));
       encrypted.push(backupSeconds(src, join(out, 'enc.tar.zst.age'), { recipients: [recipient] }));
     }
-    const archiveBytes = { plain: statSync(join(out, 'plain.tar.zst')).size, encrypted: statSync(join(out, 'enc.tar.zst.age')).size };
+    const archiveBytes = {
+      plain: statSync(join(out, 'plain.tar.zst')).size,
+      encrypted: statSync(join(out, 'enc.tar.zst.age')).size,
+    };
     const best = (xs: number[]) => Math.min(...xs);
     return {
       date: new Date().toISOString(),
@@ -144,15 +162,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const i = process.argv.indexOf(name);
     return i >= 0 ? process.argv[i + 1]! : dflt;
   };
-  const r = await measureEncryption({ sizeGiB: Number(arg('--size-gib', '1')), runs: Number(arg('--runs', '3')), compareAgeEncryption: process.argv.includes('--compare-age-encryption') });
+  const r = await measureEncryption({
+    sizeGiB: Number(arg('--size-gib', '1')),
+    runs: Number(arg('--runs', '3')),
+    compareAgeEncryption: process.argv.includes('--compare-age-encryption'),
+  });
   const mbps = (s: number) => Math.round(r.dataBytes / 1e6 / s);
   const fmt = (xs: number[]) => xs.map((s) => `${s.toFixed(2)} s (${mbps(s)} MB/s)`).join(', ');
   console.log(`\n${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files; ${r.machine}`);
   console.log(`backup, zstd -3:             ${fmt(r.backupSeconds.plain)}`);
   console.log(`backup, zstd -3 + age X25519: ${fmt(r.backupSeconds.encrypted)}`);
-  console.log(`throughput encrypted / plain: ${r.throughputRatio.toFixed(3)} (goal ≥ 0.9); archive ${r.archiveBytes.plain} -> ${r.archiveBytes.encrypted} bytes`);
+  console.log(
+    `throughput encrypted / plain: ${r.throughputRatio.toFixed(3)} (goal ≥ 0.9); archive ${r.archiveBytes.plain} -> ${r.archiveBytes.encrypted} bytes`,
+  );
   console.log(`age STREAM in-process: encrypt ${r.stream.encryptMBps} MB/s, decrypt ${r.stream.decryptMBps} MB/s`);
-  if (r.ageEncryptionPackage) console.log(`npm age-encryption ${r.ageEncryptionPackage.version}: encrypt ${r.ageEncryptionPackage.encryptMBps} MB/s`);
+  if (r.ageEncryptionPackage)
+    console.log(
+      `npm age-encryption ${r.ageEncryptionPackage.version}: encrypt ${r.ageEncryptionPackage.encryptMBps} MB/s`,
+    );
   mkdirSync(join(root, 'bench-output'), { recursive: true });
   writeFileSync(join(root, 'bench-output/encryption.json'), JSON.stringify(r, null, 2) + '\n');
 }

@@ -28,7 +28,8 @@ const runs = Number(arg('--runs', '1'));
 const keep = process.argv.includes('--keep');
 const bundle = join(root, 'dist/adbackup.cjs');
 const exe = join(root, 'module/bin/linux-x64/adbackup');
-if (!existsSync(bundle)) execFileSync(process.execPath, [join(root, 'scripts/build.ts'), '--bundle-only'], { stdio: 'inherit' });
+if (!existsSync(bundle))
+  execFileSync(process.execPath, [join(root, 'scripts/build.ts'), '--bundle-only'], { stdio: 'inherit' });
 const adbackup = (command: string) => [process.execPath, bundle, command];
 
 interface Step {
@@ -60,7 +61,14 @@ async function folderFor(sizeGiB: number): Promise<{ src: string; work: string }
   if (!existsSync(stamp) || !existsSync(join(src, 'ntds.dit')) || statSync(join(src, 'ntds.dit')).size !== dbBytes) {
     rmSync(work, { recursive: true, force: true });
     console.log(`generating a ${sizeGiB} GiB synthetic DSA folder in ${src} …`);
-    await makeDsaFolder(src, { databaseBytes: dbBytes, logs: 20, logFileBytes: 10 << 20, state: 'dirty', seed: 7, computerName: 'BENCH' });
+    await makeDsaFolder(src, {
+      databaseBytes: dbBytes,
+      logs: 20,
+      logFileBytes: 10 << 20,
+      state: 'dirty',
+      seed: 7,
+      computerName: 'BENCH',
+    });
     writeFileSync(stamp, '');
   }
   return { src, work };
@@ -76,17 +84,38 @@ async function benchSize(sizeGiB: number) {
   const warm = () => execFileSync('bash', ['-c', `cat ${files.map((f) => `'${f}'`).join(' ')} > /dev/null`]);
   const ours = join(out, 'ours.tar.zst');
   const stockArchive = join(out, 'stock.tar.zst');
-  const source = { type: 'folder', path: src, computer: 'BENCH', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' } };
-  const backupReq = (path: string, verifyPages: boolean) => JSON.stringify({ source, destination: { path }, overwrite: true, verifyPages });
+  const source = {
+    type: 'folder',
+    path: src,
+    computer: 'BENCH',
+    recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
+  };
+  const backupReq = (path: string, verifyPages: boolean) =>
+    JSON.stringify({ source, destination: { path }, overwrite: true, verifyPages });
 
   const backup = bestOf('adbackup backup', adbackup('backup'), backupReq(ours, true), warm);
-  const unchecked = bestOf('adbackup backup (verifyPages: false)', adbackup('backup'), backupReq(join(out, 'unchecked.tar.zst'), false), warm);
+  const unchecked = bestOf(
+    'adbackup backup (verifyPages: false)',
+    adbackup('backup'),
+    backupReq(join(out, 'unchecked.tar.zst'), false),
+    warm,
+  );
   rmSync(join(out, 'unchecked.tar.zst'));
   const recipient = generateIdentity().recipient;
-  const encryptedReq = JSON.stringify({ source, destination: { path: join(out, 'encrypted.tar.zst.age') }, overwrite: true, encryption: { recipients: [recipient] } });
+  const encryptedReq = JSON.stringify({
+    source,
+    destination: { path: join(out, 'encrypted.tar.zst.age') },
+    overwrite: true,
+    encryption: { recipients: [recipient] },
+  });
   const encrypted = bestOf('adbackup backup (age-encrypted)', adbackup('backup'), encryptedReq, warm);
   rmSync(join(out, 'encrypted.tar.zst.age'));
-  const stockBackup = bestOf('tar | zstd -3 -T0', ['bash', '-c', `tar -cf - -C '${src}' . | zstd -3 -T0 -q -f -o '${stockArchive}'`], undefined, warm);
+  const stockBackup = bestOf(
+    'tar | zstd -3 -T0',
+    ['bash', '-c', `tar -cf - -C '${src}' . | zstd -3 -T0 -q -f -o '${stockArchive}'`],
+    undefined,
+    warm,
+  );
 
   const warmArchive = (p: string) => () => execFileSync('bash', ['-c', `cat '${p}' > /dev/null`]);
   const verify = bestOf('adbackup verify', adbackup('verify'), JSON.stringify({ archive: ours }), warmArchive(ours));
@@ -100,24 +129,43 @@ async function benchSize(sizeGiB: number) {
     execFileSync('sync'); // no earlier step's dirty pages flushed during this one
     warmArchive(ours)();
   };
-  const restore = bestOf('adbackup restore', adbackup('restore'), JSON.stringify({ archive: ours, target: { type: 'files', root: rootDir }, registry: { regFile: join(out, 'rip.reg') } }), () => {
-    rmSync(join(out, 'rip.reg'), { force: true });
-    freshRoot();
-  });
+  const restore = bestOf(
+    'adbackup restore',
+    adbackup('restore'),
+    JSON.stringify({
+      archive: ours,
+      target: { type: 'files', root: rootDir },
+      registry: { regFile: join(out, 'rip.reg') },
+    }),
+    () => {
+      rmSync(join(out, 'rip.reg'), { force: true });
+      freshRoot();
+    },
+  );
   const untar = join(out, 'untar');
-  const stockRestore = bestOf('zstd -d | tar -x', ['bash', '-c', `zstd -d -q -c '${stockArchive}' | tar -xf - -C '${untar}'`], undefined, () => {
-    rmSync(untar, { recursive: true, force: true });
-    mkdirSync(untar);
-    execFileSync('sync');
-    warmArchive(stockArchive)();
-  });
+  const stockRestore = bestOf(
+    'zstd -d | tar -x',
+    ['bash', '-c', `zstd -d -q -c '${stockArchive}' | tar -xf - -C '${untar}'`],
+    undefined,
+    () => {
+      rmSync(untar, { recursive: true, force: true });
+      mkdirSync(untar);
+      execFileSync('sync');
+      warmArchive(stockArchive)();
+    },
+  );
 
-  const stockDurable = bestOf('zstd -d | tar -x && sync', ['bash', '-c', `zstd -d -q -c '${stockArchive}' | tar -xf - -C '${untar}' && sync`], undefined, () => {
-    rmSync(untar, { recursive: true, force: true });
-    mkdirSync(untar);
-    execFileSync('sync');
-    warmArchive(stockArchive)();
-  });
+  const stockDurable = bestOf(
+    'zstd -d | tar -x && sync',
+    ['bash', '-c', `zstd -d -q -c '${stockArchive}' | tar -xf - -C '${untar}' && sync`],
+    undefined,
+    () => {
+      rmSync(untar, { recursive: true, force: true });
+      mkdirSync(untar);
+      execFileSync('sync');
+      warmArchive(stockArchive)();
+    },
+  );
 
   const step = (o: Run, s: Run, reference: string, judged: Step['judged'], target: string): Step => ({
     ours: o,
@@ -134,8 +182,18 @@ async function benchSize(sizeGiB: number) {
     restore: step(restore, stockRestore, 'zstd -d | tar -x', 'time', '≤ 1.0×'),
     'restore+sync': step(restore, stockDurable, 'zstd -d | tar -x && sync', 'time', '(durable)'),
   };
-  const pageCheck = { with: backup, without: unchecked, throughputRatio: +(unchecked.seconds / backup.seconds).toFixed(2), target: '≥ 0.9×' };
-  const encryption = { plain: backup, encrypted, throughputRatio: +(backup.seconds / encrypted.seconds).toFixed(2), target: '≥ 0.9×' };
+  const pageCheck = {
+    with: backup,
+    without: unchecked,
+    throughputRatio: +(unchecked.seconds / backup.seconds).toFixed(2),
+    target: '≥ 0.9×',
+  };
+  const encryption = {
+    plain: backup,
+    encrypted,
+    throughputRatio: +(backup.seconds / encrypted.seconds).toFixed(2),
+    target: '≥ 0.9×',
+  };
   const archiveBytes = { ours: statSync(ours).size, stock: statSync(stockArchive).size };
   if (!keep) rmSync(out, { recursive: true, force: true });
   return { sizeGiB, dataBytes, archiveBytes, steps, pageCheck, encryption };
@@ -144,13 +202,23 @@ async function benchSize(sizeGiB: number) {
 const results = [];
 for (const s of sizes) results.push(await benchSize(s));
 const coldStart = existsSync(exe)
-  ? { command: 'adbackup version (linux-x64 executable)', medianMs: coldStartMs([exe, 'version'], '{}'), target: '≤ 80 ms' }
-  : { command: 'adbackup version (bundle under node; build the executable for the real figure)', medianMs: coldStartMs(adbackup('version'), '{}'), target: '≤ 80 ms' };
+  ? {
+      command: 'adbackup version (linux-x64 executable)',
+      medianMs: coldStartMs([exe, 'version'], '{}'),
+      target: '≤ 80 ms',
+    }
+  : {
+      command: 'adbackup version (bundle under node; build the executable for the real figure)',
+      medianMs: coldStartMs(adbackup('version'), '{}'),
+      target: '≤ 80 ms',
+    };
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
 const mbps = (bytes: number, r: Run) => Math.round(bytes / 1e6 / r.seconds);
 console.log(`\n${machine}`);
-console.log('size   step     ours s   MB/s  RSS MiB │ stock s   MB/s  RSS MiB │ stock tool                ratio                target');
+console.log(
+  'size   step     ours s   MB/s  RSS MiB │ stock s   MB/s  RSS MiB │ stock tool                ratio                target',
+);
 for (const r of results) {
   for (const [name, s] of Object.entries(r.steps)) {
     console.log(
@@ -158,10 +226,19 @@ for (const r of results) {
         `${s.stock.seconds.toFixed(2).padStart(7)} ${String(mbps(r.dataBytes, s.stock)).padStart(6)} ${String(s.stock.maxRssMiB).padStart(8)} │ ${s.reference.padEnd(25)} ${s.judged.padEnd(10)} ${s.ratio.toFixed(2)}×  ${s.target}`,
     );
   }
-  console.log(`${(r.sizeGiB + ' GiB').padEnd(6)} page checks: backup without them ${r.pageCheck.without.seconds.toFixed(2)} s → throughput with them ${r.pageCheck.throughputRatio.toFixed(2)}× (target ${r.pageCheck.target})`);
-  console.log(`${(r.sizeGiB + ' GiB').padEnd(6)} encryption: age-encrypted backup ${r.encryption.encrypted.seconds.toFixed(2)} s, ${r.encryption.encrypted.maxRssMiB} MiB → throughput ${r.encryption.throughputRatio.toFixed(2)}× the plain backup (target ${r.encryption.target})`);
-  console.log(`${(r.sizeGiB + ' GiB').padEnd(6)} ${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files → archive ${r.archiveBytes.ours} bytes (stock ${r.archiveBytes.stock})`);
+  console.log(
+    `${(r.sizeGiB + ' GiB').padEnd(6)} page checks: backup without them ${r.pageCheck.without.seconds.toFixed(2)} s → throughput with them ${r.pageCheck.throughputRatio.toFixed(2)}× (target ${r.pageCheck.target})`,
+  );
+  console.log(
+    `${(r.sizeGiB + ' GiB').padEnd(6)} encryption: age-encrypted backup ${r.encryption.encrypted.seconds.toFixed(2)} s, ${r.encryption.encrypted.maxRssMiB} MiB → throughput ${r.encryption.throughputRatio.toFixed(2)}× the plain backup (target ${r.encryption.target})`,
+  );
+  console.log(
+    `${(r.sizeGiB + ' GiB').padEnd(6)} ${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files → archive ${r.archiveBytes.ours} bytes (stock ${r.archiveBytes.stock})`,
+  );
 }
 console.log(`cold start: ${coldStart.command}: median ${coldStart.medianMs} ms (target ${coldStart.target})`);
 mkdirSync(join(root, 'bench-output'), { recursive: true });
-writeFileSync(join(root, 'bench-output/results.json'), JSON.stringify({ date: new Date().toISOString(), machine, runs, results, coldStart }, null, 2) + '\n');
+writeFileSync(
+  join(root, 'bench-output/results.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, runs, results, coldStart }, null, 2) + '\n',
+);

@@ -12,7 +12,9 @@ export function buildModuleFunctions(root: string): string[] {
   for (const sub of ['', 'private']) {
     const from = join(root, 'ps-wrappers', sub);
     mkdirSync(join(out, sub), { recursive: true });
-    for (const name of readdirSync(from).filter((n) => n.endsWith('.ps1')).sort()) {
+    for (const name of readdirSync(from)
+      .filter((n) => n.endsWith('.ps1'))
+      .sort()) {
       copyFileSync(join(from, name), join(out, sub, name));
       copied.push(sub ? `${sub}/${name}` : name);
     }

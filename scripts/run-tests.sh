@@ -15,11 +15,12 @@ bash scripts/build-pwsh-windows.sh 2>&1 | sed 's/^/# /'
 # --- end Windows stack
 
 tc_failed=0
-if node_modules/.bin/tsc -p . > .test-output/tsc.txt 2>&1; then
-  echo "ok - typecheck (tsc --noEmit, strict)"
+# npm run lint: the formatter's check (Prettier) and the type check (tsc --noEmit, strict), counted as one test.
+if npm run -s lint > .test-output/lint.txt 2>&1; then
+  echo "ok - lint (prettier --check; tsc --noEmit, strict)"
 else
-  cat .test-output/tsc.txt
-  echo "not ok - typecheck"
+  cat .test-output/lint.txt
+  echo "not ok - lint (npm run format fixes the formatting)"
   tc_failed=1
 fi
 

@@ -51,7 +51,12 @@ export function fsError(err: unknown, target: string, doing: string): unknown {
   const e = err as NodeJS.ErrnoException;
   // Node refuses a path with a NUL byte before asking the system: the request is at fault.
   if (e && e.code === 'ERR_INVALID_ARG_VALUE') {
-    return new AppError('InvalidRequest', 'INVALID_PATH', `cannot ${doing} '${target.replace(/\0/g, '\\0')}': not a valid path`, { target, cause: err });
+    return new AppError(
+      'InvalidRequest',
+      'INVALID_PATH',
+      `cannot ${doing} '${target.replace(/\0/g, '\\0')}': not a valid path`,
+      { target, cause: err },
+    );
   }
   if (e && typeof e.code === 'string') {
     const code = FS_CODES[e.code] ?? 'IO_ERROR';

@@ -3,7 +3,10 @@
 export const PROGRESS_INTERVAL_MS = 250;
 
 /** A gate that opens at most once per interval: `due()` is true when the last true answer is that long ago. */
-export function progressThrottle(intervalMs: number = PROGRESS_INTERVAL_MS, clock: () => number = Date.now): () => boolean {
+export function progressThrottle(
+  intervalMs: number = PROGRESS_INTERVAL_MS,
+  clock: () => number = Date.now,
+): () => boolean {
   let last = 0;
   return () => {
     const t = clock();

@@ -5,7 +5,8 @@ import { readFile, stat } from 'node:fs/promises';
 /** Rejects with a Node-style error (code EISDIR, EINVAL for a non-regular file, EFBIG over `limit` bytes). */
 export async function readSmallFile(path: string, limit: number): Promise<Buffer> {
   const st = await stat(path);
-  if (!st.isFile()) throw Object.assign(new Error(`not a regular file`), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+  if (!st.isFile())
+    throw Object.assign(new Error(`not a regular file`), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
   if (st.size > limit) throw Object.assign(new Error(`larger than ${limit} bytes`), { code: 'EFBIG' });
   const data = await readFile(path);
   if (data.length > limit) throw Object.assign(new Error(`larger than ${limit} bytes`), { code: 'EFBIG' });

@@ -9,7 +9,8 @@ export interface Run {
 /** Wall time and peak RSS of a command (GNU time; for a pipeline, the largest process in it). */
 export function measure(label: string, argv: string[], input?: string): Run {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...argv], { input, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (r.status !== 0) throw new Error(`${label} failed (${r.status}): ${r.stderr.slice(-2000)} ${r.stdout.slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(`${label} failed (${r.status}): ${r.stderr.slice(-2000)} ${r.stdout.slice(-2000)}`);
   const [secs, kib] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   return { seconds: secs!, maxRssMiB: Math.round(kib! / 1024) };
 }

@@ -56,7 +56,12 @@ export async function readAgeHeader(path: string): Promise<AgeHeader> {
   } catch (err) {
     throw fsError(located(err, path), path, 'read');
   }
-  throw new AppError('Integrity', 'AGE_HEADER_INVALID', `'${path}': the age header is truncated (the file ends before its MAC line)`, { target: path });
+  throw new AppError(
+    'Integrity',
+    'AGE_HEADER_INVALID',
+    `'${path}': the age header is truncated (the file ends before its MAC line)`,
+    { target: path },
+  );
 }
 
 /**
@@ -64,7 +69,13 @@ export async function readAgeHeader(path: string): Promise<AgeHeader> {
  * a wrong key or an altered header fails here, before any plaintext is used). When the first chunk itself is
  * damaged, the format the sidecar or the name promise (`hint`) is taken, so the full read can report the damage.
  */
-export async function innerFormat(path: string, size: number, header: AgeHeader, keyring: AgeKeyring, hint?: CompressionType): Promise<CompressionType> {
+export async function innerFormat(
+  path: string,
+  size: number,
+  header: AgeHeader,
+  keyring: AgeKeyring,
+  hint?: CompressionType,
+): Promise<CompressionType> {
   const want = Math.min(size, header.bytes.length + PAYLOAD_NONCE_BYTES + SEALED_CHUNK);
   const head = Buffer.alloc(want);
   try {
@@ -95,7 +106,12 @@ export async function innerFormat(path: string, size: number, header: AgeHeader,
   const format = detectFormat(plain.subarray(0, 512));
   if (format === 'zstd' || format === 'gzip' || format === 'none') return format;
   if (hint) return hint;
-  throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' decrypts, but not to a tar, tar.zst or tar.gz archive`, { target: path });
+  throw new AppError(
+    'Integrity',
+    'ARCHIVE_FORMAT_UNKNOWN',
+    `'${path}' decrypts, but not to a tar, tar.zst or tar.gz archive`,
+    { target: path },
+  );
 }
 
 /**
@@ -109,13 +125,19 @@ export function payloadLengthProblem(size: number, header: AgeHeader): string | 
   const rest = payload % SEALED_CHUNK;
   const full = Math.floor(payload / SEALED_CHUNK);
   const ok = (rest === 0 && full > 0) || rest > AEAD_TAG || (rest === AEAD_TAG && full === 0);
-  return ok ? null : `${payload} payload bytes cannot be a whole age STREAM payload (${full} full chunk(s) and ${rest} byte(s)): the file is truncated or has stray bytes`;
+  return ok
+    ? null
+    : `${payload} payload bytes cannot be a whole age STREAM payload (${full} full chunk(s) and ${rest} byte(s)): the file is truncated or has stray bytes`;
 }
 
 /** An AppError without a target gets this file as its target and in its message; anything else passes through. */
 export function located(err: unknown, path: string): unknown {
   if (err instanceof AppError && err.target === undefined) {
-    return new AppError(err.category, err.code, `'${path}': ${err.message}`, { target: path, ...(err.details ? { details: err.details } : {}), cause: err });
+    return new AppError(err.category, err.code, `'${path}': ${err.message}`, {
+      target: path,
+      ...(err.details ? { details: err.details } : {}),
+      cause: err,
+    });
   }
   return err;
 }

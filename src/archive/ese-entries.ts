@@ -8,7 +8,11 @@ import { type HeaderKind, type ParsedHeaderFile, parseHeaderBytes } from '../ese
 import { type LogEntry, type LogSetAnalysis, analyzeLogSet } from '../logs/analyze.ts';
 import type { FileRole } from './layout.ts';
 
-const CAPTURE: Partial<Record<FileRole, number>> = { database: HEADER_PROBE_BYTES, log: LOG_HEADER_SIZE, checkpoint: 2 * CHECKPOINT_SIZE };
+const CAPTURE: Partial<Record<FileRole, number>> = {
+  database: HEADER_PROBE_BYTES,
+  log: LOG_HEADER_SIZE,
+  checkpoint: 2 * CHECKPOINT_SIZE,
+};
 const KIND: Partial<Record<FileRole, HeaderKind>> = { database: 'database', log: 'log', checkpoint: 'checkpoint' };
 
 /** Keeps the first bytes of a stream (as many as the role's header needs). */
@@ -59,7 +63,12 @@ export function analyzeArchivedFiles(files: readonly ArchivedEseFile[]): Archive
       } catch (err) {
         if (!(err instanceof EseHeaderError)) throw err;
         problems.set(f.entry, err);
-        logs.push({ name: f.name, fileSize: f.size, header: null, problem: { code: err.problem, message: err.message } });
+        logs.push({
+          name: f.name,
+          fileSize: f.size,
+          header: null,
+          problem: { code: err.problem, message: err.message },
+        });
       }
       continue;
     }

@@ -31,7 +31,11 @@ export interface InspectResult {
   dataBytes: number;
 }
 
-export async function inspectArchive(path: string, now: Date = new Date(), keyring?: AgeKeyring): Promise<InspectResult> {
+export async function inspectArchive(
+  path: string,
+  now: Date = new Date(),
+  keyring?: AgeKeyring,
+): Promise<InspectResult> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -39,7 +43,10 @@ export async function inspectArchive(path: string, now: Date = new Date(), keyri
     throw fsError(err, path, 'read');
   }
   const sidecar = await readSidecar(path);
-  const { m, from, stanzas } = sidecar && sidecar.archive?.size === size ? { m: sidecar as Manifest, from: 'sidecar' as const, stanzas: null } : { ...(await fromArchive(path, keyring)), from: 'archive' as const };
+  const { m, from, stanzas } =
+    sidecar && sidecar.archive?.size === size
+      ? { m: sidecar as Manifest, from: 'sidecar' as const, stanzas: null }
+      : { ...(await fromArchive(path, keyring)), from: 'archive' as const };
   const created = Date.parse(m.createdAt);
   const methods = manifestRestoreMethods(m);
   return {
@@ -57,10 +64,15 @@ export async function inspectArchive(path: string, now: Date = new Date(), keyri
     tombstoneLifetimeDays: m.tombstoneLifetimeDays,
     compression: m.compression,
     // An archive encrypted after the fact (age -r …) has no record of it inside: say what the file shows.
-    encryption: m.encryption ?? (stanzas ? { format: 'age', recipients: [], passphrase: stanzas.includes('scrypt') } : null),
+    encryption:
+      m.encryption ?? (stanzas ? { format: 'age', recipients: [], passphrase: stanzas.includes('scrypt') } : null),
     database: m.database,
     // Archives written before the manifest named its restore method get the same answer from their recorded facts.
-    logRange: { ...m.logRange, restoreMethod: m.logRange.restoreMethod ?? methods.method, restoreMethods: m.logRange.restoreMethods ?? methods.supported },
+    logRange: {
+      ...m.logRange,
+      restoreMethod: m.logRange.restoreMethod ?? methods.method,
+      restoreMethods: m.logRange.restoreMethods ?? methods.supported,
+    },
     findings: m.findings,
     files: m.files.map((f) => ({ entry: f.entry, role: f.role, size: f.size, originalPath: f.originalPath })),
     dataBytes: m.files.reduce((n, f) => n + f.size, 0),
@@ -74,7 +86,12 @@ async function fromArchive(path: string, keyring?: AgeKeyring): Promise<{ m: Man
     return { m: manifest, stanzas };
   } catch (err) {
     if (err instanceof AppError && err.code === 'ARCHIVE_ENCRYPTED') {
-      throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted and has no sidecar manifest that matches it: give decryption.identityFile (or decryption.passphrase) to read its manifest`, { target: path });
+      throw new AppError(
+        'Precondition',
+        'ARCHIVE_ENCRYPTED',
+        `'${path}' is age-encrypted and has no sidecar manifest that matches it: give decryption.identityFile (or decryption.passphrase) to read its manifest`,
+        { target: path },
+      );
     }
     throw err;
   }

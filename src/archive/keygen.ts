@@ -12,18 +12,30 @@ export interface KeygenResult {
   createdAt: string;
 }
 
-export async function writeNewIdentity(identityFile: string, recipientsFile: string | undefined, now: Date): Promise<KeygenResult> {
+export async function writeNewIdentity(
+  identityFile: string,
+  recipientsFile: string | undefined,
+  now: Date,
+): Promise<KeygenResult> {
   const key = generateIdentity();
   await writeNew(identityFile, identityFileText(key, now));
   if (recipientsFile !== undefined) {
     try {
-      await writeNew(recipientsFile, `# adbackup keygen ${now.toISOString()}: public key of ${identityFile}\n${key.recipient}\n`);
+      await writeNew(
+        recipientsFile,
+        `# adbackup keygen ${now.toISOString()}: public key of ${identityFile}\n${key.recipient}\n`,
+      );
     } catch (err) {
       await unlink(identityFile).catch(() => {}); // all or nothing: no identity whose recipient went nowhere
       throw err;
     }
   }
-  return { identityFile, recipient: key.recipient, recipientsFile: recipientsFile ?? null, createdAt: now.toISOString() };
+  return {
+    identityFile,
+    recipient: key.recipient,
+    recipientsFile: recipientsFile ?? null,
+    createdAt: now.toISOString(),
+  };
 }
 
 /** Creates the file exclusively (O_EXCL) with mode 0600 and writes it durably; removes it if writing fails. */
@@ -33,7 +45,12 @@ async function writeNew(path: string, text: string): Promise<void> {
     fh = await open(path, 'wx', ARCHIVE_FILE_MODE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${path}' already exists: keygen never overwrites a key file`, { target: path });
+      throw new AppError(
+        'Precondition',
+        'DESTINATION_EXISTS',
+        `'${path}' already exists: keygen never overwrites a key file`,
+        { target: path },
+      );
     }
     throw fsError(err, path, 'create');
   }

@@ -35,7 +35,8 @@ export function entryNameFor(role: FileRole, baseName: string): string {
 export function roleOfEntry(entry: string): FileRole | null {
   if (entry === VSS_COMPONENTS_ENTRY) return 'vss-components';
   const folder = entry.split('/')[0];
-  for (const [role, f] of Object.entries(ROLE_FOLDERS)) if (f === folder && entry.split('/').length === 2) return role as FileRole;
+  for (const [role, f] of Object.entries(ROLE_FOLDERS))
+    if (f === folder && entry.split('/').length === 2) return role as FileRole;
   return null;
 }
 
@@ -62,8 +63,19 @@ export function unsafeEntryName(name: string): string | null {
  */
 export function entryFileName(entry: string): string {
   const name = entry.slice(entry.indexOf('/') + 1);
-  if (unsafeEntryName(entry) !== null || roleOfEntry(entry) === null || /[\\/:]/.test(name) || name === '.' || name === '..') {
-    throw new AppError('Integrity', 'ENTRY_NAME_UNSAFE', `the archive entry '${entry}' does not name a plain file: refused`, { target: entry });
+  if (
+    unsafeEntryName(entry) !== null ||
+    roleOfEntry(entry) === null ||
+    /[\\/:]/.test(name) ||
+    name === '.' ||
+    name === '..'
+  ) {
+    throw new AppError(
+      'Integrity',
+      'ENTRY_NAME_UNSAFE',
+      `the archive entry '${entry}' does not name a plain file: refused`,
+      { target: entry },
+    );
   }
   return name;
 }

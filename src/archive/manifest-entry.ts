@@ -30,7 +30,14 @@ export function parseManifestEntry(bytes: Buffer | undefined): ParsedEntry<Manif
   const parsed = parseJsonEntry(bytes, ENTRY_MANIFEST);
   if (parsed.problem) return parsed;
   const shape = manifestProblem(parsed.value);
-  if (shape !== null) return { value: null, problem: { code: 'manifest-invalid', message: `${ENTRY_MANIFEST} is not an ${ARCHIVE_FORMAT} manifest: ${shape}` } };
+  if (shape !== null)
+    return {
+      value: null,
+      problem: {
+        code: 'manifest-invalid',
+        message: `${ENTRY_MANIFEST} is not an ${ARCHIVE_FORMAT} manifest: ${shape}`,
+      },
+    };
   return { value: parsed.value as Manifest, problem: null };
 }
 
@@ -59,6 +66,12 @@ export async function readManifestEntry(archive: string, keyring?: AgeKeyring): 
     else if (keep) token = Buffer.concat(parts);
   });
   const parsed = parseManifestEntry(manifestBytes);
-  if (parsed.problem) throw new AppError('Integrity', 'MANIFEST_INVALID', `'${archive}' holds no usable ${ARCHIVE_FORMAT} manifest: ${parsed.problem.message}`, { target: archive });
+  if (parsed.problem)
+    throw new AppError(
+      'Integrity',
+      'MANIFEST_INVALID',
+      `'${archive}' holds no usable ${ARCHIVE_FORMAT} manifest: ${parsed.problem.message}`,
+      { target: archive },
+    );
   return { manifest: parsed.value, token, stanzas: info.encryption?.header.stanzas.map((s) => s.args[0]!) ?? null };
 }

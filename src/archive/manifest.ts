@@ -141,15 +141,30 @@ export function databaseSummary(p: ParsedDatabaseHeader): DatabaseEseSummary {
 
 export function logSummary(p: ParsedLogHeader): LogEseSummary {
   const h = p.header;
-  return { kind: 'log', generation: h.generation, signLog: summarizeSignature(h.signLog), tmCreate: logTimeToIso(h.tmCreate), tmPrevGen: logTimeToIso(h.tmPrevGen), format: logVersionText(h) };
+  return {
+    kind: 'log',
+    generation: h.generation,
+    signLog: summarizeSignature(h.signLog),
+    tmCreate: logTimeToIso(h.tmCreate),
+    tmPrevGen: logTimeToIso(h.tmPrevGen),
+    format: logVersionText(h),
+  };
 }
 
 export function checkpointSummary(p: ParsedCheckpoint): CheckpointEseSummary {
-  return { kind: 'checkpoint', generation: p.checkpoint.lgposCheckpoint.generation, signLog: summarizeSignature(p.checkpoint.signLog) };
+  return {
+    kind: 'checkpoint',
+    generation: p.checkpoint.lgposCheckpoint.generation,
+    signLog: summarizeSignature(p.checkpoint.signLog),
+  };
 }
 
 export function eseSummary(f: ParsedHeaderFile): EseSummary {
-  return f.kind === 'database' ? databaseSummary(f.database) : f.kind === 'log' ? logSummary(f.log) : checkpointSummary(f.checkpoint);
+  return f.kind === 'database'
+    ? databaseSummary(f.database)
+    : f.kind === 'log'
+      ? logSummary(f.log)
+      : checkpointSummary(f.checkpoint);
 }
 
 export function expiryOf(createdAt: string, tombstoneLifetimeDays: number): string {
@@ -178,12 +193,17 @@ export function manifestSealIntact(text: string): boolean {
   const start = at + SEAL_KEY.length;
   const digest = text.slice(start, start + 64);
   if (!/^[0-9a-f]{64}$/.test(digest)) return false;
-  return createHash('sha256').update(text.slice(0, start) + SEAL_ZERO + text.slice(start + 64)).digest('hex') === digest;
+  return (
+    createHash('sha256')
+      .update(text.slice(0, start) + SEAL_ZERO + text.slice(start + 64))
+      .digest('hex') === digest
+  );
 }
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
-const isRecordedPath = (v: unknown) => isObject(v) && typeof v['path'] === 'string' && (v['unc'] === null || typeof v['unc'] === 'string');
+const isRecordedPath = (v: unknown) =>
+  isObject(v) && typeof v['path'] === 'string' && (v['unc'] === null || typeof v['unc'] === 'string');
 
 /**
  * What is wrong with the shape of a parsed manifest (or sidecar), or null: the fields verify, restore and inspect
@@ -192,22 +212,43 @@ const isRecordedPath = (v: unknown) => isObject(v) && typeof v['path'] === 'stri
 export function manifestProblem(m: unknown): string | null {
   if (!isObject(m)) return 'not a JSON object';
   if (m['format'] !== ARCHIVE_FORMAT) return `format is not ${ARCHIVE_FORMAT}`;
-  for (const k of ['backupId', 'createdAt', 'expiresAt'] as const) if (typeof m[k] !== 'string') return `${k} is not a string`;
-  if (Number.isNaN(Date.parse(m['createdAt'])) || Number.isNaN(Date.parse(m['expiresAt']))) return 'createdAt or expiresAt is not a time';
+  for (const k of ['backupId', 'createdAt', 'expiresAt'] as const)
+    if (typeof m[k] !== 'string') return `${k} is not a string`;
+  if (Number.isNaN(Date.parse(m['createdAt'])) || Number.isNaN(Date.parse(m['expiresAt'])))
+    return 'createdAt or expiresAt is not a time';
   if (m['label'] !== null && m['label'] !== undefined && typeof m['label'] !== 'string') return 'label is not a string';
   if (!isCount(m['tombstoneLifetimeDays'])) return 'tombstoneLifetimeDays is not a count of days';
   const src = m['source'];
-  if (!isObject(src) || typeof src['computer'] !== 'string' || typeof src['type'] !== 'string' || !isObject(src['paths'])) return 'source is malformed';
-  if (!isRecordedPath(src['paths']['database']) || !isRecordedPath(src['paths']['logs']) || !(src['paths']['checkpoint'] === null || isRecordedPath(src['paths']['checkpoint']))) return 'source.paths is malformed';
+  if (
+    !isObject(src) ||
+    typeof src['computer'] !== 'string' ||
+    typeof src['type'] !== 'string' ||
+    !isObject(src['paths'])
+  )
+    return 'source is malformed';
+  if (
+    !isRecordedPath(src['paths']['database']) ||
+    !isRecordedPath(src['paths']['logs']) ||
+    !(src['paths']['checkpoint'] === null || isRecordedPath(src['paths']['checkpoint']))
+  )
+    return 'source.paths is malformed';
   if (!isObject(m['compression'])) return 'compression is malformed';
   if (!Array.isArray(m['files'])) return 'files is not a list';
   for (const f of m['files'] as unknown[]) {
-    if (!isObject(f) || typeof f['entry'] !== 'string' || typeof f['role'] !== 'string' || !isCount(f['size']) || typeof f['sha256'] !== 'string' || typeof f['originalPath'] !== 'string') {
+    if (
+      !isObject(f) ||
+      typeof f['entry'] !== 'string' ||
+      typeof f['role'] !== 'string' ||
+      !isCount(f['size']) ||
+      typeof f['sha256'] !== 'string' ||
+      typeof f['originalPath'] !== 'string'
+    ) {
       return 'a files item is malformed';
     }
   }
   const lr = m['logRange'];
-  if (!isObject(lr) || !isCount(lr['low']) || !isCount(lr['high']) || !isCount(lr['count'])) return 'logRange is malformed';
+  if (!isObject(lr) || !isCount(lr['low']) || !isCount(lr['high']) || !isCount(lr['count']))
+    return 'logRange is malformed';
   if (m['database'] !== null && !isObject(m['database'])) return 'database is malformed';
   if (!Array.isArray(m['findings'])) return 'findings is not a list';
   return null;

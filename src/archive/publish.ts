@@ -35,7 +35,8 @@ export async function createPartial(finalPath: string, options: PartialOptions =
   const partialPath = finalPath + PARTIAL_SUFFIX;
   let handle: FileHandle;
   try {
-    if (options.replaceStale) await unlink(partialPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+    if (options.replaceStale)
+      await unlink(partialPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
     handle = await open(partialPath, 'wx', ARCHIVE_FILE_MODE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
@@ -82,7 +83,12 @@ export async function createPartial(finalPath: string, options: PartialOptions =
         await handle.sync();
         await close();
         if (!(await stillMine())) {
-          throw new AppError('Precondition', 'PARTIAL_REPLACED', `'${partialPath}' was replaced by another process while this one wrote it; nothing was published`, { target: partialPath });
+          throw new AppError(
+            'Precondition',
+            'PARTIAL_REPLACED',
+            `'${partialPath}' was replaced by another process while this one wrote it; nothing was published`,
+            { target: partialPath },
+          );
         }
         await rename(partialPath, finalPath);
         await syncDirectory(dirname(finalPath));
@@ -97,7 +103,11 @@ export async function createPartial(finalPath: string, options: PartialOptions =
   };
 }
 
-export async function writeFileAtomic(finalPath: string, data: string | Uint8Array, options: PartialOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  finalPath: string,
+  data: string | Uint8Array,
+  options: PartialOptions = {},
+): Promise<void> {
   const p = await createPartial(finalPath, options);
   try {
     await p.handle.writeFile(data);

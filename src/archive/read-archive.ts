@@ -5,7 +5,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createHash } from 'node:crypto';
 import { AppError, fsError } from '../errors.ts';
 import { type CompressionType, createDecompressor } from './compression/index.ts';
 import { detectFormat } from './detect-format.ts';
@@ -14,6 +13,7 @@ import type { AgeHeader } from './age/header.ts';
 import type { AgeKeyring } from './age/keyring.ts';
 import { createAgeDecryptStream } from './age/decrypt.ts';
 import { innerFormat, readAgeHeader } from './encryption.ts';
+import { measureStream } from './measure.ts';
 
 export interface ArchiveFileInfo {
   path: string;
@@ -30,13 +30,16 @@ export interface ArchiveHint {
 }
 
 /** The first bytes of a file, classified (a plain tar needs 262 bytes to be recognised). */
-export async function sniffArchive(path: string): Promise<{ size: number; detected: ReturnType<typeof detectFormat>; empty: boolean }> {
+export async function sniffArchive(
+  path: string,
+): Promise<{ size: number; detected: ReturnType<typeof detectFormat>; empty: boolean }> {
   let size: number;
   const head = Buffer.alloc(512);
   let got = 0;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    if (!st.isFile())
+      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
     size = st.size;
     const fh = await open(path, 'r');
     try {
@@ -61,13 +64,25 @@ export async function probeArchive(path: string, hint?: ArchiveHint, keyring?: A
   const format = detected === 'unknown' && expected !== undefined && !empty ? expected : detected;
   if (format === 'age') {
     if (!keyring) {
-      throw new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${path}' is age-encrypted: give decryption.identityFile (or decryption.passphrase) to read it`, { target: path });
+      throw new AppError(
+        'Precondition',
+        'ARCHIVE_ENCRYPTED',
+        `'${path}' is age-encrypted: give decryption.identityFile (or decryption.passphrase) to read it`,
+        { target: path },
+      );
     }
     const header = await readAgeHeader(path);
-    return { path, size, format: await innerFormat(path, size, header, keyring, hint?.compression), encryption: { header, keyring } };
+    return {
+      path,
+      size,
+      format: await innerFormat(path, size, header, keyring, hint?.compression),
+      encryption: { header, keyring },
+    };
   }
   if (format === 'unknown') {
-    throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' is not a tar, tar.zst or tar.gz archive`, { target: path });
+    throw new AppError('Integrity', 'ARCHIVE_FORMAT_UNKNOWN', `'${path}' is not a tar, tar.zst or tar.gz archive`, {
+      target: path,
+    });
   }
   return { path, size, format, encryption: null };
 }
@@ -87,18 +102,9 @@ export async function readArchive(
   onEntry: (entry: TarEntry, index: number) => Promise<void>,
   options: { signal?: AbortSignal; onRawBytes?: (n: number) => void } = {},
 ): Promise<ArchivePass> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const measure = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      options.onRawBytes?.(bytes);
-      cb(null, chunk);
-    },
-  });
+  const measured = measureStream(options.onRawBytes);
   const raw = createReadStream(info.path, { highWaterMark: 1 << 20 });
-  const stages: NodeJS.ReadWriteStream[] = [measure];
+  const stages: NodeJS.ReadWriteStream[] = [measured.stream];
   if (info.encryption) stages.push(createAgeDecryptStream(info.encryption.keyring));
   if (info.format !== 'none') stages.push(createDecompressor(info.format));
   let index = 0;
@@ -114,6 +120,7 @@ export async function readArchive(
   } catch (err) {
     throw fsError(err, info.path, 'read');
   }
-  const digest = hash.digest('hex');
+  const digest = measured.sha256();
+  const bytes = measured.bytes();
   return { fileSha256: () => digest, fileBytes: () => bytes };
 }

@@ -11,13 +11,20 @@ export { SIDECAR_SUFFIX };
 /** A sidecar larger than this is not one of ours (and is not read into memory). */
 const SIDECAR_LIMIT = 64 << 20;
 
-export type AddFinding = (severity: 'error' | 'warning' | 'info', code: string, message: string, entry?: string) => void;
+export type AddFinding = (
+  severity: 'error' | 'warning' | 'info',
+  code: string,
+  message: string,
+  entry?: string,
+) => void;
 
 /** The sidecar beside `archive` when there is a readable one of our format, else null. */
 export async function readSidecar(archive: string): Promise<Sidecar | null> {
   try {
     const s = JSON.parse((await readSmallFile(archive + SIDECAR_SUFFIX, SIDECAR_LIMIT)).toString('utf8')) as Sidecar;
-    return s && s.format === ARCHIVE_FORMAT && manifestProblem(s) === null && typeof s.archive?.size === 'number' ? s : null;
+    return s && s.format === ARCHIVE_FORMAT && manifestProblem(s) === null && typeof s.archive?.size === 'number'
+      ? s
+      : null;
   } catch {
     return null;
   }
@@ -68,14 +75,29 @@ export async function checkSidecar(
     return null;
   }
   if (sidecar.archive?.sha256 !== file.sha256 || sidecar.archive?.size !== file.size) {
-    add('error', 'archive-hash-mismatch', `the archive file's sha256/size (${file.sha256}, ${file.size}) differ from the sidecar's (${sidecar.archive?.sha256}, ${sidecar.archive?.size}): the file was altered after it was written`);
+    add(
+      'error',
+      'archive-hash-mismatch',
+      `the archive file's sha256/size (${file.sha256}, ${file.size}) differ from the sidecar's (${sidecar.archive?.sha256}, ${sidecar.archive?.size}): the file was altered after it was written`,
+    );
   }
-  if (manifest && sidecar.backupId !== manifest.backupId) add('error', 'sidecar-mismatch', 'the sidecar describes another backup');
+  if (manifest && sidecar.backupId !== manifest.backupId)
+    add('error', 'sidecar-mismatch', 'the sidecar describes another backup');
   const recorded = sidecar.encryption ?? null;
   if (!recorded !== (file.stanzas === null)) {
-    add('error', 'encryption-mismatch', recorded ? 'the sidecar says the archive is age-encrypted, but the file is not' : 'the archive is age-encrypted, but its sidecar records no encryption');
+    add(
+      'error',
+      'encryption-mismatch',
+      recorded
+        ? 'the sidecar says the archive is age-encrypted, but the file is not'
+        : 'the archive is age-encrypted, but its sidecar records no encryption',
+    );
   } else if (recorded && file.stanzas && expectedStanzas(recorded).join() !== [...file.stanzas].sort().join()) {
-    add('error', 'encryption-mismatch', `the archive's age header has stanzas ${file.stanzas.join(', ')}, but the sidecar's recipients give ${expectedStanzas(recorded).join(', ') || 'none'}`);
+    add(
+      'error',
+      'encryption-mismatch',
+      `the archive's age header has stanzas ${file.stanzas.join(', ')}, but the sidecar's recipients give ${expectedStanzas(recorded).join(', ') || 'none'}`,
+    );
   }
   return sidecar;
 }

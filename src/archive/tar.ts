@@ -72,7 +72,8 @@ function writeError(message: string, name: string): AppError {
 /** Header block(s) for one regular file: a POSIX ustar header (magic "ustar\0", version "00", typeflag '0', uid/gid 0, uname/gname "root", mode given, mtime seconds, checksum per POSIX). When the name does not fit ustar (longer than 100 bytes and not splittable into prefix/name, or non-ASCII) or size > 0o77777777777 (8 GiB - 1), a PAX extended header ('x' entry named "PaxHeaders/<basename>", records "path=" and/or "size=" in the exact "<len> key=value\n" form) precedes it, and the ustar size field then holds 0 for oversize. */
 export function tarHeader(h: TarFileHeader): Buffer {
   const { name, size, mtime, mode } = h;
-  if (name.length === 0 || name.includes('\0')) throw writeError('a tar entry name must be non-empty and free of NUL', name);
+  if (name.length === 0 || name.includes('\0'))
+    throw writeError('a tar entry name must be non-empty and free of NUL', name);
   if (/[\uD800-\uDFFF]/u.test(name)) throw writeError('a tar entry name must be well-formed Unicode', name);
   if (!Number.isSafeInteger(size) || size < 0) throw writeError(`invalid tar entry size ${size}`, name);
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777777) throw writeError(`invalid tar entry mode ${mode}`, name);
@@ -130,7 +131,14 @@ function paxRecord(key: string, value: string): Buffer {
   return Buffer.concat([Buffer.from(String(len), 'latin1'), rest]);
 }
 
-function ustarBlock(name: string, prefix: string, mode: number, size: number, seconds: number, typeflag: string): Buffer {
+function ustarBlock(
+  name: string,
+  prefix: string,
+  mode: number,
+  size: number,
+  seconds: number,
+  typeflag: string,
+): Buffer {
   const b = Buffer.alloc(BLOCK);
   b.write(name, F.name[0], F.name[1], 'latin1');
   writeOctal(b, F.mode, mode);
@@ -156,7 +164,8 @@ function ustarBlock(name: string, prefix: string, mode: number, size: number, se
 /** Zero-padded octal digits filling all but the last byte, then NUL. */
 function writeOctal(b: Buffer, [offset, length]: readonly [number, number], value: number): void {
   const digits = value.toString(8).padStart(length - 1, '0');
-  if (digits.length > length - 1) throw new AppError('Internal', 'TAR_WRITE_INVALID', `${value} does not fit a ${length}-byte tar field`);
+  if (digits.length > length - 1)
+    throw new AppError('Internal', 'TAR_WRITE_INVALID', `${value} does not fit a ${length}-byte tar field`);
   b.write(digits + '\0', offset, length, 'latin1');
 }
 
@@ -285,12 +294,20 @@ function checkChecksum(block: Buffer, at: number): void {
     stored = stored * 8 + (c - 0x30);
   }
   if (!wellFormed) {
-    throw integrity('TAR_HEADER_CHECKSUM', `tar header at offset ${at} has a malformed checksum field (not a tar archive, or damaged)`, at);
+    throw integrity(
+      'TAR_HEADER_CHECKSUM',
+      `tar header at offset ${at} has a malformed checksum field (not a tar archive, or damaged)`,
+      at,
+    );
   }
   let sum = 8 * 0x20;
   for (let i = 0; i < BLOCK; i++) if (i < off || i >= off + 8) sum += block[i]!;
   if (sum !== stored) {
-    throw integrity('TAR_HEADER_CHECKSUM', `tar header at offset ${at} is damaged: checksum ${stored.toString(8)} stored, ${sum.toString(8)} computed`, at);
+    throw integrity(
+      'TAR_HEADER_CHECKSUM',
+      `tar header at offset ${at} is damaged: checksum ${stored.toString(8)} stored, ${sum.toString(8)} computed`,
+      at,
+    );
   }
 }
 
@@ -317,7 +334,8 @@ function numericField(block: Buffer, field: keyof typeof F, at: number, target: 
     for (let i = 1; i < length; i++) v = (v << 8n) | BigInt(f[i]!);
     const bits = BigInt(length * 8 - 1);
     if (v >> (bits - 1n)) v -= 1n << bits;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw invalid('base-256 value out of range');
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+      throw invalid('base-256 value out of range');
     return Number(v);
   }
   let i = 0;
@@ -336,20 +354,40 @@ function parseHeader(block: Buffer, at: number, paxPath: string | undefined): Ra
   const prefix = nameField(block, F.prefix, at);
   const name = paxPath ?? (prefix === '' ? short : `${prefix}/${short}`);
   if (!block.subarray(F.magic[0], F.magic[0] + F.magic[1]).equals(MAGIC)) {
-    throw integrity('TAR_HEADER_MAGIC', `tar header at offset ${at} is not a POSIX ustar header (magic "ustar\\0" "00" expected)`, at, name);
+    throw integrity(
+      'TAR_HEADER_MAGIC',
+      `tar header at offset ${at} is not a POSIX ustar header (magic "ustar\\0" "00" expected)`,
+      at,
+      name,
+    );
   }
   const typeflag = block[F.typeflag[0]]!;
   const t = String.fromCharCode(typeflag);
   if (t === '1' || t === '2') {
-    throw integrity('TAR_LINK', `tar entry '${name}' at offset ${at} is a ${t === '1' ? 'hard link' : 'symbolic link'}; only regular files are accepted`, at, name);
+    throw integrity(
+      'TAR_LINK',
+      `tar entry '${name}' at offset ${at} is a ${t === '1' ? 'hard link' : 'symbolic link'}; only regular files are accepted`,
+      at,
+      name,
+    );
   }
   if (t === '3' || t === '4' || t === '6') {
     const kind = t === '3' ? 'character device' : t === '4' ? 'block device' : 'FIFO';
-    throw integrity('TAR_DEVICE', `tar entry '${name}' at offset ${at} is a ${kind}; only regular files are accepted`, at, name);
+    throw integrity(
+      'TAR_DEVICE',
+      `tar entry '${name}' at offset ${at} is a ${kind}; only regular files are accepted`,
+      at,
+      name,
+    );
   }
   if (t !== '0' && t !== '\0' && t !== 'x') {
     const kind = t === '5' ? 'a directory' : t === 'g' ? 'a global PAX header' : `of type ${JSON.stringify(t)}`;
-    throw integrity('TAR_UNSUPPORTED_TYPE', `tar entry '${name}' at offset ${at} is ${kind}; only regular files are accepted`, at, name);
+    throw integrity(
+      'TAR_UNSUPPORTED_TYPE',
+      `tar entry '${name}' at offset ${at} is ${kind}; only regular files are accepted`,
+      at,
+      name,
+    );
   }
   const mode = numericField(block, 'mode', at, name);
   numericField(block, 'uid', at, name);
@@ -375,7 +413,8 @@ function parsePax(data: Buffer, dataOffset: number, headerOffset: number): Pax {
   while (i < data.length) {
     let j = i;
     while (j < data.length && j - i < 8 && data[j]! >= 0x30 && data[j]! <= 0x39) j++;
-    if (j === i || data[j] !== 0x20 || data[i] === 0x30) throw invalid('record length is not a decimal number followed by a space', i);
+    if (j === i || data[j] !== 0x20 || data[i] === 0x30)
+      throw invalid('record length is not a decimal number followed by a space', i);
     const len = Number(data.toString('latin1', i, j));
     const end = i + len;
     if (len < j - i + 4 || end > data.length) throw invalid(`record length ${len} does not fit`, i);
@@ -395,10 +434,16 @@ function parsePax(data: Buffer, dataOffset: number, headerOffset: number): Pax {
       if (value === '') throw invalid('empty path', i);
       out.path = value;
     } else if (key === 'size') {
-      if (!/^(0|[1-9][0-9]*)$/.test(value) || !Number.isSafeInteger(Number(value))) throw invalid(`bad size ${JSON.stringify(value)}`, i);
+      if (!/^(0|[1-9][0-9]*)$/.test(value) || !Number.isSafeInteger(Number(value)))
+        throw invalid(`bad size ${JSON.stringify(value)}`, i);
       out.size = Number(value);
     } else if (key.startsWith('GNU.sparse.')) {
-      throw integrity('TAR_UNSUPPORTED_TYPE', `PAX extended header at offset ${headerOffset} describes a sparse file; only plain regular files are accepted`, headerOffset, out.path);
+      throw integrity(
+        'TAR_UNSUPPORTED_TYPE',
+        `PAX extended header at offset ${headerOffset} describes a sparse file; only plain regular files are accepted`,
+        headerOffset,
+        out.path,
+      );
     }
     // Other keys (GNU's mtime/atime/ctime, uid, uname, …) are ignored.
     i = end;
@@ -413,11 +458,21 @@ async function readPadding(r: ByteReader, size: number, target: string | undefin
   const start = r.offset;
   const pad = await r.read(n);
   if (pad.length < n) {
-    throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${r.offset}, in the padding after ${target ? `'${target}'` : 'a PAX header'}`, r.offset, target);
+    throw integrity(
+      'TAR_TRUNCATED',
+      `tar archive is truncated at offset ${r.offset}, in the padding after ${target ? `'${target}'` : 'a PAX header'}`,
+      r.offset,
+      target,
+    );
   }
   const nz = firstNonZero(pad);
   if (nz !== -1) {
-    throw integrity('TAR_PADDING_NONZERO', `tar padding after ${target ? `'${target}'` : 'a PAX header'} has a non-zero byte at offset ${start + nz}`, start + nz, target);
+    throw integrity(
+      'TAR_PADDING_NONZERO',
+      `tar padding after ${target ? `'${target}'` : 'a PAX header'} has a non-zero byte at offset ${start + nz}`,
+      start + nz,
+      target,
+    );
   }
 }
 
@@ -428,42 +483,28 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     let pax: Pax | undefined;
     for (;;) {
       const at = r.offset;
-      const block = await r.read(BLOCK);
-      if (block.length < BLOCK) {
-        const where = pax ? 'after a PAX extended header' : block.length === 0 ? 'where a header or the end-of-archive marker was expected' : 'inside a header';
-        throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${r.offset}, ${where}`, r.offset, pax?.path);
-      }
+      const block = await readHeaderBlock(r, pax);
       if (firstNonZero(block) === -1) {
-        if (pax) throw integrity('TAR_PAX_INVALID', `PAX extended header at offset ${pax.offset} is followed by the end of the archive, not a file header`, at, pax.path);
-        const second = await r.read(BLOCK);
-        if (second.length < BLOCK) {
-          throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${r.offset}: the end-of-archive marker needs two zero blocks`, r.offset);
-        }
-        const nz = firstNonZero(second);
-        if (nz !== -1) {
-          throw integrity('TAR_TRAILING_DATA', `a lone zero block at offset ${at} is followed by data (non-zero byte at offset ${at + BLOCK + nz})`, at + BLOCK + nz);
-        }
-        for (;;) {
-          const start = r.offset;
-          const chunk = await r.next(Number.MAX_SAFE_INTEGER);
-          if (chunk === null) return;
-          const z = firstNonZero(chunk);
-          if (z !== -1) throw integrity('TAR_TRAILING_DATA', `non-zero byte at offset ${start + z} after the end-of-archive marker`, start + z);
-        }
+        if (pax)
+          throw integrity(
+            'TAR_PAX_INVALID',
+            `PAX extended header at offset ${pax.offset} is followed by the end of the archive, not a file header`,
+            at,
+            pax.path,
+          );
+        return await readEnd(r, at);
       }
-
       const h = parseHeader(block, at, pax?.path);
       if (h.typeflag === 0x78 /* 'x' */) {
-        if (pax) throw integrity('TAR_PAX_INVALID', `PAX extended header at offset ${pax.offset} is followed by another PAX header at ${at}`, at, pax.path);
-        if (h.size > MAX_PAX_BYTES) throw integrity('TAR_PAX_INVALID', `PAX extended header at offset ${at} is implausibly large (${h.size} bytes)`, at);
-        const data = await r.read(h.size);
-        if (data.length < h.size) throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${r.offset}, inside a PAX extended header`, r.offset);
-        pax = parsePax(data, at + BLOCK, at);
-        await readPadding(r, h.size, undefined);
+        pax = await readPaxHeader(r, h.size, at, pax);
         continue;
       }
-
-      const header: TarFileHeader = { name: h.name, size: pax?.size ?? h.size, mtime: new Date(h.mtime * 1000), mode: h.mode };
+      const header: TarFileHeader = {
+        name: h.name,
+        size: pax?.size ?? h.size,
+        mtime: new Date(h.mtime * 1000),
+        mode: h.mode,
+      };
       const offset = pax?.offset ?? at;
       pax = undefined;
       const entry = new Body(r, header.name, header.size);
@@ -474,6 +515,73 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
   } finally {
     await r.close();
   }
+}
+
+/** The next 512-byte header block; a short one is a truncated archive. */
+async function readHeaderBlock(r: ByteReader, pax: Pax | undefined): Promise<Buffer> {
+  const block = await r.read(BLOCK);
+  if (block.length === BLOCK) return block;
+  const where = pax
+    ? 'after a PAX extended header'
+    : block.length === 0
+      ? 'where a header or the end-of-archive marker was expected'
+      : 'inside a header';
+  throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${r.offset}, ${where}`, r.offset, pax?.path);
+}
+
+/** After the first zero block at `at`: the second one, then nothing but zeros to the end of the stream. */
+async function readEnd(r: ByteReader, at: number): Promise<void> {
+  const second = await r.read(BLOCK);
+  if (second.length < BLOCK) {
+    throw integrity(
+      'TAR_TRUNCATED',
+      `tar archive is truncated at offset ${r.offset}: the end-of-archive marker needs two zero blocks`,
+      r.offset,
+    );
+  }
+  const nz = firstNonZero(second);
+  if (nz !== -1) {
+    throw integrity(
+      'TAR_TRAILING_DATA',
+      `a lone zero block at offset ${at} is followed by data (non-zero byte at offset ${at + BLOCK + nz})`,
+      at + BLOCK + nz,
+    );
+  }
+  for (;;) {
+    const start = r.offset;
+    const chunk = await r.next(Number.MAX_SAFE_INTEGER);
+    if (chunk === null) return;
+    const z = firstNonZero(chunk);
+    if (z !== -1)
+      throw integrity(
+        'TAR_TRAILING_DATA',
+        `non-zero byte at offset ${start + z} after the end-of-archive marker`,
+        start + z,
+      );
+  }
+}
+
+/** A PAX extended header ('x') of `size` bytes at `at`: one at most before each file header, and of sane size. */
+async function readPaxHeader(r: ByteReader, size: number, at: number, pending: Pax | undefined): Promise<Pax> {
+  if (pending)
+    throw integrity(
+      'TAR_PAX_INVALID',
+      `PAX extended header at offset ${pending.offset} is followed by another PAX header at ${at}`,
+      at,
+      pending.path,
+    );
+  if (size > MAX_PAX_BYTES)
+    throw integrity('TAR_PAX_INVALID', `PAX extended header at offset ${at} is implausibly large (${size} bytes)`, at);
+  const data = await r.read(size);
+  if (data.length < size)
+    throw integrity(
+      'TAR_TRUNCATED',
+      `tar archive is truncated at offset ${r.offset}, inside a PAX extended header`,
+      r.offset,
+    );
+  const pax = parsePax(data, at + BLOCK, at);
+  await readPadding(r, size, undefined);
+  return pax;
 }
 
 /** One entry's data: yields exactly `size` bytes; whatever the consumer leaves is drained when the reader moves on. */
@@ -493,7 +601,12 @@ class Body implements AsyncIterable<Buffer> {
   async #chunk(): Promise<Buffer> {
     const c = await this.#r.next(this.#remaining);
     if (c === null) {
-      throw integrity('TAR_TRUNCATED', `tar archive is truncated at offset ${this.#r.offset}, inside the data of '${this.#name}' (${this.#remaining} bytes missing)`, this.#r.offset, this.#name);
+      throw integrity(
+        'TAR_TRUNCATED',
+        `tar archive is truncated at offset ${this.#r.offset}, inside the data of '${this.#name}' (${this.#remaining} bytes missing)`,
+        this.#r.offset,
+        this.#name,
+      );
     }
     this.#remaining -= c.length;
     return c;
@@ -502,7 +615,12 @@ class Body implements AsyncIterable<Buffer> {
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     for (;;) {
       if (this.#skipped > 0) {
-        throw new AppError('Internal', 'TAR_BODY_STALE', `the data of tar entry '${this.#name}' was read after the reader moved on`, { target: this.#name });
+        throw new AppError(
+          'Internal',
+          'TAR_BODY_STALE',
+          `the data of tar entry '${this.#name}' was read after the reader moved on`,
+          { target: this.#name },
+        );
       }
       if (this.#remaining === 0) return;
       yield await this.#chunk();

@@ -14,7 +14,8 @@ import type { VerifyEnv, VerifyFinding, VerifyResult } from './verify-types.ts';
 
 export async function verifyWithoutKey(path: string, env: VerifyEnv): Promise<VerifyResult> {
   const findings: VerifyFinding[] = [];
-  const add = (severity: VerifyFinding['severity'], code: string, message: string) => findings.push({ code, severity, message });
+  const add = (severity: VerifyFinding['severity'], code: string, message: string) =>
+    findings.push({ code, severity, message });
   const header = await readAgeHeader(path);
   const stanzas = header.stanzas.map((s) => s.args[0]!);
 

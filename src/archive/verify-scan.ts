@@ -55,7 +55,12 @@ export async function scanArchive(info: ArchiveFileInfo, env: VerifyEnv): Promis
   const due = progressThrottle();
   const onRawBytes = (n: number) => {
     if (env.progress && due()) {
-      env.progress({ phase: env.sink ? 'restore' : 'verify', bytesDone: n, bytesTotal: info.size, file: currentEntry({ opened, read }) });
+      env.progress({
+        phase: env.sink ? 'restore' : 'verify',
+        bytesDone: n,
+        bytesTotal: info.size,
+        file: currentEntry({ opened, read }),
+      });
     }
   };
   // The entry callback only appends to the two lists the scan returns.
@@ -93,7 +98,10 @@ async function scanEntry(entry: TarEntry, env: VerifyEnv): Promise<ScannedEntry>
     size,
     sha256: hash.digest('hex'),
     metadata: keep ? Buffer.concat(keep) : null,
-    captured: role && capture ? { entry: name, role, name: name.slice(name.indexOf('/') + 1), size, header: capture.bytes() } : null,
+    captured:
+      role && capture
+        ? { entry: name, role, name: name.slice(name.indexOf('/') + 1), size, header: capture.bytes() }
+        : null,
     pages: scanner ? scanner.finish() : null,
   };
 }

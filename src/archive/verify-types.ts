@@ -30,7 +30,14 @@ export interface VerifyResult {
   backupId: string | null;
   entries: VerifiedEntry[];
   /** Re-derived from the archived bytes; restoreMethod is what a restore of this archive registers (null: none works). */
-  logRange: { low: number; high: number; count: number; restorable: boolean; restoreMethod: RestoreMethod | null; restoreMethods: RestoreMethod[] } | null;
+  logRange: {
+    low: number;
+    high: number;
+    count: number;
+    restorable: boolean;
+    restoreMethod: RestoreMethod | null;
+    restoreMethods: RestoreMethod[];
+  } | null;
   logFindings: LogFinding[];
   /** Page checksums of the archived database (null when it has none or its header is unreadable). */
   pages: PageStats | null;

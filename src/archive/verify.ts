@@ -8,7 +8,16 @@ import { probeArchive, sniffArchive } from './read-archive.ts';
 import { archiveHint, checkSidecar } from './sidecar.ts';
 import { verifyWithoutKey } from './verify-locked.ts';
 import { type ScannedEntry, currentEntry, isMetadata, scanArchive } from './verify-scan.ts';
-import { damageFinding, eseFindings, expiryFindings, layoutFindings, manifestFileFindings, metadataFindings, pageFindings, sumsFindings } from './verify-checks.ts';
+import {
+  damageFinding,
+  eseFindings,
+  expiryFindings,
+  layoutFindings,
+  manifestFileFindings,
+  metadataFindings,
+  pageFindings,
+  sumsFindings,
+} from './verify-checks.ts';
 import { type VerifiedEntry, type VerifyEnv, type VerifyResult, finding } from './verify-types.ts';
 import { ENTRY_SUMS } from './layout.ts';
 
@@ -17,10 +26,14 @@ export async function verifyArchive(path: string, env: VerifyEnv = {}): Promise<
 }
 
 /** verify, also handing back the manifest it read (restore plans from it). */
-export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {}): Promise<{ result: VerifyResult; manifest: Manifest | null }> {
+export async function verifyArchiveWithManifest(
+  path: string,
+  env: VerifyEnv = {},
+): Promise<{ result: VerifyResult; manifest: Manifest | null }> {
   const hint = await archiveHint(path);
   const { detected } = await sniffArchive(path);
-  if (!env.keyring && (detected === 'age' || (detected === 'unknown' && hint.encrypted))) return { result: await verifyWithoutKey(path, env), manifest: null };
+  if (!env.keyring && (detected === 'age' || (detected === 'unknown' && hint.encrypted)))
+    return { result: await verifyWithoutKey(path, env), manifest: null };
   const info = await probeArchive(path, hint, env.keyring);
   const stanzas = info.encryption ? info.encryption.header.stanzas.map((s) => s.args[0]!) : null;
   const scan = await scanArchive(info, env);
@@ -37,10 +50,20 @@ export async function verifyArchiveWithManifest(path: string, env: VerifyEnv = {
     if (manifest) {
       ese = eseFindings(manifest, seen.captured);
       const now = env.now?.() ?? new Date();
-      findings.push(...manifestFileFindings(manifest, seen.entries), ...ese.findings, ...pageFindings(manifest, seen.pages), ...expiryFindings(manifest, now));
+      findings.push(
+        ...manifestFileFindings(manifest, seen.entries),
+        ...ese.findings,
+        ...pageFindings(manifest, seen.pages),
+        ...expiryFindings(manifest, now),
+      );
     }
     const pass = scan.end.pass;
-    await checkSidecar(path, { sha256: pass.fileSha256(), size: pass.fileBytes(), stanzas }, manifest, (severity, code, message, entry) => findings.push(finding(severity, code, message, entry)));
+    await checkSidecar(
+      path,
+      { sha256: pass.fileSha256(), size: pass.fileBytes(), stanzas },
+      manifest,
+      (severity, code, message, entry) => findings.push(finding(severity, code, message, entry)),
+    );
   }
   const result: VerifyResult = {
     ok: !findings.some((f) => f.severity === 'error'),
@@ -64,9 +87,15 @@ function whatWasSeen(read: readonly ScannedEntry[]) {
   const metadata = new Map<string, Buffer>();
   const entries: VerifiedEntry[] = [];
   for (const e of read) {
-    if (isMetadata(e.name)) metadata.set(e.name, e.metadata ?? Buffer.alloc(0)); // an oversized one reads as empty
+    if (isMetadata(e.name))
+      metadata.set(e.name, e.metadata ?? Buffer.alloc(0)); // an oversized one reads as empty
     else entries.push({ entry: e.name, size: e.size, sha256: e.sha256 });
   }
   const database = read.filter((e) => e.captured?.role === 'database').at(-1);
-  return { metadata, entries, captured: read.flatMap((e) => (e.captured ? [e.captured] : [])), pages: database?.pages ?? null };
+  return {
+    metadata,
+    entries,
+    captured: read.flatMap((e) => (e.captured ? [e.captured] : [])),
+    pages: database?.pages ?? null,
+  };
 }

@@ -40,7 +40,16 @@ async function* entries(plan: EntriesPlan, ctx: ItemsContext, done: (m: Manifest
   const items = yield* archiveItems(plan.items, ctx);
   const judged = judgeArchived(items, plan.checkedFirst, plan.manifest.allowUnrestorable);
   yield* textEntry(ENTRY_SUMS, formatSha256Sums(judged.files), ctx.started);
-  const parts = { ...plan.manifest, header: plan.header, headerText, completedAt: plan.now().toISOString(), files: judged.files, database: judged.database, pages: items.pages, logs: judged.logs };
+  const parts = {
+    ...plan.manifest,
+    header: plan.header,
+    headerText,
+    completedAt: plan.now().toISOString(),
+    files: judged.files,
+    database: judged.database,
+    pages: items.pages,
+    logs: judged.logs,
+  };
   const sealed = sealManifest(buildManifest(parts));
   yield* textEntry(ENTRY_MANIFEST, sealed, ctx.started);
   yield TAR_END;

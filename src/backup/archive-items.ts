@@ -47,7 +47,10 @@ interface Progress {
   due(): boolean;
 }
 
-export async function* archiveItems(items: Iterable<SourceItem> | AsyncIterable<SourceItem>, ctx: ItemsContext): AsyncGenerator<Buffer, ArchivedItems> {
+export async function* archiveItems(
+  items: Iterable<SourceItem> | AsyncIterable<SourceItem>,
+  ctx: ItemsContext,
+): AsyncGenerator<Buffer, ArchivedItems> {
   const out: ArchivedItems = { files: [], captured: [], pages: null };
   const progress: Progress = { done: 0, due: progressThrottle() };
   for await (const item of items) {
@@ -59,7 +62,11 @@ export async function* archiveItems(items: Iterable<SourceItem> | AsyncIterable<
   return out;
 }
 
-async function* archiveItem(item: SourceItem, ctx: ItemsContext, progress: Progress): AsyncGenerator<Buffer, ArchivedItem> {
+async function* archiveItem(
+  item: SourceItem,
+  ctx: ItemsContext,
+  progress: Progress,
+): AsyncGenerator<Buffer, ArchivedItem> {
   const entry = entryNameFor(item.role, item.name);
   const hash = createHash('sha256');
   const capture = new HeaderCapture(item.role);
@@ -67,7 +74,15 @@ async function* archiveItem(item: SourceItem, ctx: ItemsContext, progress: Progr
   const opened = await item.open(ctx.signal);
   const size = opened.size;
   yield tarHeader({ name: entry, size, mtime: item.mtime ?? ctx.started, mode: ENTRY_MODE });
-  const report = (n: number) => ctx.progress({ phase: 'backup', file: entry, fileBytesDone: n, fileBytesTotal: size, bytesDone: progress.done, bytesTotal: ctx.total });
+  const report = (n: number) =>
+    ctx.progress({
+      phase: 'backup',
+      file: entry,
+      fileBytesDone: n,
+      fileBytesTotal: size,
+      bytesDone: progress.done,
+      bytesTotal: ctx.total,
+    });
   let n = 0;
   report(0);
   for await (const chunk of opened.data) {
@@ -81,7 +96,12 @@ async function* archiveItem(item: SourceItem, ctx: ItemsContext, progress: Progr
     yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
   if (n !== size) {
-    throw new AppError('Precondition', 'SOURCE_CHANGED', `'${item.originalPath}' delivered ${n} bytes instead of ${size}: it changed while being read`, { target: item.originalPath });
+    throw new AppError(
+      'Precondition',
+      'SOURCE_CHANGED',
+      `'${item.originalPath}' delivered ${n} bytes instead of ${size}: it changed while being read`,
+      { target: item.originalPath },
+    );
   }
   yield tarPadding(size);
   const pages = scanner ? checkedPages(scanner.finish(), item, ctx.allowCorruptPages) : null;
@@ -104,11 +124,18 @@ async function* archiveItem(item: SourceItem, ctx: ItemsContext, progress: Progr
 /** A database with pages that fail their checksum is refused unless archived knowingly. */
 function checkedPages(pages: PageStats | null, item: SourceItem, allowCorruptPages: boolean): PageStats | null {
   if (pages && pages.corrupt > 0 && !allowCorruptPages) {
-    const list = pages.corruptPages.map((c) => c.pgno + (c.singleBit ? ` (one flipped bit: byte ${c.singleBit.byte}, bit ${c.singleBit.bit})` : '')).join(', ');
-    throw new AppError('Integrity', 'DATABASE_PAGES_CORRUPT', `${pages.corrupt} database page(s) fail their checksum: ${list}. Repair the database (esentutl /k, /p) or archive it knowingly with allowCorruptPages.`, {
-      target: item.originalPath,
-      details: { pages },
-    });
+    const list = pages.corruptPages
+      .map((c) => c.pgno + (c.singleBit ? ` (one flipped bit: byte ${c.singleBit.byte}, bit ${c.singleBit.bit})` : ''))
+      .join(', ');
+    throw new AppError(
+      'Integrity',
+      'DATABASE_PAGES_CORRUPT',
+      `${pages.corrupt} database page(s) fail their checksum: ${list}. Repair the database (esentutl /k, /p) or archive it knowingly with allowCorruptPages.`,
+      {
+        target: item.originalPath,
+        details: { pages },
+      },
+    );
   }
   return pages;
 }

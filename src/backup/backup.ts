@@ -1,7 +1,7 @@
 // Backup orchestration: source -> header checks and log range -> one streaming pass per file (read -> sha256 ->
 // tar -> compress -> [age encrypt] -> file) -> SHA256SUMS + manifest -> atomic publish -> sidecar.
-import { createHash, randomUUID } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stat, mkdir, unlink } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
@@ -10,6 +10,7 @@ import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../a
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, SIDECAR_SUFFIX } from '../archive/layout.ts';
 import type { ArchiveHeaderDoc, Manifest, Sidecar } from '../archive/manifest.ts';
 import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { measureStream } from '../archive/measure.ts';
 import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../archive/encryption.ts';
 import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
 import type { BackupSource, SourceItem, SourcePlan } from './source.ts';
@@ -55,7 +56,10 @@ export interface BackupResult {
 export async function runBackup(source: BackupSource, opts: BackupOptions, env: BackupEnv): Promise<BackupResult> {
   const started = env.now();
   // A file name given by the request decides the compression (and must agree with the encryption); checked first.
-  const type = 'path' in opts.destination ? compressionForName(opts.destination.path, opts.compression?.type, !!opts.encryption) : (opts.compression?.type ?? 'zstd');
+  const type =
+    'path' in opts.destination
+      ? compressionForName(opts.destination.path, opts.compression?.type, !!opts.encryption)
+      : (opts.compression?.type ?? 'zstd');
   const compression = { type, level: opts.compression?.level ?? null } as Manifest['compression'];
   const finalPath = archivePath(opts, source.computer, started, compression.type);
   const sidecarPath = finalPath + SIDECAR_SUFFIX;
@@ -65,9 +69,12 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
   try {
     const plan = await source.plan();
     checkSource(plan, !!opts.allowUnrestorable);
-    const items = Array.isArray(plan.items) ? chooseItems(plan.items, plan.analysis, !!opts.allowUnrestorable) : plan.items;
+    const items = Array.isArray(plan.items)
+      ? chooseItems(plan.items, plan.analysis, !!opts.allowUnrestorable)
+      : plan.items;
     // Known in advance for a folder; the backup API announces each size only when a file is opened.
-    const total = Array.isArray(items) && items.every((i) => i.size !== null) ? items.reduce((n, i) => n + i.size!, 0) : null;
+    const total =
+      Array.isArray(items) && items.every((i) => i.size !== null) ? items.reduce((n, i) => n + i.size!, 0) : null;
     const archive = archiveEntries(entriesPlan(source, plan, items, opts, compression, started, env), {
       computer: source.computer,
       started,
@@ -77,7 +84,12 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
       ...(env.signal ? { signal: env.signal } : {}),
       progress: env.progress,
     });
-    return await writeAndPublish(archive, { finalPath, sidecarPath, compression, overwrite: !!opts.overwrite, encryption: opts.encryption }, env, outcome);
+    return await writeAndPublish(
+      archive,
+      { finalPath, sidecarPath, compression, overwrite: !!opts.overwrite, encryption: opts.encryption },
+      env,
+      outcome,
+    );
   } finally {
     await source.finish(outcome);
   }
@@ -88,10 +100,20 @@ async function checkDestination(paths: string[], overwrite: boolean): Promise<vo
   for (const p of paths) {
     const st = await stat(p).catch(() => null);
     if (st && !st.isFile()) {
-      throw new AppError('Precondition', 'DESTINATION_NOT_A_FILE', `'${p}' exists and is not a regular file; choose another name`, { target: p });
+      throw new AppError(
+        'Precondition',
+        'DESTINATION_NOT_A_FILE',
+        `'${p}' exists and is not a regular file; choose another name`,
+        { target: p },
+      );
     }
     if (st && !overwrite) {
-      throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${p}' already exists; choose another name or allow overwriting`, { target: p });
+      throw new AppError(
+        'Precondition',
+        'DESTINATION_EXISTS',
+        `'${p}' already exists; choose another name or allow overwriting`,
+        { target: p },
+      );
     }
   }
 }
@@ -100,14 +122,27 @@ async function checkDestination(paths: string[], overwrite: boolean): Promise<vo
 function checkSource(plan: SourcePlan, allowUnrestorable: boolean): void {
   const analysis = plan.analysis;
   if (analysis && !analysis.restorable && !allowUnrestorable) {
-    throw new AppError('Integrity', 'SOURCE_NOT_RESTORABLE', `the source cannot restore the database: ${errorMessages(analysis)}`, {
-      details: { findings: analysis.findings },
-      target: plan.paths.database,
-    });
+    throw new AppError(
+      'Integrity',
+      'SOURCE_NOT_RESTORABLE',
+      `the source cannot restore the database: ${errorMessages(analysis)}`,
+      {
+        details: { findings: analysis.findings },
+        target: plan.paths.database,
+      },
+    );
   }
 }
 
-function entriesPlan(source: BackupSource, plan: SourcePlan, items: EntriesPlan['items'], opts: BackupOptions, compression: Manifest['compression'], started: Date, env: BackupEnv): EntriesPlan {
+function entriesPlan(
+  source: BackupSource,
+  plan: SourcePlan,
+  items: EntriesPlan['items'],
+  opts: BackupOptions,
+  compression: Manifest['compression'],
+  started: Date,
+  env: BackupEnv,
+): EntriesPlan {
   const computer = source.computer;
   const header: ArchiveHeaderDoc = {
     format: ARCHIVE_FORMAT,
@@ -149,7 +184,12 @@ interface PublishTo {
 }
 
 /** The pipeline (tar -> compress -> [age] -> measure -> .partial), then the sidecar, then the atomic publish. */
-async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: BackupEnv, outcome: { published: boolean }): Promise<BackupResult> {
+async function writeAndPublish(
+  archive: ArchiveEntries,
+  to: PublishTo,
+  env: BackupEnv,
+  outcome: { published: boolean },
+): Promise<BackupResult> {
   const { finalPath, sidecarPath, compression } = to;
   await mkdir(pathApi(finalPath).dirname(finalPath), { recursive: true }).catch((err) => {
     throw fsError(err, pathApi(finalPath).dirname(finalPath), 'create the destination folder');
@@ -160,8 +200,10 @@ async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: Back
   const partial = await createPartial(finalPath, { replaceStale: to.overwrite });
   let sidecarPartial: PartialFile | null = null;
   try {
-    const measured = measure();
-    const compressor = createCompressor(compression.level === null ? { type: compression.type } : { type: compression.type, level: compression.level });
+    const measured = measureStream();
+    const compressor = createCompressor(
+      compression.level === null ? { type: compression.type } : { type: compression.type, level: compression.level },
+    );
     await pipeline(
       Readable.from(archive.chunks, { objectMode: false }),
       compressor,
@@ -173,17 +215,27 @@ async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: Back
     const manifest = await archive.manifest;
     // The sidecar is written before the archive is published, so that a full disk or a failing write leaves
     // nothing under either name; only the two renames (and their flushes) remain after that point.
-    const sidecar: Sidecar = { ...manifest, archive: { name: pathApi(finalPath).basename(finalPath), size: measured.size(), sha256: measured.sha256() } };
+    const sidecar: Sidecar = {
+      ...manifest,
+      archive: { name: pathApi(finalPath).basename(finalPath), size: measured.bytes(), sha256: measured.sha256() },
+    };
     sidecarPartial = await createPartial(sidecarPath, { replaceStale: to.overwrite });
     await sidecarPartial.handle.writeFile(JSON.stringify(sidecar, null, 2) + '\n');
     // An old sidecar must not outlive the archive it describes: killed between the two renames, the new archive
     // then stands alone (it verifies without a sidecar) instead of beside a sidecar that contradicts it.
-    if (to.overwrite) await unlink(sidecarPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+    if (to.overwrite)
+      await unlink(sidecarPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
     await partial.commit();
     outcome.published = true;
     await sidecarPartial.commit();
     env.progress({ phase: 'backup', done: true });
-    return { archive: finalPath, sidecar: sidecarPath, size: sidecar.archive.size, sha256: sidecar.archive.sha256, manifest };
+    return {
+      archive: finalPath,
+      sidecar: sidecarPath,
+      size: sidecar.archive.size,
+      sha256: sidecar.archive.sha256,
+      manifest,
+    };
   } catch (err) {
     await partial.discard();
     await sidecarPartial?.discard();
@@ -196,24 +248,21 @@ async function writeAndPublish(archive: ArchiveEntries, to: PublishTo, env: Back
   }
 }
 
-/** Size and sha256 of the bytes that reach the file (the archive as published). */
-function measure(): { stream: Transform; size(): number; sha256(): string } {
-  const hash = createHash('sha256');
-  let size = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      size += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  return { stream, size: () => size, sha256: () => hash.digest('hex') };
-}
-
-function chooseItems(all: SourceItem[], analysis: { low: number; high: number; files: { name: string; generation: number | null; status: string }[] } | null, everything: boolean): SourceItem[] {
+function chooseItems(
+  all: SourceItem[],
+  analysis: { low: number; high: number; files: { name: string; generation: number | null; status: string }[] } | null,
+  everything: boolean,
+): SourceItem[] {
   if (!analysis || everything) return all;
   // Only the logs of the range a restore registers; logs cut off by an older gap cannot be replayed anyway.
-  const inRange = new Set(analysis.files.filter((f) => f.generation !== null && f.generation >= analysis.low && f.generation <= analysis.high && f.status === 'ok').map((f) => f.name));
+  const inRange = new Set(
+    analysis.files
+      .filter(
+        (f) =>
+          f.generation !== null && f.generation >= analysis.low && f.generation <= analysis.high && f.status === 'ok',
+      )
+      .map((f) => f.name),
+  );
   return all.filter((i) => i.role !== 'log' || inRange.has(i.name));
 }
 
@@ -230,16 +279,25 @@ function archivePath(opts: BackupOptions, computer: string, when: Date, type: Co
       .replace(/\{computer\}/g, computer || 'DC')
       .replace(/\{time\}/g, time)
       .replace(/\{date\}/g, time.slice(0, 8))
-      .replace(/\{label\}/g, opts.label ?? '') + ARCHIVE_EXTENSIONS[type] + (opts.encryption ? AGE_EXTENSION : '');
+      .replace(/\{label\}/g, opts.label ?? '') +
+    ARCHIVE_EXTENSIONS[type] +
+    (opts.encryption ? AGE_EXTENSION : '');
   if (/[\\/:*?"<>|\x00-\x1f]/.test(name) || name.startsWith('.')) {
-    throw new AppError('InvalidRequest', 'INVALID_NAME_TEMPLATE', `the archive name '${name}' is not a valid file name`);
+    throw new AppError(
+      'InvalidRequest',
+      'INVALID_NAME_TEMPLATE',
+      `the archive name '${name}' is not a valid file name`,
+    );
   }
   return pathApi(dir).join(dir, name);
 }
 
 function interrupted(err: unknown, archive: string, signal?: AbortSignal): unknown {
   if (signal?.aborted || (err as Error)?.name === 'AbortError') {
-    return new AppError('IO', 'INTERRUPTED', 'the backup was interrupted; nothing was published', { cause: err, target: archive });
+    return new AppError('IO', 'INTERRUPTED', 'the backup was interrupted; nothing was published', {
+      cause: err,
+      target: archive,
+    });
   }
   return fsError(err, archive, 'write');
 }

@@ -37,7 +37,11 @@ function knownList(suffix: string): string {
  * DESTINATION_NAME_MISMATCH when the name ends in `.age` and the backup is not encrypted (or the reverse), when
  * `requested` differs from the name's compression, or when the name has no known extension.
  */
-export function compressionForName(path: string, requested: CompressionType | undefined, encrypted: boolean): CompressionType {
+export function compressionForName(
+  path: string,
+  requested: CompressionType | undefined,
+  encrypted: boolean,
+): CompressionType {
   const name = pathApi(path).basename(path);
   const lower = name.toLowerCase();
   const named = { name, compression: requested ?? null, encrypted };
@@ -47,18 +51,34 @@ export function compressionForName(path: string, requested: CompressionType | un
   if (!known) {
     const suffix = encrypted ? AGE : '';
     const fitting = (ageNamed ? name.slice(0, -AGE.length) : name) + extensionOf(requested ?? 'zstd') + suffix;
-    throw mismatch(path, `'${name}' does not end in ${knownList(suffix)}: the name must say how the archive opens (tar -xzf, zstd -d, age -d). Name it '${fitting}', or give destination.directory`, named);
+    throw mismatch(
+      path,
+      `'${name}' does not end in ${knownList(suffix)}: the name must say how the archive opens (tar -xzf, zstd -d, age -d). Name it '${fitting}', or give destination.directory`,
+      named,
+    );
   }
   if (ageNamed && !encrypted) {
-    throw mismatch(path, `'${name}' ends in .age, the name of an encrypted archive, but the request has no encryption: give encryption (recipients, recipientsFile or passphrase), or a name without .age`, named);
+    throw mismatch(
+      path,
+      `'${name}' ends in .age, the name of an encrypted archive, but the request has no encryption: give encryption (recipients, recipientsFile or passphrase), or a name without .age`,
+      named,
+    );
   }
   if (!ageNamed && encrypted) {
-    throw mismatch(path, `an encrypted archive's name ends in .age (${name}.age); '${name}' would be taken for an unencrypted archive`, named);
+    throw mismatch(
+      path,
+      `an encrypted archive's name ends in .age (${name}.age); '${name}' would be taken for an unencrypted archive`,
+      named,
+    );
   }
   if (requested !== undefined && requested !== known[1]) {
     const stem = name.slice(0, inner.length - known[0].length);
     const fitting = stem + extensionOf(requested) + (ageNamed ? AGE : '');
-    throw mismatch(path, `'${name}' names ${DESCRIBED[known[1]]} archive, but compression.type is ${requested}: leave compression.type out (the name decides), or name the file '${fitting}'`, named);
+    throw mismatch(
+      path,
+      `'${name}' names ${DESCRIBED[known[1]]} archive, but compression.type is ${requested}: leave compression.type out (the name decides), or name the file '${fitting}'`,
+      named,
+    );
   }
   return known[1];
 }

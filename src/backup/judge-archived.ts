@@ -17,7 +17,11 @@ export interface JudgedArchive {
 
 type CheckedFirst = Pick<LogSetAnalysis, 'low' | 'high' | 'restorable'> | null;
 
-export function judgeArchived(items: ArchivedItems, checkedFirst: CheckedFirst, allowUnrestorable: boolean): JudgedArchive {
+export function judgeArchived(
+  items: ArchivedItems,
+  checkedFirst: CheckedFirst,
+  allowUnrestorable: boolean,
+): JudgedArchive {
   const archived = analyzeArchivedFiles(items.captured);
   for (const [entry, err] of archived.problems) {
     if (items.files.find((f) => f.entry === entry)?.role !== 'log') throw err; // the database or checkpoint header went bad mid-read
@@ -27,13 +31,26 @@ export function judgeArchived(items: ArchivedItems, checkedFirst: CheckedFirst, 
     return { ...f, ese: p ? eseSummary(p) : null };
   });
   const db = [...archived.parsed.values()].find((p) => p.kind === 'database');
-  if (!db || db.kind !== 'database') throw new AppError('Integrity', 'DATABASE_MISSING', 'the source has no readable database header');
+  if (!db || db.kind !== 'database')
+    throw new AppError('Integrity', 'DATABASE_MISSING', 'the source has no readable database header');
   const a = archived.analysis;
-  if (checkedFirst && (a.low !== checkedFirst.low || a.high !== checkedFirst.high || a.restorable !== checkedFirst.restorable)) {
-    throw new AppError('Precondition', 'SOURCE_CHANGED', 'the log set changed while it was being archived (its headers differ from the ones checked first)');
+  if (
+    checkedFirst &&
+    (a.low !== checkedFirst.low || a.high !== checkedFirst.high || a.restorable !== checkedFirst.restorable)
+  ) {
+    throw new AppError(
+      'Precondition',
+      'SOURCE_CHANGED',
+      'the log set changed while it was being archived (its headers differ from the ones checked first)',
+    );
   }
   if (!a.restorable && !allowUnrestorable) {
-    throw new AppError('Integrity', 'SOURCE_NOT_RESTORABLE', `the archived files cannot restore the database: ${errorMessages(a)}`, { details: { findings: a.findings } });
+    throw new AppError(
+      'Integrity',
+      'SOURCE_NOT_RESTORABLE',
+      `the archived files cannot restore the database: ${errorMessages(a)}`,
+      { details: { findings: a.findings } },
+    );
   }
   return { files, database: db.database, logs: a };
 }

@@ -22,9 +22,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === '--pretty') args.pretty = true;
     else if (a === '--help' || a === '-h' || a === 'help') args.help = true;
     // Neither message repeats a value: a misplaced secret (--passphrase=…, or a bare argument) must not be echoed.
-    else if (a.startsWith('-')) throw new AppError('InvalidRequest', 'UNKNOWN_OPTION', `unknown option '${a.replace(/=.*$/s, '=…')}'`);
+    else if (a.startsWith('-'))
+      throw new AppError('InvalidRequest', 'UNKNOWN_OPTION', `unknown option '${a.replace(/=.*$/s, '=…')}'`);
     else if (args.command === null) args.command = a;
-    else throw new AppError('InvalidRequest', 'UNEXPECTED_ARGUMENT', `unexpected argument (argument ${i + 1}): requests are JSON, on stdin or in --request FILE; secrets go in the request, never on the command line`);
+    else
+      throw new AppError(
+        'InvalidRequest',
+        'UNEXPECTED_ARGUMENT',
+        `unexpected argument (argument ${i + 1}): requests are JSON, on stdin or in --request FILE; secrets go in the request, never on the command line`,
+      );
   }
   return args;
 }

@@ -26,7 +26,12 @@ import type { RegistryWriter } from '../restore/ports.ts';
 import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
 import { loadKoffi } from '../platform/native/koffi.ts';
-import { ntdsLocations, ntdsServiceState, windowsRegistryReader, windowsRegistryWriter } from '../platform/windows-registry.ts';
+import {
+  ntdsLocations,
+  ntdsServiceState,
+  windowsRegistryReader,
+  windowsRegistryWriter,
+} from '../platform/windows-registry.ts';
 import { type StatusRequest, restoreStatus } from '../restore/status.ts';
 import type { RegistryReader } from '../restore/ports.ts';
 import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
@@ -36,7 +41,9 @@ import { writeNewIdentity } from '../archive/keygen.ts';
  * On a DC, files go where NTDS\Parameters says NTDS keeps them now (as the restore API's DsRestoreGetDatabaseLocations
  * would answer), unless the request names places or a root.
  */
-function withNtdsDefaults<T extends { root?: string; databasePath?: string; logPath?: string; checkpointPath?: string }>(target: T): T {
+function withNtdsDefaults<
+  T extends { root?: string; databasePath?: string; logPath?: string; checkpointPath?: string },
+>(target: T): T {
   if (target.root !== undefined) return target;
   let loc: ReturnType<typeof ntdsLocations>;
   try {
@@ -64,7 +71,9 @@ function localRegistryReader(): RegistryReader | null {
 
 function nativeStatus(): { koffi: string | null; error?: string } {
   const k = loadKoffi();
-  return k.koffi ? { koffi: (k.koffi as unknown as { version: string }).version } : { koffi: null, error: k.error ?? 'unknown' };
+  return k.koffi
+    ? { koffi: (k.koffi as unknown as { version: string }).version }
+    : { koffi: null, error: k.error ?? 'unknown' };
 }
 
 export interface CommandContext {
@@ -101,7 +110,12 @@ export const COMMANDS: Record<string, Command> = {
       } catch (err) {
         // An all-zero file is a reserve/temp log that was never used: a state, not an error.
         if (err instanceof EseHeaderError && err.problem === 'ESE_UNUSED' && (kind === undefined || kind === 'log')) {
-          return { path: req.path, kind: 'unused', fileSize: Number(err.details?.['fileSize'] ?? 0), message: err.message.replace(/^.*?: (?=every byte)/, '') };
+          return {
+            path: req.path,
+            kind: 'unused',
+            fileSize: Number(err.details?.['fileSize'] ?? 0),
+            message: err.message.replace(/^.*?: (?=every byte)/, ''),
+          };
         }
         throw err;
       }
@@ -121,28 +135,45 @@ export const COMMANDS: Record<string, Command> = {
     run: (req) => scanLogSet(req),
   },
   backup: {
-    summary: 'archive a DSA (VSS with the NTDS writer, the Directory Backup API, or a snapshot/IFM/offline-copy folder) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
+    summary:
+      'archive a DSA (VSS with the NTDS writer, the Directory Backup API, or a snapshot/IFM/offline-copy folder) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
     validate: v.backupRequest,
     async run(req, ctx) {
       const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
       const opts = { ...req, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
       if (req.source.type === 'vss') {
         const { computer, timeoutSeconds } = req.source as { computer?: string; timeoutSeconds?: number };
-        return runBackup(createVssSource({ ...(computer ? { computer } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) }), opts, env);
+        return runBackup(
+          createVssSource({ ...(computer ? { computer } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) }),
+          opts,
+          env,
+        );
       }
       if (req.source.type === 'api') {
-        return runBackup(createApiSource({ ...(req.source.server ? { server: req.source.server } : {}), truncateLogs: !!req.source.truncateLogs }), opts, env);
+        return runBackup(
+          createApiSource({
+            ...(req.source.server ? { server: req.source.server } : {}),
+            truncateLogs: !!req.source.truncateLogs,
+          }),
+          opts,
+          env,
+        );
       }
       const { type: _t, ...folder } = req.source;
       return runBackup(createFolderSource(folder), opts, env);
     },
   },
   verify: {
-    summary: 'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage, 4 when encrypted and no key given',
+    summary:
+      'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage, 4 when encrypted and no key given',
     validate: v.verifyRequest,
     async run(req: { archive: string; decryption?: DecryptionRequest }, ctx) {
       const keyring = await resolveKeyring(req.decryption);
-      const r = await verifyArchive(req.archive, { signal: ctx.signal, progress: ctx.progress, ...(keyring ? { keyring } : {}) });
+      const r = await verifyArchive(req.archive, {
+        signal: ctx.signal,
+        progress: ctx.progress,
+        ...(keyring ? { keyring } : {}),
+      });
       if (!r.ok) return new StatusResult(r, 'Integrity');
       // Nothing wrong on the outside, but the content was not checked: the missing key is a precondition, not a pass.
       return r.encryption && !r.encryption.contentVerified ? new StatusResult(r, 'Precondition') : r;
@@ -158,49 +189,65 @@ export const COMMANDS: Record<string, Command> = {
   keygen: {
     summary: 'create an age identity file (owner-only, never overwritten) and print its public key (recipient)',
     validate: v.keygenRequest,
-    run: (req: { identityFile: string; recipientsFile?: string }) => writeNewIdentity(req.identityFile, req.recipientsFile, new Date()),
+    run: (req: { identityFile: string; recipientsFile?: string }) =>
+      writeNewIdentity(req.identityFile, req.recipientsFile, new Date()),
   },
   restore: {
-    summary: 'offline restore: verify, shelf life, move replaced files aside, write database and logs, register (KB 814167)',
+    summary:
+      'offline restore: verify, shelf life, move replaced files aside, write database and logs, register (KB 814167)',
     validate: v.restoreRequest,
     async run(
       {
         decryption,
         ...req
-      }: Omit<RestoreOptions, 'target' | 'registry' | 'keyring'> & { decryption?: DecryptionRequest; target: RestoreOptions['target'] | { type: 'api'; server?: string }; registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' } },
+      }: Omit<RestoreOptions, 'target' | 'registry' | 'keyring'> & {
+        decryption?: DecryptionRequest;
+        target: RestoreOptions['target'] | { type: 'api'; server?: string };
+        registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' };
+      },
       ctx,
     ) {
       const keyring = await resolveKeyring(decryption);
       if (req.target.type === 'api') {
-        const computer = ((req.target as { server?: string }).server ?? localComputerName()).replace(/^\\+/, '').toUpperCase();
-        return runApiRestore({ ...req, ...(keyring ? { keyring } : {}) }, {
-          api: loadNtdsbcli(),
-          server: serverName(computer),
-          computer,
-          toLocal: (p) => uncToLocal(p, computer),
-          now: () => new Date(),
-          signal: ctx.signal,
-          progress: ctx.progress,
-        });
+        const computer = ((req.target as { server?: string }).server ?? localComputerName())
+          .replace(/^\\+/, '')
+          .toUpperCase();
+        return runApiRestore(
+          { ...req, ...(keyring ? { keyring } : {}) },
+          {
+            api: loadNtdsbcli(),
+            server: serverName(computer),
+            computer,
+            toLocal: (p) => uncToLocal(p, computer),
+            now: () => new Date(),
+            signal: ctx.signal,
+            progress: ctx.progress,
+          },
+        );
       }
       const writers: RegistryWriter[] = [];
       if (req.registry?.apply) writers.push(windowsRegistryWriter()); // a Platform error off Windows, before any change
-      if (req.registry?.regFile !== undefined) writers.push(regFileWriter(req.registry.regFile, { overwrite: !!req.registry.overwriteRegFile }));
+      if (req.registry?.regFile !== undefined)
+        writers.push(regFileWriter(req.registry.regFile, { overwrite: !!req.registry.overwriteRegFile }));
       const { regFile: _f, overwriteRegFile: _o, apply: _a, ...registry } = req.registry ?? {};
       const win = process.platform === 'win32';
-      return runRestore({ ...req, ...(keyring ? { keyring } : {}), target: win ? withNtdsDefaults(req.target) : req.target, registry }, {
-        environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
-        registryWriters: writers,
-        registryReader: localRegistryReader(),
-        nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',
-        now: () => new Date(),
-        signal: ctx.signal,
-        progress: ctx.progress,
-      });
+      return runRestore(
+        { ...req, ...(keyring ? { keyring } : {}), target: win ? withNtdsDefaults(req.target) : req.target, registry },
+        {
+          environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
+          registryWriters: writers,
+          registryReader: localRegistryReader(),
+          nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',
+          now: () => new Date(),
+          signal: ctx.signal,
+          progress: ctx.progress,
+        },
+      );
     },
   },
   'restore-status': {
-    summary: 'after the restart: did NTDS take the restore? (pending, completed, failed, unknown) from the receipt and the registry',
+    summary:
+      'after the restart: did NTDS take the restore? (pending, completed, failed, unknown) from the receipt and the registry',
     validate: v.restoreStatusRequest,
     async run(req: StatusRequest) {
       const win = process.platform === 'win32';
@@ -215,7 +262,10 @@ export const COMMANDS: Record<string, Command> = {
         })();
         if (db) request = { ...req, databasePath: db };
       }
-      return restoreStatus(request, { registryReader: localRegistryReader(), ntdsServiceState: win ? ntdsServiceState : null });
+      return restoreStatus(request, {
+        registryReader: localRegistryReader(),
+        ntdsServiceState: win ? ntdsServiceState : null,
+      });
     },
   },
   'restore-map': {
@@ -232,8 +282,15 @@ export const COMMANDS: Record<string, Command> = {
     async run(req: { command?: string }) {
       if (req.command === undefined) return { protocol: PROTOCOL_VERSION, schemas };
       const request = schemas[`${req.command}.request`];
-      if (!request) throw new AppError('InvalidRequest', 'UNKNOWN_COMMAND', `no command '${req.command}'`, { target: req.command });
-      return { protocol: PROTOCOL_VERSION, command: req.command, request, response: schemas[`${req.command}.response`] ?? null, error: schemas['error'] };
+      if (!request)
+        throw new AppError('InvalidRequest', 'UNKNOWN_COMMAND', `no command '${req.command}'`, { target: req.command });
+      return {
+        protocol: PROTOCOL_VERSION,
+        command: req.command,
+        request,
+        response: schemas[`${req.command}.response`] ?? null,
+        error: schemas['error'],
+      };
     },
   },
   version: {

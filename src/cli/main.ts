@@ -33,24 +33,40 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     if (args.command === null) {
-      throw new AppError('InvalidRequest', 'MISSING_COMMAND', `no command given; commands: ${Object.keys(COMMANDS).join(', ')} (adbackup --help)`);
+      throw new AppError(
+        'InvalidRequest',
+        'MISSING_COMMAND',
+        `no command given; commands: ${Object.keys(COMMANDS).join(', ')} (adbackup --help)`,
+      );
     }
     // Own properties only: 'constructor' or '__proto__' are not commands.
     const command = Object.hasOwn(COMMANDS, args.command) ? COMMANDS[args.command] : undefined;
     if (!command) {
-      throw new AppError('InvalidRequest', 'UNKNOWN_COMMAND', `unknown command '${args.command}'; commands: ${Object.keys(COMMANDS).join(', ')}`, { target: args.command });
+      throw new AppError(
+        'InvalidRequest',
+        'UNKNOWN_COMMAND',
+        `unknown command '${args.command}'; commands: ${Object.keys(COMMANDS).join(', ')}`,
+        { target: args.command },
+      );
     }
     const request = await readRequest(args, io);
     if (!command.validate(request)) {
       const issues = describeIssues(command.validate.errors ?? []);
-      throw new AppError('InvalidRequest', 'SCHEMA_VIOLATION', `the ${args.command} request does not match its schema: ${issues.join('; ')}`, {
-        details: { issues },
-      });
+      throw new AppError(
+        'InvalidRequest',
+        'SCHEMA_VIOLATION',
+        `the ${args.command} request does not match its schema: ${issues.join('; ')}`,
+        {
+          details: { issues },
+        },
+      );
     }
     const result = await command.run(request, {
       standalone: io.standalone,
       signal: io.signal ?? new AbortController().signal,
-      progress: args.progress ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n') : () => {},
+      progress: args.progress
+        ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n')
+        : () => {},
     });
     if (result instanceof StatusResult) {
       io.stdout(toJson(result.value, args.pretty));
@@ -64,7 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e.target !== undefined) body['target'] = e.target;
     if (e.details !== undefined) body['details'] = e.details;
     io.stdout(toJson({ error: body }, pretty));
-    if (e.category === 'Internal' && process.env['ADBACKUP_DEBUG']) io.stderr(String((err as Error)?.stack ?? err) + '\n');
+    if (e.category === 'Internal' && process.env['ADBACKUP_DEBUG'])
+      io.stderr(String((err as Error)?.stack ?? err) + '\n');
     return EXIT_CODES[e.category];
   }
 }
@@ -77,7 +94,13 @@ async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EFBIG') throw requestTooLarge();
-      if (code === 'EINVAL') throw new AppError('InvalidRequest', 'REQUEST_FILE_INVALID', `the request file '${args.requestFile}' is not a regular file (a device or FIFO); pipe the request to stdin instead`, { target: args.requestFile });
+      if (code === 'EINVAL')
+        throw new AppError(
+          'InvalidRequest',
+          'REQUEST_FILE_INVALID',
+          `the request file '${args.requestFile}' is not a regular file (a device or FIFO); pipe the request to stdin instead`,
+          { target: args.requestFile },
+        );
       throw fsError(err, args.requestFile, 'read the request file');
     }
   } else {
@@ -91,12 +114,21 @@ async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {
   } catch (err) {
     // V8's message quotes the text around the error, which may be a passphrase: say only where it is.
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
-    throw new AppError('InvalidRequest', 'INVALID_JSON', `the request is not valid JSON${at === undefined ? '' : ` (at character ${at})`}`);
+    throw new AppError(
+      'InvalidRequest',
+      'INVALID_JSON',
+      `the request is not valid JSON${at === undefined ? '' : ` (at character ${at})`}`,
+    );
   }
 }
 
 function internal(err: unknown): AppError {
-  return new AppError('Internal', 'INTERNAL_ERROR', `internal error: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return new AppError(
+    'Internal',
+    'INTERNAL_ERROR',
+    `internal error: ${err instanceof Error ? err.message : String(err)}`,
+    { cause: err },
+  );
 }
 
 export function jsonReplacer(_key: string, value: unknown): unknown {
@@ -118,7 +150,7 @@ function usage(): string {
     'commands:',
     ...lines,
     '',
-    "Each command's request and response schema: echo '{\"command\":\"header\"}' | adbackup schema",
+    'Each command\'s request and response schema: echo \'{"command":"header"}\' | adbackup schema',
     '',
   ].join('\n');
 }

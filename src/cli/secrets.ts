@@ -38,14 +38,23 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-export async function readSecret(source: SecretSource, what: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function readSecret(
+  source: SecretSource,
+  what: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   let text: string;
   if (source.file !== undefined) {
     // A file written by echo, Set-Content or Notepad: its BOM and one final line break are not part of the secret.
     text = (await readText(source.file, `${what} file`)).replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
   } else if (source.env !== undefined) {
     const value = env[source.env];
-    if (value === undefined) throw new AppError('InvalidRequest', 'SECRET_NOT_SET', `the environment variable ${source.env}, named for the ${what}, is not set`);
+    if (value === undefined)
+      throw new AppError(
+        'InvalidRequest',
+        'SECRET_NOT_SET',
+        `the environment variable ${source.env}, named for the ${what}, is not set`,
+      );
     text = value;
   } else {
     text = source.value ?? '';
@@ -54,22 +63,45 @@ export async function readSecret(source: SecretSource, what: string, env: NodeJS
   return text;
 }
 
-export async function resolveEncryption(req: EncryptionRequest | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ArchiveEncryption | undefined> {
+export async function resolveEncryption(
+  req: EncryptionRequest | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ArchiveEncryption | undefined> {
   if (!req) return undefined;
-  const recipients: AgeRecipient[] = (req.recipients ?? []).map((r, i) => parseRecipient(r, `encryption.recipients[${i}]`));
+  const recipients: AgeRecipient[] = (req.recipients ?? []).map((r, i) =>
+    parseRecipient(r, `encryption.recipients[${i}]`),
+  );
   if (req.recipientsFile !== undefined) {
-    recipients.push(...parseRecipientsFile(await readText(req.recipientsFile, 'recipients file'), `the recipients file '${req.recipientsFile}'`));
+    recipients.push(
+      ...parseRecipientsFile(
+        await readText(req.recipientsFile, 'recipients file'),
+        `the recipients file '${req.recipientsFile}'`,
+      ),
+    );
   }
-  if (req.passphrase) recipients.push(new ScryptRecipient(await readSecret(req.passphrase, 'passphrase', env), req.workFactor ?? DEFAULT_WORK_FACTOR));
+  if (req.passphrase)
+    recipients.push(
+      new ScryptRecipient(await readSecret(req.passphrase, 'passphrase', env), req.workFactor ?? DEFAULT_WORK_FACTOR),
+    );
   checkRecipients(recipients);
   return { recipients };
 }
 
-export async function resolveKeyring(req: DecryptionRequest | undefined, env: NodeJS.ProcessEnv = process.env): Promise<AgeKeyring | undefined> {
+export async function resolveKeyring(
+  req: DecryptionRequest | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AgeKeyring | undefined> {
   if (!req) return undefined;
   const identities: AgeIdentity[] = [];
-  if (req.identityFile !== undefined) identities.push(...parseIdentityFile(await readText(req.identityFile, 'identity file'), `the identity file '${req.identityFile}'`));
-  if (req.identity) identities.push(...parseIdentityFile(await readSecret(req.identity, 'identity', env), 'decryption.identity'));
+  if (req.identityFile !== undefined)
+    identities.push(
+      ...parseIdentityFile(
+        await readText(req.identityFile, 'identity file'),
+        `the identity file '${req.identityFile}'`,
+      ),
+    );
+  if (req.identity)
+    identities.push(...parseIdentityFile(await readSecret(req.identity, 'identity', env), 'decryption.identity'));
   if (req.passphrase) identities.push(new ScryptIdentity(await readSecret(req.passphrase, 'passphrase', env)));
   return new AgeKeyring(identities);
 }

@@ -30,7 +30,9 @@ export function readAttachList(area: Uint8Array): AttachedDatabase[] {
     if (o + FIXED + cbNames > area.byteLength) break; // a damaged length: stop rather than read garbage
     const names = area.subarray(o + FIXED, o + FIXED + cbNames);
     const unicode = (flags & 0x20) !== 0;
-    const path = Buffer.from(names).toString(unicode ? 'utf16le' : 'latin1').replace(/\0[\s\S]*$/, '');
+    const path = Buffer.from(names)
+      .toString(unicode ? 'utf16le' : 'latin1')
+      .replace(/\0[\s\S]*$/, '');
     out.push({
       dbid,
       unicode,

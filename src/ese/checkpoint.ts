@@ -53,35 +53,63 @@ export function parseCheckpoint(buf: Uint8Array, fileSize: number = buf.byteLeng
     return ft === FILETYPE_CHECKPOINT || ft === 0;
   });
   if (election === null) throw diagnose(buf, fileSize);
-  const block = buf.subarray(election.elected === 'primary' ? 0 : CHECKPOINT_SIZE, (election.elected === 'primary' ? 1 : 2) * CHECKPOINT_SIZE);
+  const block = buf.subarray(
+    election.elected === 'primary' ? 0 : CHECKPOINT_SIZE,
+    (election.elected === 'primary' ? 1 : 2) * CHECKPOINT_SIZE,
+  );
   const fields = decode(CHECKPOINT_LAYOUT, viewOf(block));
   const warnings: string[] = [];
   const { primary, shadow } = election;
   if (!shadow.present) warnings.push('shadow copy (offset 4096) is missing: the file is truncated');
-  else if (!primary.good) warnings.push(`primary copy is damaged (checksum stored ${hex32(primary.storedChecksum!)}, computed ${hex32(primary.computedChecksum!)}); the shadow copy was used`);
-  else if (!shadow.good) warnings.push(`shadow copy is damaged (checksum stored ${hex32(shadow.storedChecksum!)}, computed ${hex32(shadow.computedChecksum!)})`);
-  else if (!election.identical) warnings.push('primary and shadow copies are both valid but differ; ESE uses the primary');
-  return { checkpoint: { ...fields, attached: readAttachList(block.subarray(ATTACH_OFFSET, ATTACH_OFFSET + ATTACH_SIZE)) }, election, warnings };
+  else if (!primary.good)
+    warnings.push(
+      `primary copy is damaged (checksum stored ${hex32(primary.storedChecksum!)}, computed ${hex32(primary.computedChecksum!)}); the shadow copy was used`,
+    );
+  else if (!shadow.good)
+    warnings.push(
+      `shadow copy is damaged (checksum stored ${hex32(shadow.storedChecksum!)}, computed ${hex32(shadow.computedChecksum!)})`,
+    );
+  else if (!election.identical)
+    warnings.push('primary and shadow copies are both valid but differ; ESE uses the primary');
+  return {
+    checkpoint: { ...fields, attached: readAttachList(block.subarray(ATTACH_OFFSET, ATTACH_OFFSET + ATTACH_SIZE)) },
+    election,
+    warnings,
+  };
 }
 
 function diagnose(buf: Uint8Array, fileSize: number): EseHeaderError {
   if (fileSize === 0) return new EseHeaderError('ESE_TRUNCATED', 'the checkpoint file is empty', { fileSize });
-  if (isAllZero(buf)) return new EseHeaderError('ESE_UNUSED', 'every byte of the checkpoint is zero: the file was never written', { fileSize });
+  if (isAllZero(buf))
+    return new EseHeaderError('ESE_UNUSED', 'every byte of the checkpoint is zero: the file was never written', {
+      fileSize,
+    });
   if (buf.byteLength < CHECKPOINT_SIZE) {
-    return new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than the ${CHECKPOINT_SIZE}-byte checkpoint`, { fileSize });
+    return new EseHeaderError(
+      'ESE_TRUNCATED',
+      `the file is ${fileSize} bytes, shorter than the ${CHECKPOINT_SIZE}-byte checkpoint`,
+      { fileSize },
+    );
   }
   const ft = viewOf(buf).getUint32(667, true);
   if (ft !== 0 && ft !== FILETYPE_CHECKPOINT && FILE_TYPES[ft] !== undefined) {
-    return new EseHeaderError('ESE_WRONG_FILE_TYPE', `this is an ESE ${fileTypeName(ft)} file, not a checkpoint`, { fileType: ft });
+    return new EseHeaderError('ESE_WRONG_FILE_TYPE', `this is an ESE ${fileTypeName(ft)} file, not a checkpoint`, {
+      fileType: ft,
+    });
   }
   const p = checkCopy(buf, 0, CHECKPOINT_SIZE, () => true);
   const s = checkCopy(buf, CHECKPOINT_SIZE, CHECKPOINT_SIZE, () => true);
-  const text = (c: typeof p) => (c.present ? `stored ${hex32(c.storedChecksum!)}, computed ${hex32(c.computedChecksum!)}` : 'missing');
-  return new EseHeaderError('ESE_CHECKSUM_MISMATCH', `checkpoint checksum mismatch in the primary copy (${text(p)}) and the shadow copy (${text(s)})`, {
-    primary: text(p),
-    shadow: text(s),
-    copies: ['primary', 'shadow'],
-  });
+  const text = (c: typeof p) =>
+    c.present ? `stored ${hex32(c.storedChecksum!)}, computed ${hex32(c.computedChecksum!)}` : 'missing';
+  return new EseHeaderError(
+    'ESE_CHECKSUM_MISMATCH',
+    `checkpoint checksum mismatch in the primary copy (${text(p)}) and the shadow copy (${text(s)})`,
+    {
+      primary: text(p),
+      shadow: text(s),
+      copies: ['primary', 'shadow'],
+    },
+  );
 }
 
 /** Both copies, 8192 bytes, as ESE writes them. */

@@ -165,10 +165,18 @@ export function parseDatabaseHeader(buf: Uint8Array, fileSize: number = buf.byte
   const warnings: string[] = [];
   const { primary, shadow, blockSize } = election;
   if (!shadow.present) warnings.push(`shadow header page (offset ${blockSize}) is missing: the file is truncated`);
-  else if (!primary.good) warnings.push(`primary header page is damaged (checksum stored ${hex32(primary.storedChecksum!)}, computed ${hex32(primary.computedChecksum!)}); the shadow copy was used`);
-  else if (!shadow.good) warnings.push(`shadow header page is damaged (checksum stored ${hex32(shadow.storedChecksum!)}, computed ${hex32(shadow.computedChecksum!)})`);
-  else if (!election.identical) warnings.push('primary and shadow header pages are both valid but differ; ESE uses the primary');
-  if (fileSize % blockSize !== 0) warnings.push(`file size ${fileSize} is not a multiple of the page size ${blockSize}`);
+  else if (!primary.good)
+    warnings.push(
+      `primary header page is damaged (checksum stored ${hex32(primary.storedChecksum!)}, computed ${hex32(primary.computedChecksum!)}); the shadow copy was used`,
+    );
+  else if (!shadow.good)
+    warnings.push(
+      `shadow header page is damaged (checksum stored ${hex32(shadow.storedChecksum!)}, computed ${hex32(shadow.computedChecksum!)})`,
+    );
+  else if (!election.identical)
+    warnings.push('primary and shadow header pages are both valid but differ; ESE uses the primary');
+  if (fileSize % blockSize !== 0)
+    warnings.push(`file size ${fileSize} is not a multiple of the page size ${blockSize}`);
   return { header, pageSize: blockSize, election, warnings };
 }
 
@@ -176,25 +184,42 @@ export function parseDatabaseHeader(buf: Uint8Array, fileSize: number = buf.byte
 function diagnose(buf: Uint8Array, fileSize: number): EseHeaderError {
   if (fileSize === 0) return new EseHeaderError('ESE_TRUNCATED', 'the file is empty', { fileSize });
   if (isAllZero(buf)) {
-    return new EseHeaderError('ESE_UNUSED', 'every byte of the header area is zero: the file was never written', { fileSize });
+    return new EseHeaderError('ESE_UNUSED', 'every byte of the header area is zero: the file was never written', {
+      fileSize,
+    });
   }
-  if (buf.byteLength < 8) return new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than a header`, { fileSize });
+  if (buf.byteLength < 8)
+    return new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than a header`, { fileSize });
   const v = viewOf(buf);
   const magic = v.getUint32(4, true);
   const shadowMagic = PAGE_SIZES.some((s) => s + 8 <= buf.byteLength && v.getUint32(s + 4, true) === DB_MAGIC);
   if (magic !== DB_MAGIC && !shadowMagic) {
     const ft = buf.byteLength >= FILETYPE_OFFSET + 4 ? v.getUint32(FILETYPE_OFFSET, true) : 0;
     if (ft > 1 && FILE_TYPES[ft] !== undefined) {
-      return new EseHeaderError('ESE_WRONG_FILE_TYPE', `this is an ESE ${fileTypeName(ft)} file, not a database`, { fileType: ft });
+      return new EseHeaderError('ESE_WRONG_FILE_TYPE', `this is an ESE ${fileTypeName(ft)} file, not a database`, {
+        fileType: ft,
+      });
     }
-    return new EseHeaderError('ESE_BAD_MAGIC', `not an ESE database: magic ${hex32(magic)}, expected ${hex32(DB_MAGIC)}`, { magic });
+    return new EseHeaderError(
+      'ESE_BAD_MAGIC',
+      `not an ESE database: magic ${hex32(magic)}, expected ${hex32(DB_MAGIC)}`,
+      { magic },
+    );
   }
   const declared = buf.byteLength >= 240 ? effectivePageSize({ pageSizeField: v.getUint32(236, true) }) : 0;
   if (!(PAGE_SIZES as readonly number[]).includes(declared)) {
-    return new EseHeaderError('ESE_UNSUPPORTED_PAGE_SIZE', `page size ${declared} is not one ESE supports (${PAGE_SIZES.join(', ')})`, { pageSize: declared });
+    return new EseHeaderError(
+      'ESE_UNSUPPORTED_PAGE_SIZE',
+      `page size ${declared} is not one ESE supports (${PAGE_SIZES.join(', ')})`,
+      { pageSize: declared },
+    );
   }
   if (fileSize < declared || buf.byteLength < declared) {
-    return new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than its ${declared}-byte header page`, { fileSize, pageSize: declared });
+    return new EseHeaderError(
+      'ESE_TRUNCATED',
+      `the file is ${fileSize} bytes, shorter than its ${declared}-byte header page`,
+      { fileSize, pageSize: declared },
+    );
   }
   const describe = (c: ReturnType<typeof checkCopy>) =>
     c.present ? { stored: hex32(c.storedChecksum!), computed: hex32(c.computedChecksum!) } : { missing: true };

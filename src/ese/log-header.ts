@@ -54,7 +54,9 @@ export function logFileSize(h: Pick<LogHeader, 'sectorSize' | 'fileSectors'>): n
   return h.sectorSize * h.fileSectors;
 }
 
-export function logVersionText(h: Pick<LogHeader, 'versionMajor' | 'versionMinor' | 'versionUpdateMajor' | 'versionUpdateMinor'>): string {
+export function logVersionText(
+  h: Pick<LogHeader, 'versionMajor' | 'versionMinor' | 'versionUpdateMajor' | 'versionUpdateMinor'>,
+): string {
   return `${h.versionMajor}.${h.versionMinor}.${h.versionUpdateMajor}.${h.versionUpdateMinor}`;
 }
 
@@ -67,10 +69,18 @@ export function parseLogHeader(buf: Uint8Array, fileSize: number = buf.byteLengt
   if (fileSize === 0) throw new EseHeaderError('ESE_TRUNCATED', 'the log file is empty', { fileSize });
   const block = buf.subarray(0, LOG_HEADER_SIZE);
   if (isAllZero(block)) {
-    throw new EseHeaderError('ESE_UNUSED', 'every byte of the log header is zero: an unused (reserve or temporary) log', { fileSize });
+    throw new EseHeaderError(
+      'ESE_UNUSED',
+      'every byte of the log header is zero: an unused (reserve or temporary) log',
+      { fileSize },
+    );
   }
   if (block.byteLength < LOG_HEADER_SIZE) {
-    throw new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than the ${LOG_HEADER_SIZE}-byte log header`, { fileSize });
+    throw new EseHeaderError(
+      'ESE_TRUNCATED',
+      `the file is ${fileSize} bytes, shorter than the ${LOG_HEADER_SIZE}-byte log header`,
+      { fileSize },
+    );
   }
   const v = viewOf(block);
   const fileType = v.getUint32(667, true);
@@ -85,11 +95,15 @@ export function parseLogHeader(buf: Uint8Array, fileSize: number = buf.byteLengt
   const stored = storedChecksum(block);
   const computed = headerChecksum(block);
   if (stored !== computed) {
-    throw new EseHeaderError('ESE_CHECKSUM_MISMATCH', `log header checksum mismatch: stored ${hex32(stored)}, computed ${hex32(computed)}`, {
-      stored: hex32(stored),
-      computed: hex32(computed),
-      copies: ['header'],
-    });
+    throw new EseHeaderError(
+      'ESE_CHECKSUM_MISMATCH',
+      `log header checksum mismatch: stored ${hex32(stored)}, computed ${hex32(computed)}`,
+      {
+        stored: hex32(stored),
+        computed: hex32(computed),
+        copies: ['header'],
+      },
+    );
   }
   const fields = decode(LOG_HEADER_LAYOUT, v);
   const attached = readAttachList(block.subarray(ATTACH_OFFSET, ATTACH_OFFSET + ATTACH_SIZE));

@@ -35,7 +35,12 @@ function parity32(w: number): number {
 }
 
 /** XOR (column parity) and ECC of one block; `headerBlock` treats words 0-1 (the checksum) as zero. */
-function blockChecksum(words: Uint32Array, from: number, count: number, headerBlock: boolean): { xor: number; ecc: number } {
+function blockChecksum(
+  words: Uint32Array,
+  from: number,
+  count: number,
+  headerBlock: boolean,
+): { xor: number; ecc: number } {
   let col = 0;
   let p = 0;
   const end = from + count;
@@ -61,7 +66,10 @@ function isBlank(words: Uint32Array): boolean {
 }
 
 /** The stored and computed (XOR, ECC) pairs of each block of a new-format page. */
-function newFormatBlocks(page: Uint32Array, pgno: number): { stored: [number, number]; computed: [number, number]; blockWords: number }[] {
+function newFormatBlocks(
+  page: Uint32Array,
+  pgno: number,
+): { stored: [number, number]; computed: [number, number]; blockWords: number }[] {
   const words = page.length;
   const blockWords = words <= 2048 ? words : words === 4096 ? 1024 : 2048; // ≤8 KiB one block; 16 KiB: 4 KiB; 32 KiB: 8 KiB
   const blocks = words / blockWords;
@@ -86,7 +94,9 @@ export function checkPage(page: Uint32Array, pgno: number): PageCheck {
     // Old format: seed ^ XOR of words 1..n-1 (the pgno word included) in bytes 0-3, the pgno in bytes 4-7.
     let c = 0x89abcdef;
     for (let i = 1; i < page.length; i++) c ^= page[i]!;
-    return (c >>> 0) === page[0] && page[1] === pgno ? { pgno, status: 'good', format: 'old' } : { pgno, status: 'corrupt', format: 'old' };
+    return c >>> 0 === page[0] && page[1] === pgno
+      ? { pgno, status: 'good', format: 'old' }
+      : { pgno, status: 'corrupt', format: 'old' };
   }
   const blocks = newFormatBlocks(page, pgno);
   if (blocks.every((b) => b.stored[0] === b.computed[0] && b.stored[1] === b.computed[1])) {
@@ -96,7 +106,9 @@ export function checkPage(page: Uint32Array, pgno: number): PageCheck {
   }
   const result: PageCheck = { pgno, status: 'corrupt', format: 'new' };
   // ESE's diagnosis (checksum.cxx FECCErrorIsCorrectable): one block differing by a correctable single bit.
-  const bad = blocks.map((b, i) => ({ b, i })).filter(({ b }) => b.stored[0] !== b.computed[0] || b.stored[1] !== b.computed[1]);
+  const bad = blocks
+    .map((b, i) => ({ b, i }))
+    .filter(({ b }) => b.stored[0] !== b.computed[0] || b.stored[1] !== b.computed[1]);
   if (bad.length === 1) {
     const { b, i } = bad[0]!;
     const M = b.blockWords * 32 - 1;
@@ -106,7 +118,8 @@ export function checkPage(page: Uint32Array, pgno: number): PageCheck {
     else if ((((dE >>> 16) ^ dE) & M) === M && dX !== 0 && (dX & (dX - 1)) === 0) {
       const bitInBlock = dE & 0xffff;
       const bitInPage = i * b.blockWords * 32 + bitInBlock;
-      if (bitInBlock < b.blockWords * 32 && bitInPage !== FLAGS_OFFSET * 8 + 13) result.singleBit = { byte: bitInPage >>> 3, bit: bitInPage & 7 };
+      if (bitInBlock < b.blockWords * 32 && bitInPage !== FLAGS_OFFSET * 8 + 13)
+        result.singleBit = { byte: bitInPage >>> 3, bit: bitInPage & 7 };
     }
   }
   return result;

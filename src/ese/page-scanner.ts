@@ -25,7 +25,15 @@ export class PageScanner {
   private scratch = new Uint32Array(0);
   private scratchFill = 0; // bytes of the current page gathered in scratch
   private disabled = false;
-  readonly stats: PageStats = { pageSize: 0, pages: 0, good: 0, blank: 0, corrupt: 0, corruptPages: [], trailingBytes: 0 };
+  readonly stats: PageStats = {
+    pageSize: 0,
+    pages: 0,
+    good: 0,
+    blank: 0,
+    corrupt: 0,
+    corruptPages: [],
+    trailingBytes: 0,
+  };
 
   add(chunk: Uint8Array): void {
     if (this.disabled) return;

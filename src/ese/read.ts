@@ -3,7 +3,14 @@ import { open, stat } from 'node:fs/promises';
 import { fsError } from '../errors.ts';
 import { EseHeaderError } from './errors.ts';
 import { isAllZero, viewOf } from './fields.ts';
-import { DB_MAGIC, FILETYPE_DATABASE, FILETYPE_OFFSET, HEADER_PROBE_BYTES, type ParsedDatabaseHeader, parseDatabaseHeader } from './database-header.ts';
+import {
+  DB_MAGIC,
+  FILETYPE_DATABASE,
+  FILETYPE_OFFSET,
+  HEADER_PROBE_BYTES,
+  type ParsedDatabaseHeader,
+  parseDatabaseHeader,
+} from './database-header.ts';
 import { FILETYPE_LOG, type ParsedLogHeader, parseLogHeader } from './log-header.ts';
 import { FILETYPE_CHECKPOINT, type ParsedCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import { FILE_TYPES, fileTypeName } from './file-types.ts';
@@ -26,10 +33,12 @@ export async function readHeaderProbe(path: string, length = HEADER_PROBE_BYTES)
   try {
     // stat before open: opening a FIFO would wait for a writer forever.
     const named = await stat(path);
-    if (!named.isFile()) throw Object.assign(new Error('not a regular file'), { code: named.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    if (!named.isFile())
+      throw Object.assign(new Error('not a regular file'), { code: named.isDirectory() ? 'EISDIR' : 'EINVAL' });
     fh = await open(path, 'r');
     const st = await fh.stat();
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    if (!st.isFile())
+      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
     const bytes = new Uint8Array(Math.min(length, st.size));
     let got = 0;
     while (got < bytes.byteLength) {
@@ -47,9 +56,14 @@ export async function readHeaderProbe(path: string, length = HEADER_PROBE_BYTES)
 
 /** The header kind from the bytes: the file type at 667 of the primary copy, else of a shadow copy. */
 export function detectKind(bytes: Uint8Array, fileSize: number): HeaderKind {
-  if (fileSize === 0 || bytes.byteLength === 0) throw new EseHeaderError('ESE_TRUNCATED', 'the file is empty', { fileSize });
+  if (fileSize === 0 || bytes.byteLength === 0)
+    throw new EseHeaderError('ESE_TRUNCATED', 'the file is empty', { fileSize });
   if (isAllZero(bytes)) {
-    throw new EseHeaderError('ESE_UNUSED', 'every byte of the header area is zero: an unused (reserve or temporary) file', { fileSize });
+    throw new EseHeaderError(
+      'ESE_UNUSED',
+      'every byte of the header area is zero: an unused (reserve or temporary) file',
+      { fileSize },
+    );
   }
   const v = viewOf(bytes);
   const at = (o: number) => (o + 4 <= bytes.byteLength ? v.getUint32(o, true) : -1);
@@ -61,12 +75,23 @@ export function detectKind(bytes: Uint8Array, fileSize: number): HeaderKind {
     if (ft === FILETYPE_CHECKPOINT) return 'checkpoint';
     if (ft === 0 && base === 0) return at(4) === DB_MAGIC ? 'database' : 'log'; // pre-filetype files; logs accept 0
     if (base === 0 && ft > 0 && FILE_TYPES[ft] !== undefined) {
-      throw new EseHeaderError('ESE_WRONG_FILE_TYPE', `an ESE ${fileTypeName(ft)} file is not a database, log or checkpoint`, { fileType: ft });
+      throw new EseHeaderError(
+        'ESE_WRONG_FILE_TYPE',
+        `an ESE ${fileTypeName(ft)} file is not a database, log or checkpoint`,
+        { fileType: ft },
+      );
     }
   }
   if (at(4) === DB_MAGIC) return 'database';
-  if (bytes.byteLength < 672) throw new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than any ESE header`, { fileSize });
-  throw new EseHeaderError('ESE_BAD_MAGIC', 'not an ESE database, log or checkpoint file (no known file type or magic)', { fileSize });
+  if (bytes.byteLength < 672)
+    throw new EseHeaderError('ESE_TRUNCATED', `the file is ${fileSize} bytes, shorter than any ESE header`, {
+      fileSize,
+    });
+  throw new EseHeaderError(
+    'ESE_BAD_MAGIC',
+    'not an ESE database, log or checkpoint file (no known file type or magic)',
+    { fileSize },
+  );
 }
 
 export function parseHeaderBytes(bytes: Uint8Array, fileSize: number, kind?: HeaderKind): ParsedHeaderFile {

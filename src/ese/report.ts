@@ -1,6 +1,15 @@
 // Admin-facing summaries of parsed headers: the fields and wording of `esentutl /mh /ml /mk`, as JSON.
 import { hex32 } from './fields.ts';
-import { type BkInfo, type Lgpos, type LogTime, type Signature, formatLgpos, formatSignature, isNullLgpos, logTimeToIso } from './structs.ts';
+import {
+  type BkInfo,
+  type Lgpos,
+  type LogTime,
+  type Signature,
+  formatLgpos,
+  formatSignature,
+  isNullLgpos,
+  logTimeToIso,
+} from './structs.ts';
 import { type ParsedDatabaseHeader, dbStateName } from './database-header.ts';
 import { LG_FLAGS, type ParsedLogHeader, logFileSize, logVersionText } from './log-header.ts';
 import type { ParsedCheckpoint } from './checkpoint.ts';
@@ -65,7 +74,11 @@ export function summarizeDatabase(p: ParsedDatabaseHeader) {
       updateMinor: h.daeUpdateMinor,
       engineFormatVersion: h.efvMaxBinAttachDiagnostic,
     },
-    created: { text: `0x${h.createVersion.toString(16)},${h.createUpdate}`, version: h.createVersion, update: h.createUpdate },
+    created: {
+      text: `0x${h.createVersion.toString(16)},${h.createUpdate}`,
+      version: h.createVersion,
+      update: h.createUpdate,
+    },
     dbtime: h.dbtimeDirtied.toString(),
     signDb: summarizeSignature(h.signDb),
     signLog: summarizeSignature(h.signLog),
@@ -121,7 +134,13 @@ export function summarizeLog(p: ParsedLogHeader, fileSize: number) {
   const h = p.header;
   return {
     generation: h.generation,
-    format: { text: logVersionText(h), major: h.versionMajor, minor: h.versionMinor, updateMajor: h.versionUpdateMajor, updateMinor: h.versionUpdateMinor },
+    format: {
+      text: logVersionText(h),
+      major: h.versionMajor,
+      minor: h.versionMinor,
+      updateMajor: h.versionUpdateMajor,
+      updateMinor: h.versionUpdateMinor,
+    },
     signLog: summarizeSignature(h.signLog),
     tmCreate: logTimeToIso(h.tmCreate),
     tmPrevGen: logTimeToIso(h.tmPrevGen),
@@ -165,15 +184,37 @@ export function summarizeCheckpoint(p: ParsedCheckpoint) {
 export function summarizeHeaderFile(f: ParsedHeaderFile) {
   switch (f.kind) {
     case 'database':
-      return { kind: f.kind, fileSize: f.fileSize, warnings: f.database.warnings, summary: summarizeDatabase(f.database), fields: f.database.header };
+      return {
+        kind: f.kind,
+        fileSize: f.fileSize,
+        warnings: f.database.warnings,
+        summary: summarizeDatabase(f.database),
+        fields: f.database.header,
+      };
     case 'log':
-      return { kind: f.kind, fileSize: f.fileSize, warnings: logWarnings(f.log, f.fileSize), summary: summarizeLog(f.log, f.fileSize), fields: f.log.header };
+      return {
+        kind: f.kind,
+        fileSize: f.fileSize,
+        warnings: logWarnings(f.log, f.fileSize),
+        summary: summarizeLog(f.log, f.fileSize),
+        fields: f.log.header,
+      };
     case 'checkpoint':
-      return { kind: f.kind, fileSize: f.fileSize, warnings: f.checkpoint.warnings, summary: summarizeCheckpoint(f.checkpoint), fields: f.checkpoint.checkpoint };
+      return {
+        kind: f.kind,
+        fileSize: f.fileSize,
+        warnings: f.checkpoint.warnings,
+        summary: summarizeCheckpoint(f.checkpoint),
+        fields: f.checkpoint.checkpoint,
+      };
   }
 }
 
 function logWarnings(p: ParsedLogHeader, fileSize: number): string[] {
   const expected = logFileSize(p.header);
-  return fileSize === expected ? [] : [`file size ${fileSize} differs from the ${expected} bytes the header announces (${p.header.fileSectors} × ${p.header.sectorSize}): truncated or padded`];
+  return fileSize === expected
+    ? []
+    : [
+        `file size ${fileSize} differs from the ${expected} bytes the header announces (${p.header.fileSectors} × ${p.header.sectorSize}): truncated or padded`,
+      ];
 }

@@ -7,7 +7,10 @@ import { type PageStats, PageScanner } from './page-scanner.ts';
 import { readHeaderFile } from './read.ts';
 import { progressThrottle } from '../progress.ts';
 
-export async function scanDatabaseFile(path: string, progress: (e: Record<string, unknown>) => void = () => {}): Promise<{ path: string; fileSize: number } & PageStats> {
+export async function scanDatabaseFile(
+  path: string,
+  progress: (e: Record<string, unknown>) => void = () => {},
+): Promise<{ path: string; fileSize: number } & PageStats> {
   const header = await readHeaderFile(path, 'database'); // a clear error for a file that is no database
   const scanner = new PageScanner();
   let done = 0;
@@ -24,6 +27,12 @@ export async function scanDatabaseFile(path: string, progress: (e: Record<string
     throw fsError(err, path, 'read');
   }
   const stats = scanner.finish();
-  if (!stats) throw new EseHeaderError('ESE_CHECKSUM_MISMATCH', `${path}: the database header cannot be read, so its pages cannot be located`, {}, path);
+  if (!stats)
+    throw new EseHeaderError(
+      'ESE_CHECKSUM_MISMATCH',
+      `${path}: the database header cannot be read, so its pages cannot be located`,
+      {},
+      path,
+    );
   return { path, fileSize: header.fileSize, ...stats };
 }

@@ -20,14 +20,25 @@ export interface Election {
   identical: boolean;
 }
 
-export function checkCopy(buf: Uint8Array, offset: number, size: number, accept: (block: Uint8Array) => boolean): CopyCheck {
+export function checkCopy(
+  buf: Uint8Array,
+  offset: number,
+  size: number,
+  accept: (block: Uint8Array) => boolean,
+): CopyCheck {
   if (offset + size > buf.byteLength) {
     return { offset, present: false, storedChecksum: null, computedChecksum: null, good: false };
   }
   const block = buf.subarray(offset, offset + size);
   const stored = storedChecksum(block);
   const computed = headerChecksum(block);
-  return { offset, present: true, storedChecksum: stored, computedChecksum: computed, good: stored === computed && accept(block) };
+  return {
+    offset,
+    present: true,
+    storedChecksum: stored,
+    computedChecksum: computed,
+    good: stored === computed && accept(block),
+  };
 }
 
 export function elect(

@@ -37,7 +37,11 @@ export interface BkInfo {
 
 export const lgpos: Codec<Lgpos> = {
   size: 8,
-  read: (v, o) => ({ offset: v.getUint16(o, true), sector: v.getUint16(o + 2, true), generation: v.getInt32(o + 4, true) }),
+  read: (v, o) => ({
+    offset: v.getUint16(o, true),
+    sector: v.getUint16(o + 2, true),
+    generation: v.getInt32(o + 4, true),
+  }),
   write(v, o, x) {
     v.setUint16(o, x.offset, true);
     v.setUint16(o + 2, x.sector, true);
@@ -94,7 +98,8 @@ export const signature: Codec<Signature> = {
   write(v, o, s) {
     u32.write(v, o, s.random);
     logtime.write(v, o + 4, s.created);
-    for (let i = 0; i < 16; i++) v.setUint8(o + 12 + i, i < s.computer.length && i < 15 ? s.computer.charCodeAt(i) & 0xff : 0);
+    for (let i = 0; i < 16; i++)
+      v.setUint8(o + 12 + i, i < s.computer.length && i < 15 ? s.computer.charCodeAt(i) & 0xff : 0);
   },
 };
 

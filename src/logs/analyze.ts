@@ -5,14 +5,37 @@
 import { summarizeSignature } from '../ese/report.ts';
 import { DEFAULT_BASE } from './names.ts';
 import type { Finding } from './findings.ts';
-import type { CheckpointInput, DatabaseInput, LogEntry, LogFileReport, LogSetAnalysis, PlacedSet, RequiredRange } from './log-set.ts';
+import type {
+  CheckpointInput,
+  DatabaseInput,
+  LogEntry,
+  LogFileReport,
+  LogSetAnalysis,
+  PlacedSet,
+  RequiredRange,
+} from './log-set.ts';
 import { placeEntries } from './place-logs.ts';
-import { contiguity, currentNotLast, describeSet, geometry, signatureMismatch, versionRegression } from './sequence-checks.ts';
+import {
+  contiguity,
+  currentNotLast,
+  describeSet,
+  geometry,
+  signatureMismatch,
+  versionRegression,
+} from './sequence-checks.ts';
 import { databaseMatchesLogs, gaps, requiredLogs, requiredRange } from './database-checks.ts';
 import { checkpointMatchesLogs } from './checkpoint-checks.ts';
 import { chooseRestoreMethod, noMethodFinding } from './restore-method.ts';
 
-export type { CheckpointInput, DatabaseInput, FileStatus, LogEntry, LogFileReport, LogSetAnalysis, RequiredSource } from './log-set.ts';
+export type {
+  CheckpointInput,
+  DatabaseInput,
+  FileStatus,
+  LogEntry,
+  LogFileReport,
+  LogSetAnalysis,
+  RequiredSource,
+} from './log-set.ts';
 
 export function analyzeLogSet(
   entries: readonly LogEntry[],
@@ -38,7 +61,9 @@ export function analyzeLogSet(
     ...gaps(db, required, set),
     ...(db ? databaseMatchesLogs(db, required, set) : []),
     ...(checkpoint ? checkpointMatchesLogs(checkpoint, set) : []),
-    ...(set.gens.length === 0 ? [{ code: 'log-set-empty', severity: 'info', message: 'no numbered or current log files were found' } as const] : []),
+    ...(set.gens.length === 0
+      ? [{ code: 'log-set-empty', severity: 'info', message: 'no numbered or current log files were found' } as const]
+      : []),
   ];
   return analysis(set, required, files, findings, db !== null);
 }
@@ -48,10 +73,21 @@ function markInvalid(files: LogFileReport[], name: string): void {
   if (report) report.status = 'invalid';
 }
 
-function analysis(set: PlacedSet, required: RequiredRange | null, files: LogFileReport[], findings: Finding[], withDatabase: boolean): LogSetAnalysis {
+function analysis(
+  set: PlacedSet,
+  required: RequiredRange | null,
+  files: LogFileReport[],
+  findings: Finding[],
+  withDatabase: boolean,
+): LogSetAnalysis {
   const { low, high, gens } = set;
-  const numberedInRange = set.ordered.filter((p) => p.role === 'numbered' && p.generation >= low && p.generation <= high).map((p) => p.generation);
-  const registration = numberedInRange.length > 0 ? { lowLog: numberedInRange[0]!, highLog: numberedInRange[numberedInRange.length - 1]! } : null;
+  const numberedInRange = set.ordered
+    .filter((p) => p.role === 'numbered' && p.generation >= low && p.generation <= high)
+    .map((p) => p.generation);
+  const registration =
+    numberedInRange.length > 0
+      ? { lowLog: numberedInRange[0]!, highLog: numberedInRange[numberedInRange.length - 1]! }
+      : null;
   // The registration a restore uses (restore-method.ts); a database none could restore is an error of its own.
   const choice = withDatabase ? chooseRestoreMethod({ required, registration }) : null;
   const noMethod = choice && !findings.some((f) => f.severity === 'error') ? noMethodFinding(choice) : null;
@@ -64,7 +100,9 @@ function analysis(set: PlacedSet, required: RequiredRange | null, files: LogFile
     signLog: set.refSig ? summarizeSignature(set.refSig) : null,
     available: { low: gens[0] ?? 0, high: gens[gens.length - 1] ?? 0, count: gens.length },
     required,
-    files: files.sort((a, b) => (a.generation ?? Infinity) - (b.generation ?? Infinity) || a.name.localeCompare(b.name)),
+    files: files.sort(
+      (a, b) => (a.generation ?? Infinity) - (b.generation ?? Infinity) || a.name.localeCompare(b.name),
+    ),
     findings,
     restorable: !findings.some((f) => f.severity === 'error'),
     restoreMethod: choice?.method ?? null,

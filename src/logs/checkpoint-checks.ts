@@ -9,12 +9,23 @@ export function checkpointMatchesLogs(checkpoint: CheckpointInput, set: PlacedSe
   const cp = checkpoint.checkpoint;
   const name = checkpoint.name ?? 'checkpoint';
   if (set.newest && set.refSig && !sameSignature(cp.signLog, set.refSig)) {
-    findings.push({ code: 'checkpoint-signature-mismatch', severity: 'error', message: `${name} belongs to another log set (signLog differs from ${set.newest.name}'s)`, files: [name] });
+    findings.push({
+      code: 'checkpoint-signature-mismatch',
+      severity: 'error',
+      message: `${name} belongs to another log set (signLog differs from ${set.newest.name}'s)`,
+      files: [name],
+    });
   }
   const g = cp.lgposCheckpoint.generation;
   const { low, high } = set;
   if (set.gens.length > 0 && !isNullLgpos(cp.lgposCheckpoint) && (g < low || g > high)) {
-    findings.push({ code: 'checkpoint-generation-missing', severity: 'warning', message: `${name} points at generation ${g}, outside the log range ${low}-${high}`, files: [name], ranges: [{ low: g, high: g }] });
+    findings.push({
+      code: 'checkpoint-generation-missing',
+      severity: 'warning',
+      message: `${name} points at generation ${g}, outside the log range ${low}-${high}`,
+      files: [name],
+      ranges: [{ low: g, high: g }],
+    });
   }
   return findings;
 }

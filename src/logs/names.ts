@@ -30,16 +30,20 @@ export function classifyLogName(name: string, base = DEFAULT_BASE): ClassifiedNa
   }
   if (new RegExp(`^${b}\\.(log|jtx)$`, 'i').test(name)) return { name, role: 'current' };
   if (new RegExp(`^${b}tmp\\.(log|jtx)$`, 'i').test(name)) return { name, role: 'temp' };
-  if (new RegExp(`^${b}res[0-9a-f]+\\.jrs$`, 'i').test(name) || /^res[12]\.log$/.test(lower)) return { name, role: 'reserve' };
+  if (new RegExp(`^${b}res[0-9a-f]+\\.jrs$`, 'i').test(name) || /^res[12]\.log$/.test(lower))
+    return { name, role: 'reserve' };
   if (new RegExp(`^${b}\\.(chk|jcp)$`, 'i').test(name)) return { name, role: 'checkpoint' };
   return { name, role: 'other' };
 }
 
 /** The name ESE gives generation `gen`: 5 hex digits while they suffice, else 8 (or as asked). */
-export function numberedLogName(gen: number, options: { base?: string; digits?: 5 | 8; extension?: string } = {}): string {
+export function numberedLogName(
+  gen: number,
+  options: { base?: string; digits?: 5 | 8; extension?: string } = {},
+): string {
   const digits = options.digits ?? (gen <= MAX_5_DIGIT_GENERATION ? 5 : 8);
-  if (digits === 5 && gen > MAX_5_DIGIT_GENERATION) throw new RangeError(`generation 0x${gen.toString(16)} needs 8 digits`);
+  if (digits === 5 && gen > MAX_5_DIGIT_GENERATION)
+    throw new RangeError(`generation 0x${gen.toString(16)} needs 8 digits`);
   const hex = gen.toString(16).toUpperCase().padStart(digits, '0');
   return `${options.base ?? DEFAULT_BASE}${hex}.${options.extension ?? 'log'}`;
 }
-

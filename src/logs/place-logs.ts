@@ -21,7 +21,13 @@ export function placeEntries(entries: readonly LogEntry[], base: string): Placed
   const classified = entries.map((e) => ({ e, c: classifyLogName(e.name, base) }));
   classified.sort((a, b) => rank(a.c.role) - rank(b.c.role) || a.e.name.localeCompare(b.e.name));
   for (const { e, c } of classified) {
-    const report: LogFileReport = { name: e.name, role: c.role, generation: c.generation ?? null, fileSize: e.fileSize, status: 'ok' };
+    const report: LogFileReport = {
+      name: e.name,
+      role: c.role,
+      generation: c.generation ?? null,
+      fileSize: e.fileSize,
+      status: 'ok',
+    };
     out.files.push(report);
     if (c.role !== 'numbered' && c.role !== 'current') {
       out.findings.push(...classifyOther(e, c, report));
@@ -50,7 +56,14 @@ function classifyOther(e: LogEntry, c: ClassifiedName, report: LogFileReport): F
   if (e.problem?.code === 'ESE_UNUSED') report.status = 'unused';
   else if (e.problem) {
     report.status = 'invalid';
-    return [{ code: 'reserve-log-invalid', severity: 'warning', message: `${e.name}: ${e.problem.message}; ESE recreates ${c.role} logs, so this does not block a restore`, files: [e.name] }];
+    return [
+      {
+        code: 'reserve-log-invalid',
+        severity: 'warning',
+        message: `${e.name}: ${e.problem.message}; ESE recreates ${c.role} logs, so this does not block a restore`,
+        files: [e.name],
+      },
+    ];
   } else if (c.role === 'other' || c.role === 'checkpoint') report.status = 'ignored';
   return [];
 }
@@ -60,7 +73,14 @@ function checkLog(e: LogEntry, c: ClassifiedName): { generation: number | null; 
   if (e.problem || !e.header) {
     return {
       generation: c.generation ?? null,
-      findings: [{ code: 'log-header-invalid', severity: 'error', message: `${e.name}: ${e.problem?.message ?? 'no header'}`, files: [e.name] }],
+      findings: [
+        {
+          code: 'log-header-invalid',
+          severity: 'error',
+          message: `${e.name}: ${e.problem?.message ?? 'no header'}`,
+          files: [e.name],
+        },
+      ],
     };
   }
   const h = e.header;
@@ -76,7 +96,12 @@ function checkLog(e: LogEntry, c: ClassifiedName): { generation: number | null; 
   }
   const expected = logFileSize(h);
   if (e.fileSize !== expected) {
-    findings.push({ code: 'log-size-mismatch', severity: 'error', message: `${e.name}: ${e.fileSize} bytes, but its header announces ${expected} (${h.fileSectors} sectors of ${h.sectorSize})`, files: [e.name] });
+    findings.push({
+      code: 'log-size-mismatch',
+      severity: 'error',
+      message: `${e.name}: ${e.fileSize} bytes, but its header announces ${expected} (${h.fileSectors} sectors of ${h.sectorSize})`,
+      files: [e.name],
+    });
   }
   return { generation: c.role === 'current' ? h.generation : (c.generation ?? null), findings };
 }

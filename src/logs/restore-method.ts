@@ -34,9 +34,10 @@ export function methodProblem(method: RestoreMethod, f: MethodFacts): string | n
   const source = f.required?.source ?? null;
   if (method === 'restore-in-progress') {
     if (source !== 'streaming-backup' && source !== 'snapshot') {
-      return 'the database was not produced by a backup (its header has no streaming or snapshot backup information), and ESE\'s restore refuses such a database (JET_errRestoreOfNonBackupDatabase)';
+      return "the database was not produced by a backup (its header has no streaming or snapshot backup information), and ESE's restore refuses such a database (JET_errRestoreOfNonBackupDatabase)";
     }
-    if (f.registration === null) return 'the archive holds no closed (numbered) log: ESE\'s restore replays the logs named edbXXXXX.log from LowLog to HighLog';
+    if (f.registration === null)
+      return "the archive holds no closed (numbered) log: ESE's restore replays the logs named edbXXXXX.log from LowLog to HighLog";
     return null;
   }
   if (source === 'streaming-backup') {

@@ -7,7 +7,13 @@ import { EseHeaderError } from '../ese/errors.ts';
 import { LOG_HEADER_SIZE, parseLogHeader } from '../ese/log-header.ts';
 import { readHeaderFile, readHeaderProbe } from '../ese/read.ts';
 import { summarizeCheckpoint, summarizeDatabase } from '../ese/report.ts';
-import { type CheckpointInput, type DatabaseInput, type LogEntry, type LogSetAnalysis, analyzeLogSet } from './analyze.ts';
+import {
+  type CheckpointInput,
+  type DatabaseInput,
+  type LogEntry,
+  type LogSetAnalysis,
+  analyzeLogSet,
+} from './analyze.ts';
 import { DEFAULT_BASE, classifyLogName } from './names.ts';
 
 export interface LogSetSource {
@@ -76,7 +82,8 @@ async function readLogEntry(path: string): Promise<LogEntry> {
   try {
     return { name, fileSize, header: parseLogHeader(bytes, fileSize).header, problem: null };
   } catch (err) {
-    if (err instanceof EseHeaderError) return { name, fileSize, header: null, problem: { code: err.problem, message: err.message } };
+    if (err instanceof EseHeaderError)
+      return { name, fileSize, header: null, problem: { code: err.problem, message: err.message } };
     throw err;
   }
 }

@@ -12,12 +12,23 @@ export function describeSet(placed: readonly Placed[]): PlacedSet {
   const gens = ordered.map((p) => p.generation);
   const readable: ReadLog[] = [];
   for (const p of ordered) {
-    if (p.entry.header !== null && p.entry.problem === null) readable.push({ name: p.entry.name, generation: p.generation, header: p.entry.header });
+    if (p.entry.header !== null && p.entry.problem === null)
+      readable.push({ name: p.entry.name, generation: p.generation, header: p.entry.header });
   }
   const newest = readable[readable.length - 1] ?? null;
   const runs = runsOf(gens);
   const top = runs[runs.length - 1];
-  return { gens, ordered, readable, newest, refSig: newest?.header.signLog ?? null, runs, low: top?.low ?? 0, high: top?.high ?? 0, hasRange: top !== undefined };
+  return {
+    gens,
+    ordered,
+    readable,
+    newest,
+    refSig: newest?.header.signLog ?? null,
+    runs,
+    low: top?.low ?? 0,
+    high: top?.high ?? 0,
+    hasRange: top !== undefined,
+  };
 }
 
 /** Logs whose signLog differs from the newest log's belong to another log set. */
@@ -77,9 +88,18 @@ export function geometry(set: PlacedSet): Finding[] {
   const ref = set.newest;
   if (!ref) return [];
   const r = ref.header;
-  const odd = set.readable.filter((p) => p.header.sectorSize !== r.sectorSize || p.header.fileSectors !== r.fileSectors);
+  const odd = set.readable.filter(
+    (p) => p.header.sectorSize !== r.sectorSize || p.header.fileSectors !== r.fileSectors,
+  );
   if (odd.length === 0) return [];
-  return [{ code: 'log-geometry-mismatch', severity: 'warning', message: `log file geometry differs from ${ref.name} (${r.fileSectors} × ${r.sectorSize} bytes) in ${odd.map((p) => p.name).join(', ')}`, files: odd.map((p) => p.name) }];
+  return [
+    {
+      code: 'log-geometry-mismatch',
+      severity: 'warning',
+      message: `log file geometry differs from ${ref.name} (${r.fileSectors} × ${r.sectorSize} bytes) in ${odd.map((p) => p.name).join(', ')}`,
+      files: odd.map((p) => p.name),
+    },
+  ];
 }
 
 /** A log format version lower than the one before it. */
@@ -87,7 +107,12 @@ export function versionRegression(set: PlacedSet): Finding[] {
   const findings: Finding[] = [];
   for (const [a, b] of adjacent(set.readable)) {
     if (compareVersion(b.header, a.header) < 0) {
-      findings.push({ code: 'log-version-regression', severity: 'warning', message: `log format goes backwards from ${a.name} to ${b.name}`, files: [a.name, b.name] });
+      findings.push({
+        code: 'log-version-regression',
+        severity: 'warning',
+        message: `log format goes backwards from ${a.name} to ${b.name}`,
+        files: [a.name, b.name],
+      });
     }
   }
   return findings;
@@ -99,5 +124,9 @@ function* adjacent<T>(items: readonly T[]): Generator<[T, T]> {
 }
 
 function compareVersion(a: LogHeader, b: LogHeader): number {
-  return a.versionMajor - b.versionMajor || a.versionUpdateMajor - b.versionUpdateMajor || a.versionUpdateMinor - b.versionUpdateMinor;
+  return (
+    a.versionMajor - b.versionMajor ||
+    a.versionUpdateMajor - b.versionUpdateMajor ||
+    a.versionUpdateMinor - b.versionUpdateMinor
+  );
 }

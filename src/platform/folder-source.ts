@@ -48,18 +48,27 @@ async function exists(p: string): Promise<boolean> {
 async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
   let databasePath = req.databasePath;
   if (databasePath === undefined) {
-    if (req.path === undefined) throw new AppError('InvalidRequest', 'SOURCE_PATH_MISSING', 'the folder source needs path or databasePath');
+    if (req.path === undefined)
+      throw new AppError('InvalidRequest', 'SOURCE_PATH_MISSING', 'the folder source needs path or databasePath');
     const p = pathApi(req.path);
     const candidates = [p.join(req.path, 'ntds.dit'), p.join(req.path, 'Active Directory', 'ntds.dit')];
     for (const c of candidates) if (await exists(c)) databasePath = c;
     if (databasePath === undefined) {
-      throw new AppError('IO', 'FILE_NOT_FOUND', `no ntds.dit in '${req.path}' (looked for ${candidates.join(' and ')})`, { target: req.path });
+      throw new AppError(
+        'IO',
+        'FILE_NOT_FOUND',
+        `no ntds.dit in '${req.path}' (looked for ${candidates.join(' and ')})`,
+        { target: req.path },
+      );
     }
   }
   const p = pathApi(databasePath);
   const logPath = req.logPath ?? req.path ?? p.dirname(databasePath);
   const base = req.baseName ?? DEFAULT_BASE;
-  const checkpointPath = req.checkpointPath !== undefined ? await checkpointFile(req.checkpointPath, base) : await defaultCheckpoint([logPath, p.dirname(databasePath)], base);
+  const checkpointPath =
+    req.checkpointPath !== undefined
+      ? await checkpointFile(req.checkpointPath, base)
+      : await defaultCheckpoint([logPath, p.dirname(databasePath)], base);
   const analysis = await scanLogSet({
     logPath,
     databasePath,
@@ -68,7 +77,9 @@ async function planFolder(req: FolderSourceRequest): Promise<SourcePlan> {
   });
   const rec = req.recordAs ?? {};
   const recDb = rec.databasePath ?? databasePath;
-  const recLogs = rec.logPath ?? (rec.databasePath !== undefined && req.logPath === undefined ? pathApi(recDb).dirname(recDb) : logPath);
+  const recLogs =
+    rec.logPath ??
+    (rec.databasePath !== undefined && req.logPath === undefined ? pathApi(recDb).dirname(recDb) : logPath);
   const recCp = checkpointPath === null ? null : recordedCheckpoint(checkpointPath, rec, recLogs);
   const items: SourceItem[] = [await fileItem('database', databasePath, recDb)];
   for (const f of analysis.files) {
@@ -88,7 +99,9 @@ export async function findCheckpointIn(dir: string, base: string): Promise<strin
   const wanted = `${base}.chk`.toLowerCase();
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile() && d.name.toLowerCase() === wanted).map((d) => d.name);
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isFile() && d.name.toLowerCase() === wanted)
+      .map((d) => d.name);
   } catch {
     return null;
   }
@@ -103,7 +116,9 @@ async function checkpointFile(given: string, base: string): Promise<string> {
   const found = await findCheckpointIn(given, base);
   if (found === null) {
     const expected = pathApi(given).join(given, `${base}.chk`);
-    throw new AppError('IO', 'FILE_NOT_FOUND', `no ${base}.chk in the checkpoint folder '${given}'`, { target: expected });
+    throw new AppError('IO', 'FILE_NOT_FOUND', `no ${base}.chk in the checkpoint folder '${given}'`, {
+      target: expected,
+    });
   }
   return found;
 }
@@ -123,7 +138,8 @@ async function defaultCheckpoint(folders: string[], base: string): Promise<strin
 function recordedCheckpoint(read: string, rec: NonNullable<FolderSourceRequest['recordAs']>, recLogs: string): string {
   const name = pathApi(read).basename(read);
   const given = rec.checkpointPath;
-  if (given !== undefined) return /\.chk$/i.test(pathApi(given).basename(given)) ? given : pathApi(given).join(given, name);
+  if (given !== undefined)
+    return /\.chk$/i.test(pathApi(given).basename(given)) ? given : pathApi(given).join(given, name);
   return rec.logPath !== undefined || rec.databasePath !== undefined ? pathApi(recLogs).join(recLogs, name) : read;
 }
 
@@ -132,7 +148,8 @@ async function fileItem(role: SourceItem['role'], path: string, recordedPath = p
   try {
     st = await stat(path);
     // A folder, a device or a FIFO is no database, log or checkpoint (and opening a FIFO would block).
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    if (!st.isFile())
+      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
   } catch (err) {
     throw fsError(err, path, 'read');
   }
@@ -157,7 +174,12 @@ function changed(path: string, why: string): AppError {
   );
 }
 
-async function* readStable(path: string, size: number, mtimeMs: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* readStable(
+  path: string,
+  size: number,
+  mtimeMs: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   let fh;
   try {
     fh = await open(path, 'r');

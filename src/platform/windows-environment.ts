@@ -5,12 +5,19 @@
 import { open } from 'node:fs/promises';
 import type { RestoreEnvironment } from '../restore/ports.ts';
 
-export function windowsEnvironment(env: NodeJS.ProcessEnv = process.env, serviceState: () => string = () => 'unknown'): RestoreEnvironment {
+export function windowsEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  serviceState: () => string = () => 'unknown',
+): RestoreEnvironment {
   return {
     async restoreMode() {
       const mode = (env['SAFEBOOT_OPTION'] ?? '').toUpperCase();
       const ntds = safely(serviceState);
-      if (mode === 'DSREPAIR') return { inRestoreMode: true, detail: `booted in Directory Services Restore Mode (SAFEBOOT_OPTION=DSREPAIR); NTDS service ${ntds}` };
+      if (mode === 'DSREPAIR')
+        return {
+          inRestoreMode: true,
+          detail: `booted in Directory Services Restore Mode (SAFEBOOT_OPTION=DSREPAIR); NTDS service ${ntds}`,
+        };
       return {
         inRestoreMode: false,
         detail: `${mode ? `booted in safe mode ${mode}` : 'booted normally'}, not in Directory Services Restore Mode; NTDS service ${ntds}`,

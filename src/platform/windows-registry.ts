@@ -3,7 +3,14 @@
 // LONGs ((HKEY)(ULONG_PTR)(LONG)0x80000002), so handles travel as intptr_t.
 import { AppError } from '../errors.ts';
 import type { RegistryReader, RegistryWriter } from '../restore/ports.ts';
-import { type RegChange, type RegDeletion, type RegValue, REG_TYPE_CODES, decodeMultiSz, encodeValue } from '../registry/values.ts';
+import {
+  type RegChange,
+  type RegDeletion,
+  type RegValue,
+  REG_TYPE_CODES,
+  decodeMultiSz,
+  encodeValue,
+} from '../registry/values.ts';
 import { type Koffi, loadKoffi } from './native/koffi.ts';
 
 const HKEY_LOCAL_MACHINE = 0x80000002 | 0; // sign-extended when widened to intptr_t
@@ -35,22 +42,46 @@ let advapi: Advapi | null = null;
 
 function load(): Advapi {
   if (advapi) return advapi;
-  if (process.platform !== 'win32') throw new AppError('Platform', 'REGISTRY_UNAVAILABLE', 'the Windows registry exists only on Windows: write the restore registration with registry.regFile');
+  if (process.platform !== 'win32')
+    throw new AppError(
+      'Platform',
+      'REGISTRY_UNAVAILABLE',
+      'the Windows registry exists only on Windows: write the restore registration with registry.regFile',
+    );
   const { koffi, error } = loadKoffi();
-  if (!koffi) throw new AppError('Platform', 'NATIVE_UNAVAILABLE', `${error}: write the restore registration with registry.regFile`);
+  if (!koffi)
+    throw new AppError(
+      'Platform',
+      'NATIVE_UNAVAILABLE',
+      `${error}: write the restore registration with registry.regFile`,
+    );
   const a = koffi.load('advapi32.dll');
   const k = koffi.load('kernel32.dll');
   declareServiceStatus(koffi);
   advapi = {
-    RegCreateKeyExW: a.func('long RegCreateKeyExW(intptr_t hKey, str16 lpSubKey, uint32_t Reserved, str16 lpClass, uint32_t dwOptions, uint32_t samDesired, void *lpSecurityAttributes, _Out_ intptr_t *phkResult, _Out_ uint32_t *lpdwDisposition)') as never,
-    RegOpenKeyExW: a.func('long RegOpenKeyExW(intptr_t hKey, str16 lpSubKey, uint32_t ulOptions, uint32_t samDesired, _Out_ intptr_t *phkResult)') as never,
-    RegSetValueExW: a.func('long RegSetValueExW(intptr_t hKey, str16 lpValueName, uint32_t Reserved, uint32_t dwType, const uint8_t *lpData, uint32_t cbData)') as never,
+    RegCreateKeyExW: a.func(
+      'long RegCreateKeyExW(intptr_t hKey, str16 lpSubKey, uint32_t Reserved, str16 lpClass, uint32_t dwOptions, uint32_t samDesired, void *lpSecurityAttributes, _Out_ intptr_t *phkResult, _Out_ uint32_t *lpdwDisposition)',
+    ) as never,
+    RegOpenKeyExW: a.func(
+      'long RegOpenKeyExW(intptr_t hKey, str16 lpSubKey, uint32_t ulOptions, uint32_t samDesired, _Out_ intptr_t *phkResult)',
+    ) as never,
+    RegSetValueExW: a.func(
+      'long RegSetValueExW(intptr_t hKey, str16 lpValueName, uint32_t Reserved, uint32_t dwType, const uint8_t *lpData, uint32_t cbData)',
+    ) as never,
     RegDeleteValueW: a.func('long RegDeleteValueW(intptr_t hKey, str16 lpValueName)') as never,
-    RegGetValueW: a.func('long RegGetValueW(intptr_t hKey, str16 lpSubKey, str16 lpValue, uint32_t dwFlags, _Out_ uint32_t *pdwType, _Out_ uint8_t *pvData, _Inout_ uint32_t *pcbData)') as never,
+    RegGetValueW: a.func(
+      'long RegGetValueW(intptr_t hKey, str16 lpSubKey, str16 lpValue, uint32_t dwFlags, _Out_ uint32_t *pdwType, _Out_ uint8_t *pvData, _Inout_ uint32_t *pcbData)',
+    ) as never,
     RegCloseKey: a.func('long RegCloseKey(intptr_t hKey)') as never,
-    OpenSCManagerW: a.func('void *OpenSCManagerW(str16 lpMachineName, str16 lpDatabaseName, uint32_t dwDesiredAccess)') as never,
-    OpenServiceW: a.func('void *OpenServiceW(void *hSCManager, str16 lpServiceName, uint32_t dwDesiredAccess)') as never,
-    QueryServiceStatus: a.func('int QueryServiceStatus(void *hService, _Out_ ADBACKUP_SERVICE_STATUS *lpServiceStatus)') as never,
+    OpenSCManagerW: a.func(
+      'void *OpenSCManagerW(str16 lpMachineName, str16 lpDatabaseName, uint32_t dwDesiredAccess)',
+    ) as never,
+    OpenServiceW: a.func(
+      'void *OpenServiceW(void *hSCManager, str16 lpServiceName, uint32_t dwDesiredAccess)',
+    ) as never,
+    QueryServiceStatus: a.func(
+      'int QueryServiceStatus(void *hService, _Out_ ADBACKUP_SERVICE_STATUS *lpServiceStatus)',
+    ) as never,
     CloseServiceHandle: a.func('int CloseServiceHandle(void *hSCObject)') as never,
     GetLastError: k.func('uint32_t GetLastError()') as never,
   };
@@ -80,7 +111,12 @@ function hklmSubkey(key: string): string {
 }
 
 function regError(what: string, rc: number): AppError {
-  return new AppError(rc === 5 ? 'Precondition' : 'Platform', 'REGISTRY_ERROR', `${what} failed with Win32 error ${rc}${rc === 5 ? ' (access denied: run elevated)' : ''}`, { details: { win32: rc } });
+  return new AppError(
+    rc === 5 ? 'Precondition' : 'Platform',
+    'REGISTRY_ERROR',
+    `${what} failed with Win32 error ${rc}${rc === 5 ? ' (access denied: run elevated)' : ''}`,
+    { details: { win32: rc } },
+  );
 }
 
 /** Writes values into HKLM (the 64-bit view), creating keys as needed; removes the values the registration removes. */
@@ -101,7 +137,17 @@ function setValue(v: RegValue): void {
   const a = load();
   const hkey = [0];
   const disp = [0];
-  let rc = a.RegCreateKeyExW(HKEY_LOCAL_MACHINE, hklmSubkey(v.key), 0, null, 0, KEY_WRITE | KEY_WOW64_64KEY, null, hkey, disp);
+  let rc = a.RegCreateKeyExW(
+    HKEY_LOCAL_MACHINE,
+    hklmSubkey(v.key),
+    0,
+    null,
+    0,
+    KEY_WRITE | KEY_WOW64_64KEY,
+    null,
+    hkey,
+    disp,
+  );
   if (rc !== 0) throw regError(`RegCreateKeyExW(${v.key})`, rc);
   try {
     const data = encodeValue(v);
@@ -127,7 +173,12 @@ function deleteValue(v: RegDeletion): void {
   }
 }
 
-const REG_TYPES_BY_CODE: Record<number, RegValue['type']> = { 1: 'REG_SZ', 3: 'REG_BINARY', 4: 'REG_DWORD', 7: 'REG_MULTI_SZ' };
+const REG_TYPES_BY_CODE: Record<number, RegValue['type']> = {
+  1: 'REG_SZ',
+  3: 'REG_BINARY',
+  4: 'REG_DWORD',
+  7: 'REG_MULTI_SZ',
+};
 
 /** Reads HKLM (the 64-bit view): the values a restore records before it registers, and restore-status. */
 export function windowsRegistryReader(): RegistryReader {
@@ -156,7 +207,15 @@ function readHklmValue(key: string, name: string): RegValue | null {
   const type = [0];
   for (let attempt = 0; attempt < 2; attempt++) {
     const buf = Buffer.alloc(size[0]!);
-    const rc = a.RegGetValueW(HKEY_LOCAL_MACHINE, hklmSubkey(key), name, RRF_RT_ANY | RRF_NOEXPAND | RRF_SUBKEY_WOW6464KEY, type, buf, size);
+    const rc = a.RegGetValueW(
+      HKEY_LOCAL_MACHINE,
+      hklmSubkey(key),
+      name,
+      RRF_RT_ANY | RRF_NOEXPAND | RRF_SUBKEY_WOW6464KEY,
+      type,
+      buf,
+      size,
+    );
     if (rc === ERROR_FILE_NOT_FOUND) return null;
     if (rc === ERROR_MORE_DATA) continue;
     if (rc !== 0) throw regError(`RegGetValueW(${key}\\${name})`, rc);
@@ -176,7 +235,15 @@ export function readHklmString(key: string, name: string): string | null {
   const size = [4096];
   for (let attempt = 0; attempt < 2; attempt++) {
     const buf = Buffer.alloc(size[0]!);
-    const rc = a.RegGetValueW(HKEY_LOCAL_MACHINE, hklmSubkey(key), name, RRF_RT_REG_SZ | 0x00010000 /* RRF_SUBKEY_WOW6464KEY */, [0], buf, size);
+    const rc = a.RegGetValueW(
+      HKEY_LOCAL_MACHINE,
+      hklmSubkey(key),
+      name,
+      RRF_RT_REG_SZ | 0x00010000 /* RRF_SUBKEY_WOW6464KEY */,
+      [0],
+      buf,
+      size,
+    );
     if (rc === ERROR_FILE_NOT_FOUND) return null;
     if (rc === ERROR_MORE_DATA) continue; // `size` now holds what the value needs
     if (rc !== 0) throw regError(`RegGetValueW(${key}\\${name})`, rc);
@@ -188,7 +255,11 @@ export function readHklmString(key: string, name: string): string | null {
 export const NTDS_PARAMETERS = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters';
 
 /** Where NTDS keeps its files, as NTDS\Parameters says (null where unset: not a DC). */
-export function ntdsLocations(): { databaseFile: string | null; logPath: string | null; workingDirectory: string | null } {
+export function ntdsLocations(): {
+  databaseFile: string | null;
+  logPath: string | null;
+  workingDirectory: string | null;
+} {
   return {
     databaseFile: readHklmString(NTDS_PARAMETERS, 'DSA Database file'),
     logPath: readHklmString(NTDS_PARAMETERS, 'Database log files path'),
@@ -196,7 +267,15 @@ export function ntdsLocations(): { databaseFile: string | null; logPath: string 
   };
 }
 
-const SERVICE_STATES: Record<number, string> = { 1: 'stopped', 2: 'start-pending', 3: 'stop-pending', 4: 'running', 5: 'continue-pending', 6: 'pause-pending', 7: 'paused' };
+const SERVICE_STATES: Record<number, string> = {
+  1: 'stopped',
+  2: 'start-pending',
+  3: 'stop-pending',
+  4: 'running',
+  5: 'continue-pending',
+  6: 'pause-pending',
+  7: 'paused',
+};
 
 /** The NTDS service's state, or 'absent' where there is no such service (not a DC). */
 export function ntdsServiceState(): string {

@@ -16,7 +16,11 @@ export function describeIssues(issues: readonly ValidationIssue[]): string[] {
   return issues.map((i) => {
     const where = i.instancePath === '' ? '(request)' : i.instancePath;
     const extra =
-      i.keyword === 'additionalProperties' ? ` '${String(i.params['additionalProperty'])}'` : i.keyword === 'enum' ? ` (${(i.params['allowedValues'] as unknown[]).join(', ')})` : '';
+      i.keyword === 'additionalProperties'
+        ? ` '${String(i.params['additionalProperty'])}'`
+        : i.keyword === 'enum'
+          ? ` (${(i.params['allowedValues'] as unknown[]).join(', ')})`
+          : '';
     return `${where}: ${i.message ?? i.keyword}${extra}`;
   });
 }

@@ -2,7 +2,15 @@
 // " escaped, dword:0000000a, hex:.. (REG_BINARY), hex(7):.. (REG_MULTI_SZ, UTF-16LE), long hex wrapped with ",\" and
 // two-space continuation lines. The reader accepts that, UTF-8 and REGEDIT4 files.
 import { AppError } from '../errors.ts';
-import { type RegChange, type RegValue, decodeMultiSz, encodeValue, fullKeyName, regeditHex, shortKeyName } from './values.ts';
+import {
+  type RegChange,
+  type RegValue,
+  decodeMultiSz,
+  encodeValue,
+  fullKeyName,
+  regeditHex,
+  shortKeyName,
+} from './values.ts';
 
 const HEADER = 'Windows Registry Editor Version 5.00';
 const LINE_LIMIT = 80;
@@ -14,7 +22,9 @@ function quote(s: string): string {
 /** `prefix` followed by the bytes in regedit hex, wrapped after a comma so no line passes 80 columns. */
 function hexLines(prefix: string, bytes: Uint8Array): string {
   if (bytes.length === 0) return prefix;
-  const tokens = regeditHex(bytes).split(',').map((h, i, a) => (i < a.length - 1 ? h + ',' : h));
+  const tokens = regeditHex(bytes)
+    .split(',')
+    .map((h, i, a) => (i < a.length - 1 ? h + ',' : h));
   const lines: string[] = [];
   let line = prefix;
   for (const tok of tokens) {

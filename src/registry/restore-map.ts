@@ -17,10 +17,16 @@ export interface RestoreMap {
 }
 
 export function buildRestoreMap(pairs: readonly RestoreMapPair[]): RestoreMap {
-  if (pairs.length === 0) throw new AppError('InvalidRequest', 'RESTORE_MAP_EMPTY', 'a restore map needs at least one (original, new) pair');
+  if (pairs.length === 0)
+    throw new AppError('InvalidRequest', 'RESTORE_MAP_EMPTY', 'a restore map needs at least one (original, new) pair');
   for (const p of pairs) {
     for (const s of [p.original, p.new]) {
-      if (s.length === 0 || s.includes('\0')) throw new AppError('InvalidRequest', 'INVALID_PATH', `restore map paths must be non-empty and contain no NUL: ${JSON.stringify(s)}`);
+      if (s.length === 0 || s.includes('\0'))
+        throw new AppError(
+          'InvalidRequest',
+          'INVALID_PATH',
+          `restore map paths must be non-empty and contain no NUL: ${JSON.stringify(s)}`,
+        );
     }
   }
   const strings = pairs.flatMap((p) => [p.original, p.new]);

@@ -35,7 +35,12 @@ export function restoreRegistryPlan(r: RestoreRegistration): RegValue[] {
     { key: k, name: 'HighLog Number', type: 'REG_DWORD', value: r.highLog },
     { key: k, name: 'NTDS_RstMap Size', type: 'REG_DWORD', value: map.size },
     { key: k, name: 'NTDS_RstMap', type: 'REG_MULTI_SZ', value: map.strings },
-    { key: PARAMETERS_KEY, name: 'New Database GUID', type: 'REG_SZ', value: (r.newDatabaseGuid ?? randomUUID()).toLowerCase().replace(/[{}]/g, '') },
+    {
+      key: PARAMETERS_KEY,
+      name: 'New Database GUID',
+      type: 'REG_SZ',
+      value: (r.newDatabaseGuid ?? randomUUID()).toLowerCase().replace(/[{}]/g, ''),
+    },
   ];
 }
 

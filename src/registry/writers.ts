@@ -8,7 +8,13 @@ import { regFileBytes } from './reg-file.ts';
 
 export function regFileWriter(path: string, options: { overwrite?: boolean } = {}): RegistryWriter {
   const check = async () => {
-    if (!options.overwrite && (await stat(path).then(() => true, () => false))) {
+    if (
+      !options.overwrite &&
+      (await stat(path).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       throw new AppError('Precondition', 'DESTINATION_EXISTS', `'${path}' already exists`, { target: path });
     }
   };

@@ -15,11 +15,13 @@ export type RestoreAction =
   | { action: 'write'; entry: string; to: string; size: number; sha256: string }
   | { action: 'create-folder'; path: string };
 
-
 type Folders = Pick<RestoreTargets, 'database' | 'logFolder' | 'backupLogFolder' | 'checkpointFolder'>;
 
 /** Where each archived file is written (entry -> path; `destination` null: left in the archive), and those writes as actions. */
-function planWrites(manifest: Manifest, destination: (f: ManifestFile) => string | null): { writes: Map<string, string>; actions: RestoreAction[] } {
+function planWrites(
+  manifest: Manifest,
+  destination: (f: ManifestFile) => string | null,
+): { writes: Map<string, string>; actions: RestoreAction[] } {
   const writes = new Map<string, string>();
   const actions: RestoreAction[] = [];
   for (const f of manifest.files) {
@@ -32,7 +34,12 @@ function planWrites(manifest: Manifest, destination: (f: ManifestFile) => string
 }
 
 /** The files set aside, then the files written (in that order, as the restore carries them out). */
-export async function planFileActions(t: Folders, manifest: Manifest, destination: (f: ManifestFile) => string | null, now: Date): Promise<{ writes: Map<string, string>; actions: RestoreAction[] }> {
+export async function planFileActions(
+  t: Folders,
+  manifest: Manifest,
+  destination: (f: ManifestFile) => string | null,
+  now: Date,
+): Promise<{ writes: Map<string, string>; actions: RestoreAction[] }> {
   const { writes, actions } = planWrites(manifest, destination);
   return { writes, actions: [...(await planMoveAside(t, [...writes.values()], now)), ...actions] };
 }
@@ -69,7 +76,9 @@ export async function createFolders(actions: readonly RestoreAction[], archive: 
 export function foldersMade(path: string, first: string): string[] {
   const api = pathApi(path);
   const plain = first.replace(/^\\\\\?\\UNC\\/i, '\\\\').replace(/^\\\\\?\\/, '');
-  const same = isWindowsPath(path) ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b;
+  const same = isWindowsPath(path)
+    ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+    : (a: string, b: string) => a === b;
   const chain: string[] = [];
   for (let p = path; ; p = api.dirname(p)) {
     chain.push(p);
@@ -88,16 +97,17 @@ export async function removeCreatedFolders(created: readonly string[]): Promise<
  * it writes, go into a pre-restore-<UTC> folder of their own folder — a new one: an existing folder (a restore
  * re-run within the same second) gets a numbered sibling, so nothing already set aside can be overwritten.
  */
-async function planMoveAside(
-  t: Folders,
-  writes: readonly string[],
-  now: Date,
-): Promise<RestoreAction[]> {
+async function planMoveAside(t: Folders, writes: readonly string[], now: Date): Promise<RestoreAction[]> {
   const replace = await filesToReplace(t);
   for (const to of writes) {
     const api = pathApi(to);
     const stale = to + PARTIAL_SUFFIX;
-    if (await stat(stale).then((s) => s.isFile(), () => false)) {
+    if (
+      await stat(stale).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    ) {
       const folder = api.dirname(to);
       replace.set(folder, [...(replace.get(folder) ?? []), api.basename(stale)]);
     }
@@ -117,7 +127,12 @@ async function planMoveAside(
  * first use and must not exist yet (`created` remembers ours across calls): a rename into a folder of our own cannot
  * replace anything set aside before.
  */
-export async function moveAside(actions: readonly RestoreAction[], archive: string, created: Set<string>, which: (a: { from: string; to: string }) => boolean = () => true): Promise<void> {
+export async function moveAside(
+  actions: readonly RestoreAction[],
+  archive: string,
+  created: Set<string>,
+  which: (a: { from: string; to: string }) => boolean = () => true,
+): Promise<void> {
   try {
     for (const a of actions) {
       if (a.action !== 'move-aside' || !which(a)) continue;
@@ -134,7 +149,10 @@ export async function moveAside(actions: readonly RestoreAction[], archive: stri
 }
 
 export async function isDirectory(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** What the restore replaces, per folder: the database (and its flush map), and every file of the log set. */
@@ -144,9 +162,13 @@ async function filesToReplace(t: Folders): Promise<Map<string, string[]>> {
   const api = pathApi(t.database.physical);
   const dbFolder = api.dirname(t.database.physical);
   const dbName = api.basename(t.database.physical);
-  const existing = async (folder: string) => (await isDirectory(folder) ? (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name) : []);
+  const existing = async (folder: string) =>
+    (await isDirectory(folder))
+      ? (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name)
+      : [];
   for (const n of await existing(dbFolder)) {
-    if (n.toLowerCase() === dbName.toLowerCase() || n.toLowerCase() === dbName.toLowerCase().replace(/\.dit$/, '.jfm')) add(dbFolder, n);
+    if (n.toLowerCase() === dbName.toLowerCase() || n.toLowerCase() === dbName.toLowerCase().replace(/\.dit$/, '.jfm'))
+      add(dbFolder, n);
   }
   // Stale logs of the broken DC would be replayed or rejected by recovery: all log-set files move aside.
   for (const folder of new Set([t.logFolder.physical, t.backupLogFolder.physical])) {
@@ -163,7 +185,11 @@ async function filesToReplace(t: Folders): Promise<Map<string, string[]>> {
 }
 
 /** The database folder's pre-restore folder of this run (a new one when nothing there was set aside). */
-export async function receiptFolder(actions: readonly RestoreAction[], targets: Pick<RestoreTargets, 'database'>, now: Date): Promise<string> {
+export async function receiptFolder(
+  actions: readonly RestoreAction[],
+  targets: Pick<RestoreTargets, 'database'>,
+  now: Date,
+): Promise<string> {
   const api = pathApi(targets.database.physical);
   const dbFolder = api.dirname(targets.database.physical);
   const moved = actions.find((a) => a.action === 'move-aside' && api.dirname(a.from) === dbFolder);
@@ -174,10 +200,17 @@ export async function receiptFolder(actions: readonly RestoreAction[], targets: 
 async function unusedSibling(folder: string, name: string): Promise<string> {
   const api = pathApi(folder);
   let p = api.join(folder, name);
-  for (let n = 2; await stat(p).then(() => true, () => false); n++) p = api.join(folder, `${name}-${n}`);
+  for (
+    let n = 2;
+    await stat(p).then(
+      () => true,
+      () => false,
+    );
+    n++
+  )
+    p = api.join(folder, `${name}-${n}`);
   return p;
 }
-
 
 /** Whether `a` sets aside a .partial that a killed restore left behind (done before the pass; the rest after it). */
 export const isStalePartial = (a: { from: string }) => a.from.endsWith(PARTIAL_SUFFIX);

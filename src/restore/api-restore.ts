@@ -22,7 +22,17 @@ export interface RestoreApi {
   isOnline(server: string): boolean;
   restorePrepare(server: string, token: Buffer | null): unknown;
   databaseLocations(hbc: unknown): { kind: string; path: string }[];
-  restoreRegister(hbc: unknown, r: { checkpointPath: string; logPath: string; map: { original: string; new: string }[]; backupLogPath: string; genLow: number; genHigh: number }): void;
+  restoreRegister(
+    hbc: unknown,
+    r: {
+      checkpointPath: string;
+      logPath: string;
+      map: { original: string; new: string }[];
+      backupLogPath: string;
+      genLow: number;
+      genHigh: number;
+    },
+  ): void;
   restoreRegisterComplete(hbc: unknown, hr: number): void;
   restoreEnd(hbc: unknown): void;
 }
@@ -37,7 +47,12 @@ export interface ApiRestoreOptions {
 /** E_FAIL: what DsRestoreRegisterComplete is told when copying the files failed. */
 const E_FAIL = 0x80004005 | 0;
 
-type ApiPorts = Pick<RestorePorts, 'now' | 'signal' | 'progress'> & { api: RestoreApi; server: string; computer: string; toLocal(unc: string): string };
+type ApiPorts = Pick<RestorePorts, 'now' | 'signal' | 'progress'> & {
+  api: RestoreApi;
+  server: string;
+  computer: string;
+  toLocal(unc: string): string;
+};
 
 /** What DsRestoreRegister is given. */
 interface Registration {
@@ -53,18 +68,35 @@ export async function runApiRestore(opts: ApiRestoreOptions, ports: ApiPorts): P
   const now = ports.now();
   // A plan verifies the whole archive; a restore plans from a decompress-only read (the expiry token is needed before
   // anything else) and verifies in the same pass that writes the files.
-  const { manifest, token } = opts.plan ? await verifiedManifest(opts, ports, now) : await readManifestEntry(opts.archive, opts.keyring);
+  const { manifest, token } = opts.plan
+    ? await verifiedManifest(opts, ports, now)
+    : await readManifestEntry(opts.archive, opts.keyring);
   const shelf = shelfLife(manifest, opts, now);
   if (!token) {
-    throw new AppError('Precondition', 'NO_EXPIRY_TOKEN', 'this archive holds no expiry token (it was not made through the backup API): restore it with "target": {"type": "files"}');
+    throw new AppError(
+      'Precondition',
+      'NO_EXPIRY_TOKEN',
+      'this archive holds no expiry token (it was not made through the backup API): restore it with "target": {"type": "files"}',
+    );
   }
   const registered = registeredRange(manifest);
   if (ports.api.isOnline(ports.server)) {
-    throw new AppError('Precondition', 'NTDS_ONLINE', 'the directory service is running: restore in Directory Services Restore Mode (bcdedit /set {default} safeboot dsrepair, then restart)');
+    throw new AppError(
+      'Precondition',
+      'NTDS_ONLINE',
+      'the directory service is running: restore in Directory Services Restore Mode (bcdedit /set {default} safeboot dsrepair, then restart)',
+    );
   }
   const hbc = ports.api.restorePrepare(ports.server, token);
   try {
-    const planned = await planApiRestore(opts, manifest, locations(ports.api, hbc, manifest, ports.toLocal), registered, shelf, now);
+    const planned = await planApiRestore(
+      opts,
+      manifest,
+      locations(ports.api, hbc, manifest, ports.toLocal),
+      registered,
+      shelf,
+      now,
+    );
     if (opts.plan) {
       planned.result.nextSteps = apiNextSteps(true, [], shelf.expired);
       return planned.result;
@@ -94,7 +126,10 @@ function locations(api: RestoreApi, hbc: unknown, manifest: Manifest, toLocal: (
     logDir: found.find((l) => l.kind === 'log-dir')?.path ?? paths.logs.unc ?? paths.logs.path,
     checkpointDir: found.find((l) => l.kind === 'checkpoint-dir')?.path ?? paths.logs.unc ?? paths.logs.path,
   };
-  return { unc, local: { database: toLocal(unc.database), logDir: toLocal(unc.logDir), checkpointDir: toLocal(unc.checkpointDir) } };
+  return {
+    unc,
+    local: { database: toLocal(unc.database), logDir: toLocal(unc.logDir), checkpointDir: toLocal(unc.checkpointDir) },
+  };
 }
 
 interface ApiPlan {
@@ -104,28 +139,92 @@ interface ApiPlan {
   writes: Map<string, string>;
 }
 
-async function planApiRestore(opts: ApiRestoreOptions, manifest: Manifest, at: Locations, registered: { low: number; high: number }, shelf: { warnings: string[]; expired: boolean }, now: Date): Promise<ApiPlan> {
+async function planApiRestore(
+  opts: ApiRestoreOptions,
+  manifest: Manifest,
+  at: Locations,
+  registered: { low: number; high: number },
+  shelf: { warnings: string[]; expired: boolean },
+  now: Date,
+): Promise<ApiPlan> {
   const { unc, local } = at;
   const place = (p: string) => ({ logical: p, physical: p });
-  const t = { database: place(local.database), logFolder: place(local.logDir), backupLogFolder: place(local.logDir), checkpointFolder: place(local.checkpointDir) };
+  const t = {
+    database: place(local.database),
+    logFolder: place(local.logDir),
+    backupLogFolder: place(local.logDir),
+    checkpointFolder: place(local.checkpointDir),
+  };
   for (const f of new Set([pathApi(local.database).dirname(local.database), local.logDir, local.checkpointDir])) {
-    if (!(await isDirectory(f))) throw new AppError('Precondition', 'TARGET_FOLDER_MISSING', `the folder '${f}' that DsRestoreGetDatabaseLocations names does not exist`, { target: f });
+    if (!(await isDirectory(f)))
+      throw new AppError(
+        'Precondition',
+        'TARGET_FOLDER_MISSING',
+        `the folder '${f}' that DsRestoreGetDatabaseLocations names does not exist`,
+        { target: f },
+      );
   }
-  const destination = (f: Manifest['files'][number]) => (f.role === 'database' ? local.database : f.role === 'log' ? pathApi(local.logDir).join(local.logDir, entryFileName(f.entry)) : null);
+  const destination = (f: Manifest['files'][number]) =>
+    f.role === 'database'
+      ? local.database
+      : f.role === 'log'
+        ? pathApi(local.logDir).join(local.logDir, entryFileName(f.entry))
+        : null;
   const { writes, actions } = await planFileActions(t, manifest, destination, now);
   const original = manifest.source.paths.database.unc ?? manifest.source.paths.database.path;
-  const registration = { checkpointPath: unc.checkpointDir, logPath: unc.logDir, map: [{ original, new: unc.database }], backupLogPath: unc.logDir, genLow: registered.low, genHigh: registered.high };
+  const registration = {
+    checkpointPath: unc.checkpointDir,
+    logPath: unc.logDir,
+    map: [{ original, new: unc.database }],
+    backupLogPath: unc.logDir,
+    genLow: registered.low,
+    genHigh: registered.high,
+  };
   const { warnings, expired } = shelf;
-  const targets = { database: local.database, logPath: local.logDir, backupLogPath: local.logDir, checkpointFilePath: local.checkpointDir, root: null };
-  const result = restoreResult({ archive: opts.archive, manifest, method: 'restore-in-progress', plan: !!opts.plan, expired, targets, actions, registry: describeRegistration(registration), before: null, warnings });
-  if (original.toLowerCase() !== unc.database.toLowerCase()) warnings.push(`the database goes to ${unc.database}, not where it was backed up (${original}); the restore map records the move`);
+  const targets = {
+    database: local.database,
+    logPath: local.logDir,
+    backupLogPath: local.logDir,
+    checkpointFilePath: local.checkpointDir,
+    root: null,
+  };
+  const result = restoreResult({
+    archive: opts.archive,
+    manifest,
+    method: 'restore-in-progress',
+    plan: !!opts.plan,
+    expired,
+    targets,
+    actions,
+    registry: describeRegistration(registration),
+    before: null,
+    warnings,
+  });
+  if (original.toLowerCase() !== unc.database.toLowerCase())
+    warnings.push(
+      `the database goes to ${unc.database}, not where it was backed up (${original}); the restore map records the move`,
+    );
   return { result, registration, targets: t, writes };
 }
 
 /** Stage and verify, register, put the files in place, and tell the API whether that worked. */
-async function carryOut(opts: ApiRestoreOptions, manifest: Manifest, planned: ApiPlan, hbc: unknown, ports: ApiPorts, now: Date): Promise<RestoreResult> {
+async function carryOut(
+  opts: ApiRestoreOptions,
+  manifest: Manifest,
+  planned: ApiPlan,
+  hbc: unknown,
+  ports: ApiPorts,
+  now: Date,
+): Promise<RestoreResult> {
   const { result } = planned;
-  const staged = await stageRestore(opts.archive, manifest, { actions: result.actions, writes: planned.writes }, ports, now, opts.keyring);
+  const staged = await stageRestore(
+    opts.archive,
+    manifest,
+    { actions: result.actions, writes: planned.writes },
+    ports,
+    now,
+    opts.keyring,
+  );
   ports.api.restoreRegister(hbc, planned.registration);
   try {
     await staged.commit();
@@ -142,7 +241,14 @@ async function carryOut(opts: ApiRestoreOptions, manifest: Manifest, planned: Ap
 }
 
 function apiNextSteps(plan: boolean, registryWrittenTo: string[], expired: boolean): string[] {
-  return nextSteps({ plan, method: 'restore-in-progress', relocated: false, registryWrittenTo, expired, restoreMode: true });
+  return nextSteps({
+    plan,
+    method: 'restore-in-progress',
+    relocated: false,
+    registryWrittenTo,
+    expired,
+    restoreMode: true,
+  });
 }
 
 /** What DsRestoreRegister records, in the same shape as the file-level plan, for the result. */

@@ -19,14 +19,24 @@ export function selectMethod(m: Manifest, requested: RestoreMethod | undefined, 
   const why = (method: RestoreMethod) => choice.unsupported.find((u) => u.method === method)?.reason ?? 'not supported';
   if (requested !== undefined) {
     if (choice.supported.includes(requested)) return requested;
-    throw new AppError('Precondition', 'RESTORE_METHOD_UNSUPPORTED', `this backup cannot be restored through ${requested}: ${why(requested)}`, {
-      target: archive,
-      details: { supported: choice.supported },
-    });
+    throw new AppError(
+      'Precondition',
+      'RESTORE_METHOD_UNSUPPORTED',
+      `this backup cannot be restored through ${requested}: ${why(requested)}`,
+      {
+        target: archive,
+        details: { supported: choice.supported },
+      },
+    );
   }
   if (choice.method === null) {
     const reasons = choice.unsupported.map((u) => `${u.method}: ${u.reason}`).join('; ');
-    throw new AppError('Precondition', 'RESTORE_METHOD_UNSUPPORTED', `no registration can restore this backup (${reasons})`, { target: archive });
+    throw new AppError(
+      'Precondition',
+      'RESTORE_METHOD_UNSUPPORTED',
+      `no registration can restore this backup (${reasons})`,
+      { target: archive },
+    );
   }
   return choice.method;
 }
@@ -38,16 +48,24 @@ function ofDatabaseSequence(f: ManifestFile, m: Manifest): boolean {
 }
 
 /** Where one archived file goes under `method`, or null when the restore leaves it in the archive. */
-export function destinationOf(f: ManifestFile, m: Manifest, t: RestoreTargets, method: RestoreMethod, restoreCheckpoint: boolean): string | null {
+export function destinationOf(
+  f: ManifestFile,
+  m: Manifest,
+  t: RestoreTargets,
+  method: RestoreMethod,
+  restoreCheckpoint: boolean,
+): string | null {
   const name = entryFileName(f.entry);
   const into = (folder: string) => pathApi(folder).join(folder, name);
   if (f.role === 'database') return t.database.physical;
   if (method === 'database-restored-from-backup') {
-    if ((f.role === 'log' || f.role === 'checkpoint') && ofDatabaseSequence(f, m)) return into(f.role === 'log' ? t.logFolder.physical : t.checkpointFolder.physical);
+    if ((f.role === 'log' || f.role === 'checkpoint') && ofDatabaseSequence(f, m))
+      return into(f.role === 'log' ? t.logFolder.physical : t.checkpointFolder.physical);
     return null;
   }
   // The current log is the log folder's own, replayed after the backup set; numbered logs are the backup set.
-  if (f.role === 'log') return into(classifyLogName(name).role === 'current' ? t.logFolder.physical : t.backupLogFolder.physical);
+  if (f.role === 'log')
+    return into(classifyLogName(name).role === 'current' ? t.logFolder.physical : t.backupLogFolder.physical);
   if (f.role === 'checkpoint' && restoreCheckpoint) return into(t.checkpointFolder.physical);
   return null;
 }
@@ -55,7 +73,9 @@ export function destinationOf(f: ManifestFile, m: Manifest, t: RestoreTargets, m
 /** The logs a database-restored-from-backup restore leaves out: another sequence's, which ESE would refuse. */
 export function foreignLogs(m: Manifest, method: RestoreMethod): string[] {
   if (method !== 'database-restored-from-backup') return [];
-  return m.files.filter((f) => (f.role === 'log' || f.role === 'checkpoint') && !ofDatabaseSequence(f, m)).map((f) => f.entry);
+  return m.files
+    .filter((f) => (f.role === 'log' || f.role === 'checkpoint') && !ofDatabaseSequence(f, m))
+    .map((f) => f.entry);
 }
 
 export interface RegistrationInput {
@@ -70,7 +90,8 @@ export interface RegistrationInput {
 
 /** The registry changes of the registration. */
 export function registrationFor(i: RegistrationInput): RegChange[] {
-  if (i.method === 'database-restored-from-backup') return databaseRestoredPlan({ ...(i.keepDatabaseEpoch ? { keepDatabaseEpoch: true } : {}) });
+  if (i.method === 'database-restored-from-backup')
+    return databaseRestoredPlan({ ...(i.keepDatabaseEpoch ? { keepDatabaseEpoch: true } : {}) });
   const t = i.targets;
   const reg = (p: string) => registryPath(p, i.style, t.computer);
   return restoreRegistryPlan({
@@ -79,7 +100,9 @@ export function registrationFor(i: RegistrationInput): RegChange[] {
     logPath: reg(t.logFolder.logical),
     lowLog: i.registered!.low,
     highLog: i.registered!.high,
-    restoreMap: [{ original: registryPath(t.originalDatabase, i.style, i.manifest.source.computer), new: reg(t.database.logical) }],
+    restoreMap: [
+      { original: registryPath(t.originalDatabase, i.style, i.manifest.source.computer), new: reg(t.database.logical) },
+    ],
     ...(i.newDatabaseGuid ? { newDatabaseGuid: i.newDatabaseGuid } : {}),
   });
 }

@@ -7,7 +7,13 @@ import { writeFileAtomic } from '../archive/publish.ts';
 import type { SignatureSummary } from '../ese/report.ts';
 import type { RestoreMethod } from '../logs/restore-method.ts';
 import { pathApi } from '../paths.ts';
-import { DATABASE_EPOCH_VALUE, DATABASE_RESTORED_VALUE, PARAMETERS_KEY, RESTORE_COUNT_VALUE, RESTORE_IN_PROGRESS_KEY } from '../registry/restore-plan.ts';
+import {
+  DATABASE_EPOCH_VALUE,
+  DATABASE_RESTORED_VALUE,
+  PARAMETERS_KEY,
+  RESTORE_COUNT_VALUE,
+  RESTORE_IN_PROGRESS_KEY,
+} from '../registry/restore-plan.ts';
 import type { RegChange } from '../registry/values.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { RegistryReader } from './ports.ts';
@@ -81,8 +87,17 @@ export async function readReceipt(path: string): Promise<RestoreReceipt> {
     throw new AppError('Integrity', 'RECEIPT_INVALID', `'${path}' is not valid JSON`, { target: path });
   }
   const o = r as Partial<RestoreReceipt> | null;
-  if (!o || o.format !== RECEIPT_FORMAT || typeof o.restoredAt !== 'string' || !o.database || !o.method || !o.registry) {
-    throw new AppError('Integrity', 'RECEIPT_INVALID', `'${path}' is not a restore receipt of this tool`, { target: path });
+  if (
+    !o ||
+    o.format !== RECEIPT_FORMAT ||
+    typeof o.restoredAt !== 'string' ||
+    !o.database ||
+    !o.method ||
+    !o.registry
+  ) {
+    throw new AppError('Integrity', 'RECEIPT_INVALID', `'${path}' is not a restore receipt of this tool`, {
+      target: path,
+    });
   }
   return o as RestoreReceipt;
 }
@@ -91,10 +106,19 @@ export async function readReceipt(path: string): Promise<RestoreReceipt> {
 export async function findReceipt(databaseFolder: string): Promise<string | null> {
   const api = pathApi(databaseFolder);
   const names = await readdir(databaseFolder).catch(() => [] as string[]);
-  const stamped = names.filter((n) => n.startsWith('pre-restore-')).sort(byStamp).reverse();
+  const stamped = names
+    .filter((n) => n.startsWith('pre-restore-'))
+    .sort(byStamp)
+    .reverse();
   for (const n of stamped) {
     const candidate = api.join(databaseFolder, n, RECEIPT_NAME);
-    if (await readFile(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await readFile(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return null;
 }
@@ -107,4 +131,3 @@ function byStamp(a: string, b: string): number {
   };
   return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 }
-

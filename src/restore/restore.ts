@@ -16,7 +16,14 @@ import { nextSteps } from './next-steps.ts';
 import type { AgeKeyring } from '../archive/age/keyring.ts';
 import { type RestoreAction, isDirectory, planFileActions } from './actions.ts';
 import { type RestoreResult, restoreResult, writeRestoreReceipt } from './result.ts';
-import { keyed, planningManifest, shelfLife, stageRestore, throwUnlessVerified, verifiedManifest } from './verified-archive.ts';
+import {
+  keyed,
+  planningManifest,
+  shelfLife,
+  stageRestore,
+  throwUnlessVerified,
+  verifiedManifest,
+} from './verified-archive.ts';
 
 export type { RestorePorts, RestoreResult };
 
@@ -34,7 +41,11 @@ export interface RestoreOptions {
 
 export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Promise<RestoreResult> {
   if (ports.registryWriters.length === 0 && !opts.plan) {
-    throw new AppError('InvalidRequest', 'REGISTRATION_REQUIRED', 'a restore must be registered (Restore in Progress), or NTDS would start on the old invocation ID (USN rollback): give registry.regFile or registry.apply, or use plan');
+    throw new AppError(
+      'InvalidRequest',
+      'REGISTRATION_REQUIRED',
+      'a restore must be registered (Restore in Progress), or NTDS would start on the old invocation ID (USN rollback): give registry.regFile or registry.apply, or use plan',
+    );
   }
   const now = ports.now();
   const stage = { planning: true };
@@ -43,15 +54,29 @@ export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Pro
   } catch (err) {
     // Planning trusts the manifest before the pass proves it. When that manifest breaks the planning (an unsafe entry
     // name, a recorded path that climbs out), the full verification names what is wrong with the archive.
-    if (stage.planning && !opts.plan && err instanceof AppError && err.category === 'Integrity') throwUnlessVerified(opts.archive, await verifyArchive(opts.archive, keyed(opts.keyring)));
+    if (stage.planning && !opts.plan && err instanceof AppError && err.category === 'Integrity')
+      throwUnlessVerified(opts.archive, await verifyArchive(opts.archive, keyed(opts.keyring)));
     throw err;
   }
 }
 
-async function restoreFrom(opts: RestoreOptions, ports: RestorePorts, now: Date, stage: { planning: boolean }): Promise<RestoreResult> {
+async function restoreFrom(
+  opts: RestoreOptions,
+  ports: RestorePorts,
+  now: Date,
+  stage: { planning: boolean },
+): Promise<RestoreResult> {
   const planned = await planRestore(opts, ports, now);
   const { result, manifest, targets, mode } = planned;
-  const steps = (registryWrittenTo: string[]) => nextSteps({ plan: !!opts.plan, method: result.method, relocated: targets.relocated, registryWrittenTo, expired: result.expired, restoreMode: mode.inRestoreMode });
+  const steps = (registryWrittenTo: string[]) =>
+    nextSteps({
+      plan: !!opts.plan,
+      method: result.method,
+      relocated: targets.relocated,
+      registryWrittenTo,
+      expired: result.expired,
+      restoreMode: mode.inRestoreMode,
+    });
   if (opts.plan) {
     result.nextSteps = steps([]);
     return result;
@@ -88,18 +113,35 @@ interface PlannedRestore {
  * only becomes real once the whole archive has verified and holds exactly the manifest that was planned from.
  */
 async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date): Promise<PlannedRestore> {
-  const manifest = opts.plan ? (await verifiedManifest(opts, ports, now)).manifest : await planningManifest(opts.archive, opts.keyring);
+  const manifest = opts.plan
+    ? (await verifiedManifest(opts, ports, now)).manifest
+    : await planningManifest(opts.archive, opts.keyring);
   const { warnings, expired } = shelfLife(manifest, opts, now);
   const method = selectMethod(manifest, opts.method, opts.archive);
   const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
   if (targets.relocated) {
-    warnings.push(`the database goes to ${targets.database.logical}, not where it was backed up (${targets.originalDatabase}); ` + (method === 'restore-in-progress' ? "the restore map records the move, and NTDS's own paths must point there before restart" : "NTDS's own paths (NTDS\\Parameters) must point there before restart"));
+    warnings.push(
+      `the database goes to ${targets.database.logical}, not where it was backed up (${targets.originalDatabase}); ` +
+        (method === 'restore-in-progress'
+          ? "the restore map records the move, and NTDS's own paths must point there before restart"
+          : "NTDS's own paths (NTDS\\Parameters) must point there before restart"),
+    );
   }
   const mode = await checkMachine(opts, ports, targets);
   const before = ports.registryReader ? await readRegistryBefore(ports.registryReader) : null;
-  warnings.push(...registryWarnings(before, method), ...foreignLogs(manifest, method).map((e) => `${e} belongs to another log sequence than the database: left in the archive`));
+  warnings.push(
+    ...registryWarnings(before, method),
+    ...foreignLogs(manifest, method).map(
+      (e) => `${e} belongs to another log sequence than the database: left in the archive`,
+    ),
+  );
   const folders = await foldersToCreate(targets, !!opts.target.createFolders);
-  const files = await planFileActions(targets, manifest, (f) => destinationOf(f, manifest, targets, method, !!opts.target.restoreCheckpoint), now);
+  const files = await planFileActions(
+    targets,
+    manifest,
+    (f) => destinationOf(f, manifest, targets, method, !!opts.target.restoreCheckpoint),
+    now,
+  );
   const actions = [...folders, ...files.actions];
   const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
   const registry = registrationFor({
@@ -111,19 +153,49 @@ async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date)
     ...(opts.registry?.keepDatabaseEpoch ? { keepDatabaseEpoch: true } : {}),
     ...(opts.registry?.newDatabaseGuid ? { newDatabaseGuid: opts.registry.newDatabaseGuid } : {}),
   });
-  const paths = { database: targets.database.physical, logPath: targets.logFolder.physical, backupLogPath: targets.backupLogFolder.physical, checkpointFilePath: targets.checkpointFolder.physical, root: opts.target.root ?? null };
-  const result = restoreResult({ archive: opts.archive, manifest, method, plan: !!opts.plan, expired, targets: paths, actions, registry, before, warnings });
+  const paths = {
+    database: targets.database.physical,
+    logPath: targets.logFolder.physical,
+    backupLogPath: targets.backupLogFolder.physical,
+    checkpointFilePath: targets.checkpointFolder.physical,
+    root: opts.target.root ?? null,
+  };
+  const result = restoreResult({
+    archive: opts.archive,
+    manifest,
+    method,
+    plan: !!opts.plan,
+    expired,
+    targets: paths,
+    actions,
+    registry,
+    before,
+    warnings,
+  });
   return { result, manifest, targets, mode, actions, writes: files.writes };
 }
 
 /** Restore mode and a database in use: refused before anything changes (a plan only reports them). */
-async function checkMachine(opts: RestoreOptions, ports: RestorePorts, targets: RestoreTargets): Promise<RestoreModeAnswer> {
+async function checkMachine(
+  opts: RestoreOptions,
+  ports: RestorePorts,
+  targets: RestoreTargets,
+): Promise<RestoreModeAnswer> {
   const mode = await ports.environment.restoreMode();
   if (mode.inRestoreMode === false && !opts.plan) {
-    throw new AppError('Precondition', 'NOT_IN_RESTORE_MODE', `${mode.detail}. Restart into Directory Services Restore Mode first (bcdedit /set {default} safeboot dsrepair, then restart).`);
+    throw new AppError(
+      'Precondition',
+      'NOT_IN_RESTORE_MODE',
+      `${mode.detail}. Restart into Directory Services Restore Mode first (bcdedit /set {default} safeboot dsrepair, then restart).`,
+    );
   }
   if (await ports.environment.fileInUse(targets.database.physical)) {
-    throw new AppError('Precondition', 'TARGET_IN_USE', `'${targets.database.physical}' is open in another process: the directory service is running on it`, { target: targets.database.physical });
+    throw new AppError(
+      'Precondition',
+      'TARGET_IN_USE',
+      `'${targets.database.physical}' is open in another process: the directory service is running on it`,
+      { target: targets.database.physical },
+    );
   }
   return mode;
 }
@@ -132,10 +204,14 @@ async function checkMachine(opts: RestoreOptions, ports: RestorePorts, targets: 
 function registryWarnings(before: RegistryBefore | null, method: RestoreMethod): string[] {
   const out: string[] = [];
   if (before?.restoreInProgress && method === 'database-restored-from-backup') {
-    out.push(`a "Restore in Progress" key from an earlier restore exists: NTDS would run that restore at its next start. Remove it (reg delete "${RESTORE_IN_PROGRESS_KEY}" /f) before restarting.`);
+    out.push(
+      `a "Restore in Progress" key from an earlier restore exists: NTDS would run that restore at its next start. Remove it (reg delete "${RESTORE_IN_PROGRESS_KEY}" /f) before restarting.`,
+    );
   }
   if (before?.databaseRestoredFromBackup && method === 'restore-in-progress') {
-    out.push('"Database restored from backup" is already set from an earlier restore; NTDS also takes it at its next start (a new invocation ID either way).');
+    out.push(
+      '"Database restored from backup" is already set from an earlier restore; NTDS also takes it at its next start (a new invocation ID either way).',
+    );
   }
   return out;
 }
@@ -146,7 +222,12 @@ async function foldersToCreate(targets: RestoreTargets, createFolders: boolean):
   for (const f of uniqueFolders(targets)) {
     if (await isDirectory(f)) continue;
     if (!createFolders) {
-      throw new AppError('Precondition', 'TARGET_FOLDER_MISSING', `the target folder '${f}' does not exist (create it, or set target.createFolders)`, { target: f });
+      throw new AppError(
+        'Precondition',
+        'TARGET_FOLDER_MISSING',
+        `the target folder '${f}' does not exist (create it, or set target.createFolders)`,
+        { target: f },
+      );
     }
     actions.push({ action: 'create-folder', path: f });
   }
@@ -155,5 +236,12 @@ async function foldersToCreate(targets: RestoreTargets, createFolders: boolean):
 
 function uniqueFolders(t: RestoreTargets): string[] {
   const api = pathApi(t.database.physical);
-  return [...new Set([api.dirname(t.database.physical), t.logFolder.physical, t.backupLogFolder.physical, t.checkpointFolder.physical])];
+  return [
+    ...new Set([
+      api.dirname(t.database.physical),
+      t.logFolder.physical,
+      t.backupLogFolder.physical,
+      t.checkpointFolder.physical,
+    ]),
+  ];
 }

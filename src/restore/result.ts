@@ -15,7 +15,13 @@ export interface RestoreResult {
   plan: boolean;
   expired: boolean;
   expiredOverride: boolean;
-  targets: { database: string; logPath: string; backupLogPath: string; checkpointFilePath: string; root: string | null };
+  targets: {
+    database: string;
+    logPath: string;
+    backupLogPath: string;
+    checkpointFilePath: string;
+    root: string | null;
+  };
   actions: RestoreAction[];
   registry: RegChange[];
   registryWrittenTo: string[];
@@ -61,25 +67,49 @@ export function restoreResult(i: ResultInput): RestoreResult {
 }
 
 /** Writes the receipt into this run's pre-restore folder beside the database; returns its path. */
-export async function writeRestoreReceipt(r: RestoreResult, m: Manifest, t: Pick<RestoreTargets, 'database'>, archiveSha256: string | null, now: Date): Promise<string> {
+export async function writeRestoreReceipt(
+  r: RestoreResult,
+  m: Manifest,
+  t: Pick<RestoreTargets, 'database'>,
+  archiveSha256: string | null,
+  now: Date,
+): Promise<string> {
   return writeReceipt(await receiptFolder(r.actions, t, now), receiptOf(r, m, t, archiveSha256, now));
 }
 
-function receiptOf(r: RestoreResult, m: Manifest, t: Pick<RestoreTargets, 'database'>, archiveSha256: string | null, now: Date): RestoreReceipt {
+function receiptOf(
+  r: RestoreResult,
+  m: Manifest,
+  t: Pick<RestoreTargets, 'database'>,
+  archiveSha256: string | null,
+  now: Date,
+): RestoreReceipt {
   const db = m.files.find((f) => f.role === 'database')!;
   return {
     format: RECEIPT_FORMAT,
     formatVersion: 1,
     tool: { name: 'adbackup', version: TOOL_VERSION },
     restoredAt: now.toISOString(),
-    archive: { path: r.archive, backupId: m.backupId, sha256: archiveSha256, createdAt: m.createdAt, computer: m.source.computer },
+    archive: {
+      path: r.archive,
+      backupId: m.backupId,
+      sha256: archiveSha256,
+      createdAt: m.createdAt,
+      computer: m.source.computer,
+    },
     method: r.method,
     database: { path: t.database.physical, logical: t.database.logical, signDb: m.database.signDb, sha256: db.sha256 },
-    targets: { database: r.targets.database, logPath: r.targets.logPath, backupLogPath: r.targets.backupLogPath, checkpointFilePath: r.targets.checkpointFilePath },
-    written: r.actions.flatMap((a) => (a.action === 'write' ? [{ entry: a.entry, to: a.to, size: a.size, sha256: a.sha256 }] : [])),
+    targets: {
+      database: r.targets.database,
+      logPath: r.targets.logPath,
+      backupLogPath: r.targets.backupLogPath,
+      checkpointFilePath: r.targets.checkpointFilePath,
+    },
+    written: r.actions.flatMap((a) =>
+      a.action === 'write' ? [{ entry: a.entry, to: a.to, size: a.size, sha256: a.sha256 }] : [],
+    ),
     movedAside: r.actions.flatMap((a) => (a.action === 'move-aside' ? [{ from: a.from, to: a.to }] : [])),
     registry: { values: r.registry, writtenTo: r.registryWrittenTo },
     before: r.before,
   };
 }
-

@@ -53,25 +53,61 @@ export async function restoreStatus(req: StatusRequest, ports: StatusPorts): Pro
   const now = ports.registryReader ? await readRegistryBefore(ports.registryReader) : null;
   const database = await checkDatabase(receipt, req.root);
   const service = ports.ntdsServiceState ? safely(ports.ntdsServiceState) : null;
-  const registrationPresent = now === null ? null : receipt.method === 'restore-in-progress' ? now.restoreInProgress : (now.databaseRestoredFromBackup ?? 0) !== 0;
+  const registrationPresent =
+    now === null
+      ? null
+      : receipt.method === 'restore-in-progress'
+        ? now.restoreInProgress
+        : (now.databaseRestoredFromBackup ?? 0) !== 0;
   const { status, reasons } = judgeRestore({ receipt, now, registrationPresent, database, service });
-  return { status, reasons, receipt: receiptPath, method: receipt.method, restoredAt: receipt.restoredAt, archive: receipt.archive, before: receipt.before, now, registrationPresent, database, ntdsService: service };
+  return {
+    status,
+    reasons,
+    receipt: receiptPath,
+    method: receipt.method,
+    restoredAt: receipt.restoredAt,
+    archive: receipt.archive,
+    before: receipt.before,
+    now,
+    registrationPresent,
+    database,
+    ntdsService: service,
+  };
 }
 
 async function locateReceipt(req: StatusRequest): Promise<string> {
   if (req.databasePath === undefined) {
-    throw new AppError('InvalidRequest', 'RECEIPT_NOT_FOUND', 'name the receipt (receipt) or the database (databasePath) whose pre-restore folders hold it');
+    throw new AppError(
+      'InvalidRequest',
+      'RECEIPT_NOT_FOUND',
+      'name the receipt (receipt) or the database (databasePath) whose pre-restore folders hold it',
+    );
   }
   const p = req.root !== undefined ? reroot(req.root, req.databasePath) : req.databasePath;
-  const folder = (await stat(p).then((s) => s.isDirectory(), () => false)) ? p : pathApi(p).dirname(p);
+  const folder = (await stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  ))
+    ? p
+    : pathApi(p).dirname(p);
   const found = await findReceipt(folder);
-  if (!found) throw new AppError('Precondition', 'RECEIPT_NOT_FOUND', `no restore receipt in the pre-restore folders of '${folder}': this tool restored nothing there`, { target: folder });
+  if (!found)
+    throw new AppError(
+      'Precondition',
+      'RECEIPT_NOT_FOUND',
+      `no restore receipt in the pre-restore folders of '${folder}': this tool restored nothing there`,
+      { target: folder },
+    );
   return found;
 }
 
 /** The restored database where this process sees it: re-rooted, where it was written, or the DC's own path. */
 async function checkDatabase(r: RestoreReceipt, root: string | undefined): Promise<DatabaseCheck> {
-  const candidates = [root !== undefined ? reroot(root, r.database.logical) : null, r.database.path, r.database.logical].filter((p): p is string => p !== null);
+  const candidates = [
+    root !== undefined ? reroot(root, r.database.logical) : null,
+    r.database.path,
+    r.database.logical,
+  ].filter((p): p is string => p !== null);
   for (const path of candidates) {
     const st = await stat(path).catch(() => null);
     if (!st?.isFile()) continue;
@@ -79,7 +115,12 @@ async function checkDatabase(r: RestoreReceipt, root: string | undefined): Promi
     try {
       const h = await readHeaderFile(path, 'database');
       const sign = h.kind === 'database' ? summarizeSignature(h.database.header.signDb) : null;
-      return { path, present: true, sameDatabase: sign !== null && sign.random === r.database.signDb.random && sign.text === r.database.signDb.text, changedSinceRestore };
+      return {
+        path,
+        present: true,
+        sameDatabase: sign !== null && sign.random === r.database.signDb.random && sign.text === r.database.signDb.text,
+        changedSinceRestore,
+      };
     } catch {
       return { path, present: true, sameDatabase: null, changedSinceRestore };
     }
@@ -106,24 +147,67 @@ export interface JudgeInput {
 /** The verdict, with every reason that led to it. Pure: tests give it each combination. */
 export function judgeRestore(i: JudgeInput): { status: RestoreState; reasons: string[] } {
   if (!i.database.present) return { status: 'failed', reasons: [`the restored database '${i.database.path}' is gone`] };
-  if (i.database.sameDatabase === false) return { status: 'failed', reasons: [`'${i.database.path}' is another database than the one restored (its signature differs)`] };
-  if (i.now === null || i.registrationPresent === null) return { status: 'unknown', reasons: ['the registry cannot be read here: run restore-status on the DC itself'] };
+  if (i.database.sameDatabase === false)
+    return {
+      status: 'failed',
+      reasons: [`'${i.database.path}' is another database than the one restored (its signature differs)`],
+    };
+  if (i.now === null || i.registrationPresent === null)
+    return { status: 'unknown', reasons: ['the registry cannot be read here: run restore-status on the DC itself'] };
   const before = i.receipt.before?.previousRestoreCount;
   const count = i.now.previousRestoreCount ?? 0;
   const counted = before === undefined ? null : count > (before ?? 0);
   const running = i.service === 'running';
-  if (counted === true) return { status: 'completed', reasons: [`DSA Previous Restore Count went from ${before ?? 'absent'} to ${count}: NTDS took the restore and a new invocation ID`] };
+  if (counted === true)
+    return {
+      status: 'completed',
+      reasons: [
+        `DSA Previous Restore Count went from ${before ?? 'absent'} to ${count}: NTDS took the restore and a new invocation ID`,
+      ],
+    };
   if (i.registrationPresent) {
-    if (running) return { status: 'failed', reasons: ['NTDS is running, but the registration is still in place and the restore was not counted: NTDS did not take the restore'] };
-    return { status: 'pending', reasons: ['the registration is in place and NTDS has not taken it yet: restart the DC normally'] };
+    if (running)
+      return {
+        status: 'failed',
+        reasons: [
+          'NTDS is running, but the registration is still in place and the restore was not counted: NTDS did not take the restore',
+        ],
+      };
+    return {
+      status: 'pending',
+      reasons: ['the registration is in place and NTDS has not taken it yet: restart the DC normally'],
+    };
   }
   if (i.receipt.method === 'restore-in-progress') {
-    return { status: 'completed', reasons: ['NTDS removed the Restore in Progress key, which it does once the restore succeeded' + (counted === false ? ` (DSA Previous Restore Count is still ${count}: check event 1109 for the new invocation ID)` : '')] };
+    return {
+      status: 'completed',
+      reasons: [
+        'NTDS removed the Restore in Progress key, which it does once the restore succeeded' +
+          (counted === false
+            ? ` (DSA Previous Restore Count is still ${count}: check event 1109 for the new invocation ID)`
+            : ''),
+      ],
+    };
   }
   if (counted === null) {
     return count > 0
-      ? { status: 'completed', reasons: [`the registration was consumed and DSA Previous Restore Count is ${count} (its value before the restore was not read: the restore ran where the registry was not readable)`] }
-      : { status: 'unknown', reasons: ['the registration is gone but no restore was counted, and the count before the restore is not known'] };
+      ? {
+          status: 'completed',
+          reasons: [
+            `the registration was consumed and DSA Previous Restore Count is ${count} (its value before the restore was not read: the restore ran where the registry was not readable)`,
+          ],
+        }
+      : {
+          status: 'unknown',
+          reasons: [
+            'the registration is gone but no restore was counted, and the count before the restore is not known',
+          ],
+        };
   }
-  return { status: 'failed', reasons: [`the registration is gone but DSA Previous Restore Count is still ${before ?? 'absent'}: NTDS did not count a restore (was the registration removed by hand?)`] };
+  return {
+    status: 'failed',
+    reasons: [
+      `the registration is gone but DSA Previous Restore Count is still ${before ?? 'absent'}: NTDS did not count a restore (was the registration removed by hand?)`,
+    ],
+  };
 }

@@ -34,29 +34,48 @@ export type PathStyle = 'unc' | 'local';
 
 function checkPath(p: string, what: string): void {
   const unsafe = unsafeRecordedPath(p);
-  if (unsafe) throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} is not usable (${unsafe}): '${p}'`, { target: p });
+  if (unsafe)
+    throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} is not usable (${unsafe}): '${p}'`, { target: p });
   if (isWindowsPath(p) && /[<>"|?*]/.test(p.replace(/^\\\\\?\\/, '').slice(2))) {
-    throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} contains characters a path cannot hold: '${p}'`, { target: p });
+    throw new AppError('InvalidRequest', 'INVALID_PATH', `${what} contains characters a path cannot hold: '${p}'`, {
+      target: p,
+    });
   }
 }
 
 /** The archive's own record of where the files were: checked like a request's paths, but it is the archive at fault. */
 function checkRecorded(p: string, what: string): void {
   const unsafe = unsafeRecordedPath(p);
-  if (unsafe) throw new AppError('Integrity', 'ARCHIVE_PATH_UNSAFE', `the archive records ${what} as '${p}' (${unsafe}): refused`, { target: p });
+  if (unsafe)
+    throw new AppError(
+      'Integrity',
+      'ARCHIVE_PATH_UNSAFE',
+      `the archive records ${what} as '${p}' (${unsafe}): refused`,
+      { target: p },
+    );
 }
 
 /** C:\A\B under /mnt/r → /mnt/r/C/A/B; \\srv\share\x → /mnt/r/srv/share/x; /a/b → /mnt/r/a/b. */
 export function reroot(root: string, logical: string): string {
   const api = pathApi(root);
   const parts = isWindowsPath(logical)
-    ? logical.replace(/^\\\\\?\\/, '').replace(/^([A-Za-z]):/, '$1').split(/[\\/]+/).filter(Boolean)
+    ? logical
+        .replace(/^\\\\\?\\/, '')
+        .replace(/^([A-Za-z]):/, '$1')
+        .split(/[\\/]+/)
+        .filter(Boolean)
     : logical.split('/').filter(Boolean);
   return api.join(root, ...parts);
 }
 
 export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32' | 'posix'): RestoreTargets {
-  for (const [v, what] of [[t.root, 'target.root'], [t.databasePath, 'target.databasePath'], [t.logPath, 'target.logPath'], [t.backupLogPath, 'target.backupLogPath'], [t.checkpointPath, 'target.checkpointPath']] as const) {
+  for (const [v, what] of [
+    [t.root, 'target.root'],
+    [t.databasePath, 'target.databasePath'],
+    [t.logPath, 'target.logPath'],
+    [t.backupLogPath, 'target.backupLogPath'],
+    [t.checkpointPath, 'target.checkpointPath'],
+  ] as const) {
     if (v !== undefined) checkPath(v, what);
   }
   checkRecorded(m.source.paths.database.path, 'the database path');
@@ -70,12 +89,19 @@ export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32'
   const checkpointFolder = t.checkpointPath ?? movedCheckpointFolder(m, t, logFolder, database);
   const foreign = (p: string) => (nativeStyle === 'posix' ? isWindowsPath(p) : p.startsWith('/'));
   if (t.root !== undefined && foreign(t.root)) {
-    throw new AppError('InvalidRequest', 'INVALID_PATH', `target.root '${t.root}' is not a path on this machine`, { target: t.root });
+    throw new AppError('InvalidRequest', 'INVALID_PATH', `target.root '${t.root}' is not a path on this machine`, {
+      target: t.root,
+    });
   }
   const place = (logical: string): Place => {
     if (t.root !== undefined) return { logical, physical: reroot(t.root, logical) };
     if (foreign(logical)) {
-      throw new AppError('InvalidRequest', 'INVALID_PATH', `'${logical}' is not a path on this machine; give target.root (where that volume is mounted) or explicit target paths`, { target: logical });
+      throw new AppError(
+        'InvalidRequest',
+        'INVALID_PATH',
+        `'${logical}' is not a path on this machine; give target.root (where that volume is mounted) or explicit target paths`,
+        { target: logical },
+      );
     }
     return { logical, physical: logical };
   };
@@ -98,9 +124,11 @@ function movedCheckpointFolder(m: Manifest, t: FilesTarget, logFolder: string, d
   const originalDb = m.source.paths.database.path;
   const cp = m.source.paths.checkpoint?.path;
   const recorded = cp ? pathApi(cp).dirname(cp) : pathApi(originalDb).dirname(originalDb);
-  const same = (a: string, b: string) => a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
+  const same = (a: string, b: string) =>
+    a.replace(/[\\/]+$/, '').toLowerCase() === b.replace(/[\\/]+$/, '').toLowerCase();
   if (t.logPath !== undefined && same(recorded, m.source.paths.logs.path)) return logFolder;
-  if (t.databasePath !== undefined && same(recorded, pathApi(originalDb).dirname(originalDb))) return pathApi(database).dirname(database);
+  if (t.databasePath !== undefined && same(recorded, pathApi(originalDb).dirname(originalDb)))
+    return pathApi(database).dirname(database);
   return recorded;
 }
 
@@ -109,4 +137,3 @@ export function registryPath(logical: string, style: PathStyle, computer: string
   if (style === 'unc') return toUnc(logical, computer) ?? logical;
   return logical;
 }
-

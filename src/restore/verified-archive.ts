@@ -27,9 +27,17 @@ export async function verifiedManifest(
   ports: PassPorts,
   now: Date,
 ): Promise<{ manifest: Manifest; token: Buffer | null; warnings: string[]; expired: boolean }> {
-  const { result, manifest } = await verifyArchiveWithManifest(opts.archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...keyed(opts.keyring), progress: ports.progress, now: () => now });
+  const { result, manifest } = await verifyArchiveWithManifest(opts.archive, {
+    ...(ports.signal ? { signal: ports.signal } : {}),
+    ...keyed(opts.keyring),
+    progress: ports.progress,
+    now: () => now,
+  });
   throwUnlessVerified(opts.archive, result);
-  if (manifest === null || result.backupId === null) throw new AppError('Integrity', 'ARCHIVE_INVALID', `'${opts.archive}' has no usable manifest`, { target: opts.archive });
+  if (manifest === null || result.backupId === null)
+    throw new AppError('Integrity', 'ARCHIVE_INVALID', `'${opts.archive}' has no usable manifest`, {
+      target: opts.archive,
+    });
   const { token } = await readManifest(opts.archive, result.backupId, opts.keyring);
   return { manifest, token, ...shelfLife(manifest, opts, now) };
 }
@@ -40,18 +48,32 @@ export function throwUnlessVerified(archive: string, verified: VerifyResult): vo
   if (verified.encryption && !verified.encryption.contentVerified) throw encryptedNeedsKey(archive);
   if (verified.ok) return;
   const errors = verified.findings.filter((f) => f.severity === 'error');
-  throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive failed verification: ${errors.map((f) => f.message).join('; ')}`, {
-    target: archive,
-    details: { findings: verified.findings },
-  });
+  throw new AppError(
+    'Integrity',
+    'ARCHIVE_INVALID',
+    `the archive failed verification: ${errors.map((f) => f.message).join('; ')}`,
+    {
+      target: archive,
+      details: { findings: verified.findings },
+    },
+  );
 }
 
 function encryptedNeedsKey(archive: string): AppError {
-  return new AppError('Precondition', 'ARCHIVE_ENCRYPTED', `'${archive}' is age-encrypted: a restore needs decryption.identityFile (or decryption.passphrase)`, { target: archive });
+  return new AppError(
+    'Precondition',
+    'ARCHIVE_ENCRYPTED',
+    `'${archive}' is age-encrypted: a restore needs decryption.identityFile (or decryption.passphrase)`,
+    { target: archive },
+  );
 }
 
 /** BACKUP_EXPIRED unless overridden; the override is carried as a warning. */
-export function shelfLife(manifest: Manifest, opts: { archive: string; allowExpired?: boolean }, now: Date): { warnings: string[]; expired: boolean } {
+export function shelfLife(
+  manifest: Manifest,
+  opts: { archive: string; allowExpired?: boolean },
+  now: Date,
+): { warnings: string[]; expired: boolean } {
   const warnings: string[] = [];
   const expired = Date.parse(manifest.expiresAt) <= now.getTime();
   if (expired && !opts.allowExpired) {
@@ -62,7 +84,10 @@ export function shelfLife(manifest: Manifest, opts: { archive: string; allowExpi
       { target: opts.archive },
     );
   }
-  if (expired) warnings.push(`restoring a backup older than the tombstone lifetime (allowExpired): expect lingering objects; check with repadmin /removelingeringobjects after the restore`);
+  if (expired)
+    warnings.push(
+      `restoring a backup older than the tombstone lifetime (allowExpired): expect lingering objects; check with repadmin /removelingeringobjects after the restore`,
+    );
   return { warnings, expired };
 }
 
@@ -70,9 +95,16 @@ export function shelfLife(manifest: Manifest, opts: { archive: string; allowExpi
  * The manifest and expiry token read back after a verify (`backupId`: the one verified): a different or unusable
  * manifest means the file changed in between.
  */
-async function readManifest(archive: string, backupId: string, keyring?: AgeKeyring): Promise<{ manifest: Manifest; token: Buffer | null }> {
-  const changed = () => new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
-  const read = await readManifestEntry(archive, keyring).catch((err: unknown) => Promise.reject(err instanceof AppError && err.code === 'MANIFEST_INVALID' ? changed() : err));
+async function readManifest(
+  archive: string,
+  backupId: string,
+  keyring?: AgeKeyring,
+): Promise<{ manifest: Manifest; token: Buffer | null }> {
+  const changed = () =>
+    new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' changed after it was verified`, { target: archive });
+  const read = await readManifestEntry(archive, keyring).catch((err: unknown) =>
+    Promise.reject(err instanceof AppError && err.code === 'MANIFEST_INVALID' ? changed() : err),
+  );
   if (read.manifest.backupId !== backupId) throw changed();
   return read;
 }
@@ -154,14 +186,28 @@ export async function verifyAndStage(
   };
   try {
     // From an encrypted archive, plaintext reaches a .partial only chunk by chunk as each chunk authenticates.
-    const { result, manifest } = await verifyArchiveWithManifest(archive, { ...(ports.signal ? { signal: ports.signal } : {}), ...keyed(keyring), progress: ports.progress, now: () => now, sink });
+    const { result, manifest } = await verifyArchiveWithManifest(archive, {
+      ...(ports.signal ? { signal: ports.signal } : {}),
+      ...keyed(keyring),
+      progress: ports.progress,
+      now: () => now,
+      sink,
+    });
     throwUnlessVerified(archive, result);
     sha256 = result.sha256;
     if (!manifest || !sameJson(manifest, planned)) {
-      throw new AppError('Integrity', 'ARCHIVE_CHANGED', `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`, { target: archive });
+      throw new AppError(
+        'Integrity',
+        'ARCHIVE_CHANGED',
+        `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`,
+        { target: archive },
+      );
     }
     const missing = [...writes.keys()].filter((e) => !partials.has(e));
-    if (missing.length > 0) throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive holds no ${missing.join(', ')}`, { target: archive });
+    if (missing.length > 0)
+      throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive holds no ${missing.join(', ')}`, {
+        target: archive,
+      });
   } catch (err) {
     for (const p of partials.values()) await p.discard();
     throw err;
@@ -210,6 +256,14 @@ function bufferedWriter(w: Writable, dest: string): EntryWriter {
 /** Deep equality of two JSON documents, whatever the key order. */
 function sameJson(a: unknown, b: unknown): boolean {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }

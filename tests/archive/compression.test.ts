@@ -69,7 +69,11 @@ async function run(transform: Transform, data: Buffer, chunkSize?: number): Prom
   return { out: Buffer.concat(parts), err };
 }
 
-async function compress(type: CompressionType, data: Buffer, opts: { blockSize?: number; level?: number } = {}): Promise<Buffer> {
+async function compress(
+  type: CompressionType,
+  data: Buffer,
+  opts: { blockSize?: number; level?: number } = {},
+): Promise<Buffer> {
   const r = await run(createCompressor({ type, ...opts }), data);
   if (r.err) throw r.err;
   return r.out;
@@ -82,7 +86,13 @@ async function decompress(type: CompressionType, data: Buffer, opts: { maxFrameB
 }
 
 /** Asserts the decompressor fails with ARCHIVE_CORRUPT and that whatever it emitted first is a true prefix. */
-async function assertCorrupt(t: ExecutionContext, type: CompressionType, bad: Buffer, original: Buffer, what: string): Promise<AppError> {
+async function assertCorrupt(
+  t: ExecutionContext,
+  type: CompressionType,
+  bad: Buffer,
+  original: Buffer,
+  what: string,
+): Promise<AppError> {
   const r = await run(createDecompressor(type), bad);
   t.true(r.err instanceof AppError, `${what}: expected an AppError, got ${String(r.err)}`);
   const err = r.err as AppError;
@@ -118,7 +128,15 @@ function walkFrames(buf: Buffer): Frame[] {
     const headerSize = 5 + (single ? 0 : 1) + didSize + fcsSize;
     const fcsAt = p + headerSize - fcsSize;
     const contentSize =
-      fcsSize === 0 ? null : fcsSize === 1 ? buf[fcsAt]! : fcsSize === 2 ? buf.readUInt16LE(fcsAt) + 256 : fcsSize === 4 ? buf.readUInt32LE(fcsAt) : Number(buf.readBigUInt64LE(fcsAt));
+      fcsSize === 0
+        ? null
+        : fcsSize === 1
+          ? buf[fcsAt]!
+          : fcsSize === 2
+            ? buf.readUInt16LE(fcsAt) + 256
+            : fcsSize === 4
+              ? buf.readUInt32LE(fcsAt)
+              : Number(buf.readBigUInt64LE(fcsAt));
     const frame: Frame = { offset: p, fhd, headerSize, contentSize, blocks: [], checksumOffset: null, end: 0 };
     let q = p + headerSize;
     for (;;) {
@@ -197,7 +215,10 @@ test('tar reads our zstd and gzip archives (tar --zstd -x, tar -xz)', async (t) 
   writeFileSync(join(src, 'ntds.dit'), SMALL);
   writeFileSync(join(src, 'edb.chk'), Buffer.alloc(8192, 3));
   const tarBytes = sh('tar', ['-C', src, '-cf', '-', 'ntds.dit', 'edb.chk']);
-  for (const [type, flag] of [['zstd', '--zstd'], ['gzip', '-z']] as const) {
+  for (const [type, flag] of [
+    ['zstd', '--zstd'],
+    ['gzip', '-z'],
+  ] as const) {
     const out = join(dir, `out-${type}`);
     mkdirSync(out);
     const file = join(dir, `b${ARCHIVE_EXTENSIONS[type]}`);
@@ -254,7 +275,13 @@ test('skippable frames are skipped (and zstd -d agrees)', async (t) => {
   };
   const frames = walkFrames(smallZstd);
   const cut = frames[2]!.end;
-  const packed = Buffer.concat([skip(100_000, 0x28), smallZstd.subarray(0, cut), skip(0, 0), smallZstd.subarray(cut), skip(5, 1)]);
+  const packed = Buffer.concat([
+    skip(100_000, 0x28),
+    smallZstd.subarray(0, cut),
+    skip(0, 0),
+    smallZstd.subarray(cut),
+    skip(5, 1),
+  ]);
   t.is(detectFormat(packed), 'zstd');
   t.true((await decompress('zstd', packed)).equals(SMALL));
   t.true(sh('zstd', ['-q', '-d', '-c'], packed).equals(SMALL));
@@ -305,7 +332,13 @@ test('every bit of a frame header flipped is detected, the unused bit too', asyn
     for (const mask of [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80]) {
       // Including bit 4 of the Frame_Header_Descriptor, the Unused_bit decoders ignore (RFC 8878 3.1.1.1.1): no
       // encoder sets it, so our reader counts it as damage rather than let a flipped byte pass unseen.
-      await assertCorrupt(t, 'zstd', flipped(smallZstd, at, mask), SMALL, `header byte ${at - f.offset} ^ 0x${mask.toString(16)}`);
+      await assertCorrupt(
+        t,
+        'zstd',
+        flipped(smallZstd, at, mask),
+        SMALL,
+        `header byte ${at - f.offset} ^ 0x${mask.toString(16)}`,
+      );
     }
   }
 });
@@ -316,18 +349,36 @@ test('flipped bytes in block data, block headers and checksums are detected, nam
     const compressed = f.blocks.find((b) => b.type === 2 && b.size > 100);
     t.truthy(compressed, 'a compressed block to damage');
     for (const rel of [3, 40, compressed!.size - 1]) {
-      const err = await assertCorrupt(t, 'zstd', flipped(smallZstd, compressed!.offset + 3 + rel, 0x10), SMALL, `block data of frame ${f.offset}`);
+      const err = await assertCorrupt(
+        t,
+        'zstd',
+        flipped(smallZstd, compressed!.offset + 3 + rel, 0x10),
+        SMALL,
+        `block data of frame ${f.offset}`,
+      );
       t.is(err.details?.['compressedOffset'], f.offset);
       t.true(err.message.includes(String(f.offset)));
     }
     for (let i = 0; i < 4; i++) {
-      const err = await assertCorrupt(t, 'zstd', flipped(smallZstd, f.checksumOffset! + i, 0x80), SMALL, `checksum byte ${i} of frame ${f.offset}`);
+      const err = await assertCorrupt(
+        t,
+        'zstd',
+        flipped(smallZstd, f.checksumOffset! + i, 0x80),
+        SMALL,
+        `checksum byte ${i} of frame ${f.offset}`,
+      );
       t.is(err.details?.['compressedOffset'], f.offset);
       t.regex(err.message, /checksum/i);
     }
     for (let i = 0; i < 3; i++) {
       for (const mask of [0x01, 0x02, 0x04, 0x08, 0x80]) {
-        await assertCorrupt(t, 'zstd', flipped(smallZstd, f.blocks[0]!.offset + i, mask), SMALL, `block header byte ${i} ^ ${mask} of frame ${f.offset}`);
+        await assertCorrupt(
+          t,
+          'zstd',
+          flipped(smallZstd, f.blocks[0]!.offset + i, mask),
+          SMALL,
+          `block header byte ${i} ^ ${mask} of frame ${f.offset}`,
+        );
       }
     }
   }
@@ -355,7 +406,19 @@ test('a frame whose blocks run far past its declared content size is refused bef
 test('truncation anywhere but a frame boundary is an error, never a silent short result', async (t) => {
   const frames = walkFrames(smallZstd);
   const f = frames[3]!;
-  const cuts = [1, 3, 4, 5, f.offset + 2, f.offset + f.headerSize, f.offset + f.headerSize + 2, f.blocks[0]!.offset + 50, f.checksumOffset!, f.checksumOffset! + 3, smallZstd.length - 1];
+  const cuts = [
+    1,
+    3,
+    4,
+    5,
+    f.offset + 2,
+    f.offset + f.headerSize,
+    f.offset + f.headerSize + 2,
+    f.blocks[0]!.offset + 50,
+    f.checksumOffset!,
+    f.checksumOffset! + 3,
+    smallZstd.length - 1,
+  ];
   for (const cut of cuts) {
     const err = await assertCorrupt(t, 'zstd', smallZstd.subarray(0, cut), SMALL, `zstd cut at ${cut}`);
     t.regex(err.message, /truncated|stray|offset/);
@@ -371,7 +434,13 @@ test('truncation anywhere but a frame boundary is an error, never a silent short
 
 test('trailing garbage after the last frame is an error', async (t) => {
   for (const tail of ['GARBAGE!', 'xy', '\0\0\0\0\0\0\0\0']) {
-    const err = await assertCorrupt(t, 'zstd', Buffer.concat([smallZstd, Buffer.from(tail)]), SMALL, `zstd + ${JSON.stringify(tail)}`);
+    const err = await assertCorrupt(
+      t,
+      'zstd',
+      Buffer.concat([smallZstd, Buffer.from(tail)]),
+      SMALL,
+      `zstd + ${JSON.stringify(tail)}`,
+    );
     t.is(err.details?.['compressedOffset'], smallZstd.length);
   }
   await assertCorrupt(t, 'gzip', Buffer.concat([smallGzip, Buffer.from('GARBAGE!')]), SMALL, 'gzip + garbage');
@@ -437,22 +506,33 @@ test('detectFormat on magic values', async (t) => {
 
 // ava runs test files as worker threads of one process, so RSS measured here would include other files' work.
 // Each memory check therefore runs alone in a child process (tests/support/stream-memory-probe.ts).
-function probe(scenario: 'compressor' | 'decompressor'): { before: number; peak: number; after: number; bytes: number } {
-  const r = spawnSync(process.execPath, [join(projectRoot, 'tests/support/stream-memory-probe.ts'), scenario], { encoding: 'utf8' });
+function probe(scenario: 'compressor' | 'decompressor'): {
+  before: number;
+  peak: number;
+  after: number;
+  bytes: number;
+} {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'tests/support/stream-memory-probe.ts'), scenario], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
 test('backpressure: 256 MiB through the compressor to a slow consumer keeps RSS growth under 150 MiB', (t) => {
   const m = probe('compressor');
-  t.log(`compressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB; ${(m.bytes / MiB).toFixed(1)} MiB out`);
+  t.log(
+    `compressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB; ${(m.bytes / MiB).toFixed(1)} MiB out`,
+  );
   t.true(m.bytes > 10 * MiB);
   t.true(m.peak - m.before < 150, `RSS grew by ${(m.peak - m.before).toFixed(0)} MiB`);
 });
 
 test('backpressure: 256 MiB out of the decompressor to a slow consumer keeps RSS growth under 150 MiB', (t) => {
   const m = probe('decompressor');
-  t.log(`decompressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB`);
+  t.log(
+    `decompressor: RSS before ${m.before.toFixed(0)} MiB, peak ${m.peak.toFixed(0)} MiB (+${(m.peak - m.before).toFixed(0)}), after ${m.after.toFixed(0)} MiB`,
+  );
   t.is(m.bytes, 256 * MiB);
   t.true(m.peak - m.before < 150, `RSS grew by ${(m.peak - m.before).toFixed(0)} MiB`);
 });
@@ -480,7 +560,9 @@ test.serial('throughput of 64 MiB of realistic data (logged, not asserted)', asy
   const t0 = performance.now();
   const cli = spawnSync('zstd', ['-q', '-3', '-T0', '-c'], { input: data, maxBuffer: 1024 * MiB });
   const s = (performance.now() - t0) / 1000;
-  t.log(`(zstd CLI -3 -T0 on the same data, through a pipe: ${(data.length / 1e6 / s).toFixed(0)} MB/s, ratio ${(cli.stdout.length / data.length).toFixed(3)})`);
+  t.log(
+    `(zstd CLI -3 -T0 on the same data, through a pipe: ${(data.length / 1e6 / s).toFixed(0)} MB/s, ratio ${(cli.stdout.length / data.length).toFixed(3)})`,
+  );
   const g = await timed('gzip -6 compress', () => compress('gzip', data));
   t.true((await timed('gzip decompress', () => decompress('gzip', g))).equals(data));
 });
@@ -492,11 +574,14 @@ test('gzip members carry a header CRC: every bit of every member header flipped 
   t.is(gz.readUInt32LE(4), 0, 'MTIME 0');
   t.is(gz[9], 255, 'OS unknown, the same on every platform');
   const members: number[] = [];
-  for (let i = 0; i + 3 < gz.length; i++) if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8 && gz[i + 3] === 2 && gz.readUInt32LE(i + 4) === 0) members.push(i);
+  for (let i = 0; i + 3 < gz.length; i++)
+    if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8 && gz[i + 3] === 2 && gz.readUInt32LE(i + 4) === 0)
+      members.push(i);
   t.true(members.length >= 3);
   for (const m of [members[0]!, members[1]!]) {
     for (let at = m; at < m + 12; at++) {
-      for (let bit = 0; bit < 8; bit++) await assertCorrupt(t, 'gzip', flipped(gz, at, 1 << bit), data, `member ${m} header byte ${at - m} bit ${bit}`);
+      for (let bit = 0; bit < 8; bit++)
+        await assertCorrupt(t, 'gzip', flipped(gz, at, 1 << bit), data, `member ${m} header byte ${at - m} bit ${bit}`);
     }
   }
   t.deepEqual(sh('gzip', ['-dc'], gz), data, 'gzip -d reads it');

@@ -68,7 +68,7 @@ async function* chunks(buf: Uint8Array, size = buf.length || 1): AsyncGenerator<
 
 async function* randomChunks(buf: Uint8Array, seed: number): AsyncGenerator<Uint8Array> {
   const p = new Prng(seed);
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const n = 1 + p.below(1500);
     yield buf.subarray(i, i + n);
     i += n;
@@ -108,7 +108,8 @@ function reseal(block: Buffer): Buffer {
 function craftedHeader(name: string, size: number, patch: Record<number, string | Buffer> = {}): Buffer {
   const b = Buffer.from(tarHeader({ name, size, mtime: MTIME, mode: 0o644 }));
   t_assert(b.length === 512);
-  for (const [off, v] of Object.entries(patch)) (typeof v === 'string' ? Buffer.from(v, 'latin1') : v).copy(b, Number(off));
+  for (const [off, v] of Object.entries(patch))
+    (typeof v === 'string' ? Buffer.from(v, 'latin1') : v).copy(b, Number(off));
   return reseal(b);
 }
 
@@ -124,7 +125,11 @@ function paxEntry(records: Buffer | string): Buffer {
 }
 
 function file(name: string, data: Buffer): Buffer {
-  return Buffer.concat([tarHeader({ name, size: data.length, mtime: MTIME, mode: 0o644 }), data, tarPadding(data.length)]);
+  return Buffer.concat([
+    tarHeader({ name, size: data.length, mtime: MTIME, mode: 0o644 }),
+    data,
+    tarPadding(data.length),
+  ]);
 }
 
 /** Name whose PAX record is exactly 101 bytes: the length's own digit count (2 → 3) changes the length. */
@@ -194,14 +199,22 @@ test('GNU tar lists and extracts our archive byte-identically; readTar reads bac
   await writeFile(path, buf);
 
   const { stdout } = await run(TAR, ['--quoting-style=literal', '-tvf', path], { env: TAR_ENV });
-  const listed = stdout.trimEnd().split('\n').map((line) => {
-    const m = /^(\S+) (\S+)\s+(\d+) (\S+ \S+) (.*)$/.exec(line);
-    t.truthy(m, line);
-    return { perms: m![1], owner: m![2], size: Number(m![3]), name: m![5] };
-  });
+  const listed = stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      const m = /^(\S+) (\S+)\s+(\d+) (\S+ \S+) (.*)$/.exec(line);
+      t.truthy(m, line);
+      return { perms: m![1], owner: m![2], size: Number(m![3]), name: m![5] };
+    });
   t.deepEqual(
     listed,
-    SAMPLE.map((f) => ({ perms: f.mode === 0o600 ? '-rw-------' : '-rw-r-----', owner: 'root/root', size: f.data.length, name: f.name })),
+    SAMPLE.map((f) => ({
+      perms: f.mode === 0o600 ? '-rw-------' : '-rw-r-----',
+      owner: 'root/root',
+      size: f.data.length,
+      name: f.name,
+    })),
   );
 
   const out = join(dir, 'out');
@@ -215,7 +228,13 @@ test('GNU tar lists and extracts our archive byte-identically; readTar reads bac
   const read = await readAll(createReadStream(path));
   t.deepEqual(
     read.map(({ offset: _, ...r }) => r),
-    SAMPLE.map((f) => ({ name: f.name, size: f.data.length, mtime: (f.mtime ?? MTIME).getTime(), mode: f.mode ?? 0o640, data: f.data })),
+    SAMPLE.map((f) => ({
+      name: f.name,
+      size: f.data.length,
+      mtime: (f.mtime ?? MTIME).getTime(),
+      mode: f.mode ?? 0o640,
+      data: f.data,
+    })),
   );
   // Offsets: each entry's first header block, PAX header included.
   let at = 0;
@@ -224,7 +243,10 @@ test('GNU tar lists and extracts our archive byte-identically; readTar reads bac
     at += tarHeader(header(f)).length + f.data.length + tarPadding(f.data.length).length;
     return o;
   });
-  t.deepEqual(read.map((r) => r.offset), offsets);
+  t.deepEqual(
+    read.map((r) => r.offset),
+    offsets,
+  );
   t.is(at + 1024, buf.length);
 });
 
@@ -376,7 +398,10 @@ test('bodies left unread, or read in part, are drained; a stale body refuses to 
   const buf = archive(SAMPLE);
   const names: string[] = [];
   for await (const e of readTar(chunks(buf, 1))) names.push(e.header.name);
-  t.deepEqual(names, SAMPLE.map((f) => f.name));
+  t.deepEqual(
+    names,
+    SAMPLE.map((f) => f.name),
+  );
 
   const firsts: number[] = [];
   for await (const e of readTar(chunks(buf, 100))) {
@@ -385,7 +410,10 @@ test('bodies left unread, or read in part, are drained; a stale body refuses to 
       break;
     }
   }
-  t.deepEqual(firsts, SAMPLE.filter((f) => f.data.length > 0).map((f) => f.data[0]!));
+  t.deepEqual(
+    firsts,
+    SAMPLE.filter((f) => f.data.length > 0).map((f) => f.data[0]!),
+  );
 
   const it = readTar(chunks(buf, 100));
   await it.next();
@@ -408,7 +436,8 @@ test('every single flipped byte at every offset is detected: an Integrity error,
   const goodDigest = digest(good);
   const dataRanges: Array<[number, number]> = [];
   for (const e of good) {
-    const start = e.offset + tarHeader(header({ name: e.name, data: e.data, mtime: new Date(e.mtime), mode: e.mode })).length;
+    const start =
+      e.offset + tarHeader(header({ name: e.name, data: e.data, mtime: new Date(e.mtime), mode: e.mode })).length;
     dataRanges.push([start, start + e.size]);
   }
   const inData = (i: number) => dataRanges.some(([a, b]) => i >= a && i < b);
@@ -460,7 +489,8 @@ test('truncation at every 100th offset is an Integrity error, naming the entry w
       if (err.code !== 'TAR_TRUNCATED') continue;
       t.is(err.details?.offset, cut);
       const inside = good.find((e) => {
-        const start = e.offset + tarHeader(header({ name: e.name, data: e.data, mtime: new Date(e.mtime), mode: e.mode })).length;
+        const start =
+          e.offset + tarHeader(header({ name: e.name, data: e.data, mtime: new Date(e.mtime), mode: e.mode })).length;
         return cut > start && cut < start + e.size;
       });
       if (inside) {
@@ -526,7 +556,10 @@ test('header checks: checksum, magic, type flags, numeric fields', async (t) => 
     t.is(err.target, 'dir/f', flag);
   }
   const nulType = await readAll(chunks(withEnd(craftedHeader('f', 5, { 156: '\0' }))));
-  t.deepEqual(nulType.map((e) => [e.name, e.data.toString()]), [['f', 'hello']]);
+  t.deepEqual(
+    nulType.map((e) => [e.name, e.data.toString()]),
+    [['f', 'hello']],
+  );
 
   for (const [off, value] of [
     [124, '0000000000\x38\0'], // 8 is not octal
@@ -543,7 +576,10 @@ test('header checks: checksum, magic, type flags, numeric fields', async (t) => 
   base256[11] = 5;
   for (const patch of [{ 124: '000000000005' }, { 124: '          5\0' }, { 124: base256 }]) {
     const read = await readAll(chunks(withEnd(craftedHeader('f', 5, patch))));
-    t.deepEqual(read.map((e) => [e.size, e.data.toString()]), [[5, 'hello']]);
+    t.deepEqual(
+      read.map((e) => [e.size, e.data.toString()]),
+      [[5, 'hello']],
+    );
   }
   // Negative (pre-1970) mtimes are written base-256 and read back.
   const old = new Date('1960-01-01T00:00:00Z');
@@ -569,10 +605,20 @@ test('padding after data and after a PAX header must be zero', async (t) => {
 test('PAX records: path and size apply to the next header, unknown keys are ignored, malformed ones refused', async (t) => {
   const data = Buffer.from('hello');
   const body = Buffer.concat([craftedHeader('fallback', 5), data, tarPadding(5)]);
-  const read = await readAll(chunks(Buffer.concat([paxEntry('16 path=real/nm\n11 foo=bar\n30 mtime=1700000000.123456789\n'), body, TAR_END])));
-  t.deepEqual(read.map((e) => [e.name, e.size, e.offset, e.data.toString()]), [['real/nm', 5, 0, 'hello']]);
-  const sized = await readAll(chunks(Buffer.concat([paxEntry('9 size=5\n'), craftedHeader('f', 0), data, tarPadding(5), TAR_END])));
-  t.deepEqual(sized.map((e) => [e.name, e.size, e.data.toString()]), [['f', 5, 'hello']]);
+  const read = await readAll(
+    chunks(Buffer.concat([paxEntry('16 path=real/nm\n11 foo=bar\n30 mtime=1700000000.123456789\n'), body, TAR_END])),
+  );
+  t.deepEqual(
+    read.map((e) => [e.name, e.size, e.offset, e.data.toString()]),
+    [['real/nm', 5, 0, 'hello']],
+  );
+  const sized = await readAll(
+    chunks(Buffer.concat([paxEntry('9 size=5\n'), craftedHeader('f', 0), data, tarPadding(5), TAR_END])),
+  );
+  t.deepEqual(
+    sized.map((e) => [e.name, e.size, e.data.toString()]),
+    [['f', 5, 'hello']],
+  );
 
   const invalid = [
     '17 path=real/nm\n', // length too long
@@ -594,7 +640,11 @@ test('PAX records: path and size apply to the next header, unknown keys are igno
   await tarError(t, Buffer.concat([paxEntry('9 size=5\n'), TAR_END]), 'TAR_PAX_INVALID'); // PAX then end of archive
   await tarError(t, Buffer.concat([paxEntry('9 size=5\n'), paxEntry('9 size=5\n'), body, TAR_END]), 'TAR_PAX_INVALID');
   await tarError(t, Buffer.concat([paxEntry('22 GNU.sparse.major=1\n'), body, TAR_END]), 'TAR_UNSUPPORTED_TYPE');
-  const link = await tarError(t, Buffer.concat([paxEntry('12 path=lnk\n'), craftedHeader('x', 0, { 156: '2' }), TAR_END]), 'TAR_LINK');
+  const link = await tarError(
+    t,
+    Buffer.concat([paxEntry('12 path=lnk\n'), craftedHeader('x', 0, { 156: '2' }), TAR_END]),
+    'TAR_LINK',
+  );
   t.is(link.target, 'lnk');
   // PAX data cut short, and a PAX size beyond what the stream holds.
   const cut = Buffer.concat([paxEntry('16 path=real/nm\n'), body]).subarray(0, 520);

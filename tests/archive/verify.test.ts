@@ -17,9 +17,15 @@ async function backup(t: import('ava').ExecutionContext, compression: 'zstd' | '
   const dir = await tempDir(t);
   const f = await makeDsaFolder(join(dir, 'NTDS'), { ...small, state: 'dirty' });
   const archive = join(dir, `a${{ zstd: '.tar.zst', gzip: '.tar.gz', none: '.tar' }[compression]}`);
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { path: archive }, compression: { type: compression } });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir, computer: 'DC01' },
+    destination: { path: archive },
+    compression: { type: compression },
+  });
   if (r.code !== 0) throw new Error(r.stdout);
-  const names = (r.json.manifest.files as { entry: string }[]).map((x) => x.entry).concat(['adbackup.json', 'SHA256SUMS', 'manifest.json']);
+  const names = (r.json.manifest.files as { entry: string }[])
+    .map((x) => x.entry)
+    .concat(['adbackup.json', 'SHA256SUMS', 'manifest.json']);
   return { dir, archive, names };
 }
 
@@ -40,7 +46,17 @@ for (const compression of ['zstd', 'gzip', 'none'] as const) {
     const bytes = await readFile(archive);
     const sidecar = await readFile(archive + '.manifest.json');
     const rng = new Prng(compression.length);
-    const positions = new Set([0, 1, 100, 511, 512, bytes.length >> 1, bytes.length - 1, bytes.length - 5, bytes.length - 600]);
+    const positions = new Set([
+      0,
+      1,
+      100,
+      511,
+      512,
+      bytes.length >> 1,
+      bytes.length - 1,
+      bytes.length - 5,
+      bytes.length - 600,
+    ]);
     while (positions.size < 40) positions.add(rng.below(bytes.length));
     const target = archive.replace(/^(.*)\/a\./, '$1/damaged.');
     let n = 0;
@@ -55,7 +71,9 @@ for (const compression of ['zstd', 'gzip', 'none'] as const) {
       if (r.ok && !withSidecar && compression === 'gzip') {
         // gzip's blind spot: the unused high bits of a member's last deflate byte are ignored by every inflater
         // (isDeflatePadding); only the sidecar's whole-file hash sees such a flip. Prove that it does.
-        t.log(`gzip flip at ${pos} of ${bytes.length} bytes seen only with the sidecar (deflate padding: ${isDeflatePadding(bytes, pos)})`);
+        t.log(
+          `gzip flip at ${pos} of ${bytes.length} bytes seen only with the sidecar (deflate padding: ${isDeflatePadding(bytes, pos)})`,
+        );
         await writeFile(target + '.manifest.json', sidecar);
         t.false((await verifyArchive(target)).ok, `flip at ${pos} went unnoticed even with the sidecar`);
         continue;
@@ -63,7 +81,10 @@ for (const compression of ['zstd', 'gzip', 'none'] as const) {
       t.false(r.ok, `flip at ${pos} of ${bytes.length} bytes (sidecar: ${withSidecar}) went unnoticed`);
       const errors = r.findings.filter((f) => f.severity === 'error');
       const named = errors.some(
-        (f) => (f.entry !== undefined && names.includes(f.entry)) || names.some((nm) => f.message.includes(`'${nm}'`)) || f.code === 'archive-hash-mismatch',
+        (f) =>
+          (f.entry !== undefined && names.includes(f.entry)) ||
+          names.some((nm) => f.message.includes(`'${nm}'`)) ||
+          f.code === 'archive-hash-mismatch',
       );
       t.true(named, `flip at ${pos}: ${JSON.stringify(errors)}`);
     }
@@ -86,8 +107,12 @@ test('truncation anywhere is detected (exit 3 through the CLI)', async (t) => {
 /** Whether `pos` is the last deflate byte of a gzip member (the byte before its 8-byte trailer). */
 function isDeflatePadding(gz: Buffer, pos: number): boolean {
   const starts: number[] = [];
-  for (let i = 0; i + 9 < gz.length; i++) if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8 && gz[i + 3] === 2 && gz[i + 9] === 255) starts.push(i);
-  return starts.slice(1).concat([gz.length]).some((end) => pos === end - 9);
+  for (let i = 0; i + 9 < gz.length; i++)
+    if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8 && gz[i + 3] === 2 && gz[i + 9] === 255) starts.push(i);
+  return starts
+    .slice(1)
+    .concat([gz.length])
+    .some((end) => pos === end - 9);
 }
 
 async function handMade(dir: string, file: string, entries: { name: string; data: string }[]): Promise<string> {
@@ -109,7 +134,10 @@ test('malicious archives are refused: .. and absolute names, duplicates, symlink
     [await handMade(dir, 'dotdot.tar', [head, { name: '../evil', data: 'x' }]), 'entry-name-unsafe'],
     [await handMade(dir, 'abs.tar', [head, { name: '/etc/cron.d/x', data: 'x' }]), 'entry-name-unsafe'],
     [await handMade(dir, 'nested.tar', [head, { name: 'logs/../../x', data: 'x' }]), 'entry-name-unsafe'],
-    [await handMade(dir, 'dup.tar', [head, { name: 'logs/edb.log', data: 'a' }, { name: 'logs/edb.log', data: 'b' }]), 'entry-duplicate'],
+    [
+      await handMade(dir, 'dup.tar', [head, { name: 'logs/edb.log', data: 'a' }, { name: 'logs/edb.log', data: 'b' }]),
+      'entry-duplicate',
+    ],
     [await handMade(dir, 'extra.tar', [head, { name: 'evil.exe', data: 'MZ' }]), 'entry-unexpected'],
   ];
   const src = join(dir, 'src');
@@ -119,7 +147,9 @@ test('malicious archives are refused: .. and absolute names, duplicates, symlink
   await sh(`tar --format=posix -cf '${dir}/sym.tar' -C '${src}' adbackup.json logs/edb.log`);
   cases.push([join(dir, 'sym.tar'), 'archive-damaged']);
   await writeFile(join(src, 'logs', 'real.log'), 'x');
-  await sh(`ln '${src}/logs/real.log' '${src}/logs/hard.log' && tar --format=posix -cf '${dir}/hard.tar' -C '${src}' adbackup.json logs/real.log logs/hard.log`);
+  await sh(
+    `ln '${src}/logs/real.log' '${src}/logs/hard.log' && tar --format=posix -cf '${dir}/hard.tar' -C '${src}' adbackup.json logs/real.log logs/hard.log`,
+  );
   cases.push([join(dir, 'hard.tar'), 'archive-damaged']);
   for (const [archive, code] of cases) {
     const r = await adbackup(['verify'], { archive });
@@ -143,7 +173,13 @@ test('inspect reads the sidecar, or the archive when the sidecar is gone', async
   const a = await adbackup(['inspect'], { archive });
   t.is(a.code, 0, a.stdout);
   t.true(v.inspectResponse(a.json), JSON.stringify(v.inspectResponse.errors));
-  t.like(a.json, { from: 'sidecar', computer: 'DC01', expired: false, tombstoneLifetimeDays: 180, logRange: { low: 1, high: 4 } });
+  t.like(a.json, {
+    from: 'sidecar',
+    computer: 'DC01',
+    expired: false,
+    tombstoneLifetimeDays: 180,
+    logRange: { low: 1, high: 4 },
+  });
   await rm(archive + '.manifest.json');
   const b = await adbackup(['inspect'], { archive });
   t.is(b.code, 0, b.stdout);

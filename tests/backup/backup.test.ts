@@ -11,14 +11,19 @@ import * as v from '../../src/protocol/generated/validators.js';
 const small = { databaseBytes: 3 * 1024 * 1024 + 8192 * 5, logFileBytes: 128 * 1024, logs: 4 };
 
 async function sha(path: string) {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 test('backup (zstd): GNU tar lists it in order, extracts byte-identical files, sha256sum -c passes', async (t) => {
   const dir = await tempDir(t);
   const f = await makeDsaFolder(join(dir, 'NTDS'), { ...small, state: 'dirty' });
   const archive = join(dir, 'out', 'dc.tar.zst');
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { path: archive } });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir, computer: 'DC01' },
+    destination: { path: archive },
+  });
   t.is(r.code, 0, r.stdout);
   t.true(v.backupResponse(r.json), JSON.stringify(v.backupResponse.errors));
   t.is(r.json.archive, archive);
@@ -27,7 +32,14 @@ test('backup (zstd): GNU tar lists it in order, extracts byte-identical files, s
   t.deepEqual((await readdir(join(dir, 'out'))).sort(), ['dc.tar.zst', 'dc.tar.zst.manifest.json']);
 
   const listing = (await sh(`tar --zstd -tf '${archive}'`)).trim().split('\n');
-  t.deepEqual(listing, ['adbackup.json', 'ntds/ntds.dit', ...f.logNames.map((n) => `logs/${n}`), 'checkpoint/edb.chk', 'SHA256SUMS', 'manifest.json']);
+  t.deepEqual(listing, [
+    'adbackup.json',
+    'ntds/ntds.dit',
+    ...f.logNames.map((n) => `logs/${n}`),
+    'checkpoint/edb.chk',
+    'SHA256SUMS',
+    'manifest.json',
+  ]);
 
   const out = join(dir, 'x');
   await mkdir(out);
@@ -38,27 +50,52 @@ test('backup (zstd): GNU tar lists it in order, extracts byte-identical files, s
   t.is(await sha(join(out, 'checkpoint/edb.chk')), await sha(f.checkpointPath));
 
   const m = r.json.manifest;
-  t.like(m, { format: 'adbackup-archive', formatVersion: 1, tombstoneLifetimeDays: 180, source: { type: 'folder', computer: 'DC01' } });
+  t.like(m, {
+    format: 'adbackup-archive',
+    formatVersion: 1,
+    tombstoneLifetimeDays: 180,
+    source: { type: 'folder', computer: 'DC01' },
+  });
   t.is(Date.parse(m.expiresAt) - Date.parse(m.createdAt), 180 * 86_400_000);
-  t.like(m.logRange, { low: 1, high: 5, count: 5, restorable: true, required: { low: 3, high: 5, source: 'dirty' }, registration: { lowLog: 1, highLog: 4 } });
+  t.like(m.logRange, {
+    low: 1,
+    high: 5,
+    count: 5,
+    restorable: true,
+    required: { low: 3, high: 5, source: 'dirty' },
+    registration: { lowLog: 1, highLog: 4 },
+  });
   t.like(m.database, { kind: 'database', state: 'Dirty Shutdown', pageSize: 8192 });
   t.is(m.files[0].entry, 'ntds/ntds.dit');
   t.is(m.files[0].originalPath, f.databasePath);
   // A POSIX source path has no UNC form; the Windows exe read the same folder as Z:\…, a drive path that has one.
-  t.is(m.files[0].originalPathUnc, cliPlatform === 'win32' ? `\\\\DC01\\Z$${f.databasePath.replace(/\//g, '\\')}` : null);
+  t.is(
+    m.files[0].originalPathUnc,
+    cliPlatform === 'win32' ? `\\\\DC01\\Z$${f.databasePath.replace(/\//g, '\\')}` : null,
+  );
   t.is(m.files[0].ese.kind, 'database');
   const sidecar = JSON.parse(await readFile(archive + '.manifest.json', 'utf8'));
   t.is(sidecar.archive.sha256, r.json.sha256);
   t.is(sidecar.backupId, m.backupId);
 });
 
-for (const [type, flag, ext] of [['gzip', '-z', '.tar.gz'], ['none', '', '.tar']] as const) {
+for (const [type, flag, ext] of [
+  ['gzip', '-z', '.tar.gz'],
+  ['none', '', '.tar'],
+] as const) {
   test(`backup (${type}) into a folder with the default name; GNU tar extracts it`, async (t) => {
     const dir = await tempDir(t);
     const f = await makeDsaFolder(join(dir, 'NTDS'), small);
-    const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { directory: join(dir, 'b') }, compression: { type } });
+    const r = await adbackup(['backup'], {
+      source: { type: 'folder', path: f.dir, computer: 'DC01' },
+      destination: { directory: join(dir, 'b') },
+      compression: { type },
+    });
     t.is(r.code, 0, r.stdout);
-    t.true(/\/DC01-ntds-\d{8}T\d{6}Z\.tar(\.gz)?$/.test(r.json.archive) && r.json.archive.endsWith(ext), r.json.archive);
+    t.true(
+      /\/DC01-ntds-\d{8}T\d{6}Z\.tar(\.gz)?$/.test(r.json.archive) && r.json.archive.endsWith(ext),
+      r.json.archive,
+    );
     const out = join(dir, 'x');
     await mkdir(out);
     await sh(`tar ${flag} -xf '${r.json.archive}' -C '${out}' && sha256sum -c SHA256SUMS`, out);
@@ -78,12 +115,20 @@ test('a snapshot source records the live DC paths it was given (recordAs), with 
   const dir = await tempDir(t);
   const f = await makeDsaFolder(join(dir, 'snap'), small);
   const r = await adbackup(['backup'], {
-    source: { type: 'folder', path: f.dir, computer: 'DC01', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'D:\\NTDS\\Logs' } },
+    source: {
+      type: 'folder',
+      path: f.dir,
+      computer: 'DC01',
+      recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'D:\\NTDS\\Logs' },
+    },
     destination: { path: join(dir, 'a.tar.zst') },
   });
   t.is(r.code, 0, r.stdout);
   const m = r.json.manifest;
-  t.deepEqual(m.source.paths.database, { path: 'C:\\Windows\\NTDS\\ntds.dit', unc: '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit' });
+  t.deepEqual(m.source.paths.database, {
+    path: 'C:\\Windows\\NTDS\\ntds.dit',
+    unc: '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit',
+  });
   t.deepEqual(m.source.paths.logs, { path: 'D:\\NTDS\\Logs', unc: '\\\\DC01\\D$\\NTDS\\Logs' });
   t.is(m.source.paths.checkpoint.path, 'D:\\NTDS\\Logs\\edb.chk');
   t.is(m.files.find((x: { role: string }) => x.role === 'log').originalPath, `D:\\NTDS\\Logs\\${f.logNames[0]}`);
@@ -92,7 +137,10 @@ test('a snapshot source records the live DC paths it was given (recordAs), with 
 
 test('refusal: missing source folder -> exit 5', async (t) => {
   const dir = await tempDir(t);
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: join(dir, 'nope') }, destination: { path: join(dir, 'a.tar.zst') } });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: join(dir, 'nope') },
+    destination: { path: join(dir, 'a.tar.zst') },
+  });
   t.is(r.code, 5, r.stdout);
   t.is(r.json.error.code, 'FILE_NOT_FOUND');
   t.deepEqual(await readdir(dir), []);
@@ -107,7 +155,11 @@ test('refusal: destination exists -> exit 4, nothing touched; overwrite replaces
   t.is(r.code, 4, r.stdout);
   t.is(r.json.error.code, 'DESTINATION_EXISTS');
   t.is(await readFile(archive, 'utf8'), 'precious');
-  const o = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, overwrite: true });
+  const o = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    overwrite: true,
+  });
   t.is(o.code, 0, o.stdout);
   t.not(await readFile(archive, 'utf8'), 'precious');
 });
@@ -121,7 +173,11 @@ test('refusal: a gap inside the required log range -> exit 3 with the findings; 
   t.is(r.json.error.code, 'SOURCE_NOT_RESTORABLE');
   t.true(r.json.error.details.findings.some((x: { code: string }) => x.code === 'log-gap'));
   t.deepEqual(await readdir(dir), ['NTDS']);
-  const ok = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, allowUnrestorable: true });
+  const ok = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    allowUnrestorable: true,
+  });
   t.is(ok.code, 0, ok.stdout);
   t.false(ok.json.manifest.logRange.restorable);
   t.true(ok.json.manifest.findings.some((x: { code: string }) => x.code === 'database-required-log-missing'));
@@ -134,10 +190,14 @@ test('refusal: an unreadable file -> exit 5 ACCESS_DENIED, no partial left', asy
   await chmod(f.dir, 0o777);
   await chmod(f.databasePath, 0o000);
   // root reads anything, so run the executable as an unprivileged user when we are root
-  const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
+  const asNobody =
+    process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
   const { spawnSync } = await import('node:child_process');
   const { bundle } = await import('../support/cli.ts');
-  const req = JSON.stringify({ source: { type: 'folder', path: f.dir }, destination: { path: join(f.dir, 'a.tar.zst') } });
+  const req = JSON.stringify({
+    source: { type: 'folder', path: f.dir },
+    destination: { path: join(f.dir, 'a.tar.zst') },
+  });
   const argv = [...asNobody, process.execPath, bundle, 'backup'];
   const p = spawnSync(argv[0]!, argv.slice(1), { input: req, encoding: 'utf8' });
   t.is(p.status, 5, p.stdout + p.stderr);
@@ -169,9 +229,16 @@ test('the API source off Windows is a clear platform error (exit 6) that points 
 test('progress events are NDJSON on stderr when asked, and stdout stays one document', async (t) => {
   const dir = await tempDir(t);
   const f = await makeDsaFolder(join(dir, 'NTDS'), small);
-  const r = await adbackup(['backup', '--progress'], { source: { type: 'folder', path: f.dir }, destination: { path: join(dir, 'a.tar') }, compression: { type: 'none' } });
+  const r = await adbackup(['backup', '--progress'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: join(dir, 'a.tar') },
+    compression: { type: 'none' },
+  });
   t.is(r.code, 0, r.stdout);
-  const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+  const events = r.stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.true(events.length >= 3);
   t.true(events.every((e) => e.event === 'progress' && e.phase === 'backup'));
   t.true(events.some((e) => e.file === 'ntds/ntds.dit'));

@@ -25,13 +25,18 @@ async function splitDsa(t: import('ava').ExecutionContext, checkpointName = 'edb
 }
 
 async function sha(path: string) {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 for (const name of ['edb.chk', 'EDB.CHK']) {
   test(`source.checkpointPath may be the folder holding the checkpoint (${name}): it is archived from there`, async (t) => {
     const { dir, work, checkpoint, source } = await splitDsa(t, name);
-    const r = await adbackup(['backup'], { source: { ...source, checkpointPath: work }, destination: { path: join(dir, 'a.tar.zst') } });
+    const r = await adbackup(['backup'], {
+      source: { ...source, checkpointPath: work },
+      destination: { path: join(dir, 'a.tar.zst') },
+    });
     t.is(r.code, 0, r.stdout);
     const m = r.json.manifest;
     t.is(m.source.paths.checkpoint.path, checkpoint);
@@ -46,7 +51,10 @@ for (const name of ['edb.chk', 'EDB.CHK']) {
 
 test('source.checkpointPath as the checkpoint file still works', async (t) => {
   const { dir, checkpoint, source } = await splitDsa(t);
-  const r = await adbackup(['backup'], { source: { ...source, checkpointPath: checkpoint }, destination: { path: join(dir, 'a.tar.zst') } });
+  const r = await adbackup(['backup'], {
+    source: { ...source, checkpointPath: checkpoint },
+    destination: { path: join(dir, 'a.tar.zst') },
+  });
   t.is(r.code, 0, r.stdout);
   t.is(r.json.manifest.source.paths.checkpoint.path, checkpoint);
 });
@@ -55,20 +63,36 @@ test('a checkpoint folder without <base>.chk: exit 5 FILE_NOT_FOUND naming the f
   const { dir, work, checkpoint, source } = await splitDsa(t);
   await rename(checkpoint, join(dir, 'elsewhere.chk'));
   await writeFile(join(work, 'edb.jcp'), 'not the checkpoint');
-  const r = await adbackup(['backup'], { source: { ...source, checkpointPath: work }, destination: { path: join(dir, 'a.tar.zst') } });
+  const r = await adbackup(['backup'], {
+    source: { ...source, checkpointPath: work },
+    destination: { path: join(dir, 'a.tar.zst') },
+  });
   t.is(r.code, 5, r.stdout);
   t.like(r.json.error, { code: 'FILE_NOT_FOUND', target: join(work, 'edb.chk') });
   t.regex(r.json.error.message, /no edb\.chk in the checkpoint folder/);
 });
 
-test('recordAs.checkpointPath may be the DC\'s checkpoint folder: the file in it is recorded, as a restore expects', async (t) => {
+test("recordAs.checkpointPath may be the DC's checkpoint folder: the file in it is recorded, as a restore expects", async (t) => {
   const { dir, checkpoint, source } = await splitDsa(t);
   const recordAs = { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'D:\\NTDS\\Logs' };
-  const asFolder = await adbackup(['backup'], { source: { ...source, checkpointPath: checkpoint, recordAs: { ...recordAs, checkpointPath: 'E:\\NTDS\\Work' } }, destination: { path: join(dir, 'a.tar.zst') } });
+  const asFolder = await adbackup(['backup'], {
+    source: { ...source, checkpointPath: checkpoint, recordAs: { ...recordAs, checkpointPath: 'E:\\NTDS\\Work' } },
+    destination: { path: join(dir, 'a.tar.zst') },
+  });
   t.is(asFolder.code, 0, asFolder.stdout);
-  t.deepEqual(asFolder.json.manifest.source.paths.checkpoint, { path: 'E:\\NTDS\\Work\\edb.chk', unc: '\\\\DC01\\E$\\NTDS\\Work\\edb.chk' });
+  t.deepEqual(asFolder.json.manifest.source.paths.checkpoint, {
+    path: 'E:\\NTDS\\Work\\edb.chk',
+    unc: '\\\\DC01\\E$\\NTDS\\Work\\edb.chk',
+  });
   t.is(asFolder.json.manifest.files.at(-1).originalPath, 'E:\\NTDS\\Work\\edb.chk');
-  const asFile = await adbackup(['backup'], { source: { ...source, checkpointPath: checkpoint, recordAs: { ...recordAs, checkpointPath: 'E:\\NTDS\\Work\\EDB.CHK' } }, destination: { path: join(dir, 'b.tar.zst') } });
+  const asFile = await adbackup(['backup'], {
+    source: {
+      ...source,
+      checkpointPath: checkpoint,
+      recordAs: { ...recordAs, checkpointPath: 'E:\\NTDS\\Work\\EDB.CHK' },
+    },
+    destination: { path: join(dir, 'b.tar.zst') },
+  });
   t.is(asFile.code, 0, asFile.stdout);
   t.is(asFile.json.manifest.source.paths.checkpoint.path, 'E:\\NTDS\\Work\\EDB.CHK');
 });

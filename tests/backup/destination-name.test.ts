@@ -34,7 +34,10 @@ for (const [name, type, extract] of [
   test(`destination.path '${name}' without compression is ${type}: GNU '${extract}' extracts it and sha256sum -c passes`, async (t) => {
     const { f, out } = await dsa(t);
     const archive = join(out, name);
-    const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { path: archive } });
+    const r = await adbackup(['backup'], {
+      source: { type: 'folder', path: f.dir, computer: 'DC01' },
+      destination: { path: archive },
+    });
     t.is(r.code, 0, r.stdout);
     t.is(r.json.manifest.compression.type, type);
     const x = join(out, 'x');
@@ -50,18 +53,30 @@ const refused: [string, object, RegExp][] = [
   ['dc.tar', { compression: { type: 'gzip' } }, /names an uncompressed archive, but compression\.type is gzip/],
   ['dc.tar.zst', { compression: { type: 'gzip', level: 6 } }, /names a zstd archive, but compression\.type is gzip/],
   ['dc.tar.zst.age', {}, /ends in \.age, the name of an encrypted archive, but the request has no encryption/],
-  ['dc.tar.zst', { encryption: { recipients: [RECIPIENT] } }, /an encrypted archive's name ends in \.age \(dc\.tar\.zst\.age\)/],
+  [
+    'dc.tar.zst',
+    { encryption: { recipients: [RECIPIENT] } },
+    /an encrypted archive's name ends in \.age \(dc\.tar\.zst\.age\)/,
+  ],
   ['dc.bak', {}, /'dc\.bak' does not end in \.tar\.zst, \.tar\.gz, \.tgz or \.tar/],
   ['dc.zst', { compression: { type: 'zstd' } }, /'dc\.zst' does not end in/],
   ['dc.tar.xz', {}, /'dc\.tar\.xz' does not end in/],
-  ['dc.age', { encryption: { recipients: [RECIPIENT] } }, /'dc\.age' does not end in \.tar\.zst\.age, \.tar\.gz\.age, \.tgz\.age or \.tar\.age/],
+  [
+    'dc.age',
+    { encryption: { recipients: [RECIPIENT] } },
+    /'dc\.age' does not end in \.tar\.zst\.age, \.tar\.gz\.age, \.tgz\.age or \.tar\.age/,
+  ],
 ];
 
 test('a name that contradicts compression or encryption, or states no format: exit 2 DESTINATION_NAME_MISMATCH, nothing written', async (t) => {
   const { dir, f, out } = await dsa(t);
   for (const [name, extra, message] of refused) {
     const archive = join(out, name);
-    const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, ...extra });
+    const r = await adbackup(['backup'], {
+      source: { type: 'folder', path: f.dir },
+      destination: { path: archive },
+      ...extra,
+    });
     t.is(r.code, 2, `${name} ${JSON.stringify(extra)}: ${r.stdout}`);
     t.like(r.json?.error, { code: 'DESTINATION_NAME_MISMATCH', category: 'InvalidRequest', target: archive }, name);
     t.regex(r.json?.error?.message ?? '', message, name);
@@ -74,7 +89,12 @@ test('the name is checked before anything else: a contradicting name over an exi
   const { f, out } = await dsa(t);
   const archive = join(out, 'dc.tar.gz');
   await writeFile(archive, 'precious');
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, compression: { type: 'zstd' }, overwrite: true });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    compression: { type: 'zstd' },
+    overwrite: true,
+  });
   t.is(r.code, 2, r.stdout);
   t.is(r.json.error.code, 'DESTINATION_NAME_MISMATCH');
   t.is(await readFile(archive, 'utf8'), 'precious');
@@ -82,20 +102,31 @@ test('the name is checked before anything else: a contradicting name over an exi
 
 test('a folder destination still takes its extension from compression and encryption', async (t) => {
   const { f, out } = await dsa(t);
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { directory: out }, compression: { type: 'gzip' } });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir, computer: 'DC01' },
+    destination: { directory: out },
+    compression: { type: 'gzip' },
+  });
   t.is(r.code, 0, r.stdout);
   t.regex(r.json.archive, /DC01-ntds-\d{8}T\d{6}Z\.tar\.gz$/);
 });
 
 const ageMissing = ['age', 'tar', 'sha256sum'].filter((x) => !have(x));
-const withAge = testUnless(ageMissing.length ? `missing tools: ${ageMissing.join(', ')} (Debian: apt install age tar coreutils)` : null, 'destination-name.test.ts');
+const withAge = testUnless(
+  ageMissing.length ? `missing tools: ${ageMissing.join(', ')} (Debian: apt install age tar coreutils)` : null,
+  'destination-name.test.ts',
+);
 
 withAge('an encrypted .tgz.age without compression is gzip inside age: age -d | tar -xz extracts it', async (t) => {
   const { f, out } = await dsa(t);
   const key = await adbackup(['keygen'], { identityFile: join(out, 'key.txt') });
   t.is(key.code, 0, key.stdout);
   const archive = join(out, 'dc.tgz.age');
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, encryption: { recipients: [key.json.recipient] } });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    encryption: { recipients: [key.json.recipient] },
+  });
   t.is(r.code, 0, r.stdout);
   t.like(r.json.manifest, { compression: { type: 'gzip' }, encryption: { format: 'age' } });
   const x = join(out, 'x');

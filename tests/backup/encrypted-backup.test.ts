@@ -25,9 +25,21 @@ async function encryptedBackup(t: import('ava').ExecutionContext) {
   const identityFile = join(dir, 'key.txt');
   const k = await adbackup(['keygen'], { identityFile, recipientsFile: join(dir, 'recipients.txt') });
   if (k.code !== 0) throw new Error(k.stdout);
-  const b = await adbackup(['backup'], { source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { directory: join(dir, 'out') }, encryption: { recipientsFile: join(dir, 'recipients.txt') } });
+  const b = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir, computer: 'DC01' },
+    destination: { directory: join(dir, 'out') },
+    encryption: { recipientsFile: join(dir, 'recipients.txt') },
+  });
   if (b.code !== 0) throw new Error(b.stdout);
-  return { dir, f, identityFile, recipient: k.json.recipient as string, archive: b.json.archive as string, backup: b.json, decryption: { identityFile } };
+  return {
+    dir,
+    f,
+    identityFile,
+    recipient: k.json.recipient as string,
+    archive: b.json.archive as string,
+    backup: b.json,
+    decryption: { identityFile },
+  };
 }
 
 test('keygen: an age-keygen style identity file, owner-only, never overwritten; only the public key is printed', async (t) => {
@@ -37,7 +49,10 @@ test('keygen: an age-keygen style identity file, owner-only, never overwritten; 
   t.is(r.code, 0, r.stdout);
   t.true(v.keygenResponse(r.json), JSON.stringify(v.keygenResponse.errors));
   const text = await readFile(identityFile, 'utf8');
-  t.regex(text, /^# created: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n# public key: (age1[a-z0-9]{58})\n(AGE-SECRET-KEY-1[A-Z0-9]{58})\n$/);
+  t.regex(
+    text,
+    /^# created: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n# public key: (age1[a-z0-9]{58})\n(AGE-SECRET-KEY-1[A-Z0-9]{58})\n$/,
+  );
   t.is(text.split('\n')[1], `# public key: ${r.json.recipient}`);
   await assertOwnerOnly(t, identityFile);
   t.false((r.stdout + r.stderr).includes('AGE-SECRET-KEY'), 'the secret never reaches stdout or stderr');
@@ -62,7 +77,11 @@ test('backup to a recipient: .tar.zst.age, owner-only; the sidecar records the p
   const ok = await adbackup(['verify'], { archive, decryption });
   t.is(ok.code, 0, ok.stdout);
   t.true(v.verifyResponse(ok.json), JSON.stringify(v.verifyResponse.errors));
-  t.like(ok.json, { ok: true, format: 'zstd', encryption: { format: 'age', stanzas: ['X25519'], contentVerified: true } });
+  t.like(ok.json, {
+    ok: true,
+    format: 'zstd',
+    encryption: { format: 'age', stanzas: ['X25519'], contentVerified: true },
+  });
   t.deepEqual(ok.json.findings, []);
   t.is(ok.json.entries.length, 1 + 4 + 1);
 });
@@ -73,7 +92,10 @@ test('verify without a key: header, payload length and whole-file hash checked, 
   t.is(r.code, 4, r.stdout);
   t.true(v.verifyResponse(r.json), JSON.stringify(v.verifyResponse.errors));
   t.like(r.json, { ok: true, format: 'zstd', entries: [], encryption: { contentVerified: false } });
-  t.deepEqual(r.json.findings.map((f: { code: string }) => f.code), ['content-not-verified']);
+  t.deepEqual(
+    r.json.findings.map((f: { code: string }) => f.code),
+    ['content-not-verified'],
+  );
 
   const bytes = await readFile(archive);
   bytes[bytes.length >> 1]! ^= 0x10;
@@ -89,7 +111,10 @@ test('verify without a key: header, payload length and whole-file hash checked, 
   await rm(archive + '.manifest.json');
   const cut = await adbackup(['verify'], { archive });
   t.is(cut.code, 3, cut.stdout);
-  t.regex(cut.json.findings.find((f: { code: string }) => f.code === 'archive-damaged').message, /truncated or has stray bytes/);
+  t.regex(
+    cut.json.findings.find((f: { code: string }) => f.code === 'archive-damaged').message,
+    /truncated or has stray bytes/,
+  );
 });
 
 test('inspect: from the plaintext sidecar without a key; without the sidecar it needs the key (exit 4), with it reads the archive', async (t) => {
@@ -97,7 +122,11 @@ test('inspect: from the plaintext sidecar without a key; without the sidecar it 
   const r = await adbackup(['inspect'], { archive });
   t.is(r.code, 0, r.stdout);
   t.true(v.inspectResponse(r.json), JSON.stringify(v.inspectResponse.errors));
-  t.like(r.json, { from: 'sidecar', computer: 'DC01', encryption: { format: 'age', recipients: [recipient], passphrase: false } });
+  t.like(r.json, {
+    from: 'sidecar',
+    computer: 'DC01',
+    encryption: { format: 'age', recipients: [recipient], passphrase: false },
+  });
   await rm(archive + '.manifest.json');
   const locked = await adbackup(['inspect'], { archive });
   t.is(locked.code, 4, locked.stdout);
@@ -112,7 +141,11 @@ test('restore: needs the identity (exit 4 without, exit 3 with a wrong one, targ
   const { dir, f, archive, decryption } = await encryptedBackup(t);
   const root = join(dir, 'root');
   await mkdir(root);
-  const req = { archive, target: { type: 'files', root, createFolders: true }, registry: { regFile: join(dir, 'r.reg') } };
+  const req = {
+    archive,
+    target: { type: 'files', root, createFolders: true },
+    registry: { regFile: join(dir, 'r.reg') },
+  };
   const none = await adbackup(['restore'], req);
   t.is(none.code, 4, none.stdout);
   t.is(none.json.error.code, 'ARCHIVE_ENCRYPTED');
@@ -142,9 +175,25 @@ test('tampering: header stanza, header MAC, payload and truncation are exit 3 wi
   const text = good.subarray(0, headerEnd).toString('latin1');
   const cases: [string, Buffer, number, RegExp][] = [
     // Another share in the X25519 stanza: it no longer opens with the identity.
-    ['stanza', Buffer.concat([Buffer.from(text.replace(/-> X25519 (\S)/, (_m, c: string) => `-> X25519 ${c === 'A' ? 'B' : 'A'}`), 'latin1'), good.subarray(headerEnd)]), 3, /^AGE_(NO_MATCHING_KEY|HEADER_INVALID)$/],
+    [
+      'stanza',
+      Buffer.concat([
+        Buffer.from(
+          text.replace(/-> X25519 (\S)/, (_m, c: string) => `-> X25519 ${c === 'A' ? 'B' : 'A'}`),
+          'latin1',
+        ),
+        good.subarray(headerEnd),
+      ]),
+      3,
+      /^AGE_(NO_MATCHING_KEY|HEADER_INVALID)$/,
+    ],
     // A stanza added: the key still unwraps, the MAC does not match.
-    ['MAC', Buffer.concat([Buffer.from(text.replace('\n---', '\n-> grease\n\n---'), 'latin1'), good.subarray(headerEnd)]), 3, /^AGE_HEADER_MAC_MISMATCH$/],
+    [
+      'MAC',
+      Buffer.concat([Buffer.from(text.replace('\n---', '\n-> grease\n\n---'), 'latin1'), good.subarray(headerEnd)]),
+      3,
+      /^AGE_HEADER_MAC_MISMATCH$/,
+    ],
   ];
   for (const [what, bytes, code, error] of cases) {
     await writeFile(archive, bytes);
@@ -162,8 +211,17 @@ test('tampering: header stanza, header MAC, payload and truncation are exit 3 wi
     const r = await adbackup(['verify'], { archive, decryption });
     t.is(r.code, 3, `${what}: ${r.stdout}`);
     t.false(r.json.ok);
-    t.regex(r.json.findings.find((x: { code: string }) => x.code === 'archive-damaged')?.message ?? '', /age payload|final age payload chunk/, what);
-    const restore = await adbackup(['restore'], { archive, decryption, target: { type: 'files', root, createFolders: true }, registry: { regFile: join(dir, 'r.reg') } });
+    t.regex(
+      r.json.findings.find((x: { code: string }) => x.code === 'archive-damaged')?.message ?? '',
+      /age payload|final age payload chunk/,
+      what,
+    );
+    const restore = await adbackup(['restore'], {
+      archive,
+      decryption,
+      target: { type: 'files', root, createFolders: true },
+      registry: { regFile: join(dir, 'r.reg') },
+    });
     t.is(restore.code, 3, restore.stdout);
     t.is(restore.json.error.code, 'ARCHIVE_INVALID');
     t.deepEqual(await readdir(root), [], `${what}: nothing written`);
@@ -175,7 +233,11 @@ test('the verify-and-write pass authenticates as it writes: damage inside the en
   const f = await makeDsaFolder(join(dir, 'NTDS'), small);
   const key = generateIdentity();
   const archive = join(dir, 'a.tar.zst.age');
-  const backup = await runBackup(createFolderSource({ path: f.dir }), { destination: { path: archive }, encryption: { recipients: [parseRecipient(key.recipient, 'r')] } }, { now: () => new Date(), progress: () => {} });
+  const backup = await runBackup(
+    createFolderSource({ path: f.dir }),
+    { destination: { path: archive }, encryption: { recipients: [parseRecipient(key.recipient, 'r')] } },
+    { now: () => new Date(), progress: () => {} },
+  );
   // Damage inside the database entry (the first large entry): its .partial is already being written when the chunk fails.
   const bytes = await readFile(archive);
   bytes[Math.floor(bytes.length * 0.4)]! ^= 1;
@@ -183,7 +245,16 @@ test('the verify-and-write pass authenticates as it writes: damage inside the en
   const out = join(dir, 'target');
   await mkdir(out);
   const writes = new Map(backup.manifest.files.map((x) => [x.entry, join(out, x.entry.replace('/', '_'))]));
-  const err = await t.throwsAsync(verifyAndStage(archive, backup.manifest, writes, { progress: () => {} }, new Date(), new AgeKeyring([parseIdentity(key.identity, 'id')])));
+  const err = await t.throwsAsync(
+    verifyAndStage(
+      archive,
+      backup.manifest,
+      writes,
+      { progress: () => {} },
+      new Date(),
+      new AgeKeyring([parseIdentity(key.identity, 'id')]),
+    ),
+  );
   t.true(err instanceof AppError && err.category === 'Integrity', String(err));
   t.regex(err!.message, /age payload chunk \d+ does not authenticate/);
   t.deepEqual(await readdir(out), []);
@@ -194,7 +265,12 @@ test('passphrase from an environment variable named in the request; a wrong or m
   const f = await makeDsaFolder(join(dir, 'NTDS'), small);
   const archive = join(dir, 'p.tar.gz.age');
   process.env['ADBACKUP_TEST_PASSPHRASE'] = 'env passphrase 1';
-  const b = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, compression: { type: 'gzip' }, encryption: { passphrase: { env: 'ADBACKUP_TEST_PASSPHRASE' }, workFactor: 12 } });
+  const b = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    compression: { type: 'gzip' },
+    encryption: { passphrase: { env: 'ADBACKUP_TEST_PASSPHRASE' }, workFactor: 12 },
+  });
   t.is(b.code, 0, b.stdout);
   t.deepEqual(b.json.manifest.encryption, { format: 'age', recipients: [], passphrase: true });
   t.regex((await readFile(archive)).subarray(0, 60).toString('latin1'), /\n-> scrypt \S{22} 12\n/);
@@ -202,11 +278,21 @@ test('passphrase from an environment variable named in the request; a wrong or m
   t.is(ok.code, 0, ok.stdout);
   t.like(ok.json, { format: 'gzip', encryption: { stanzas: ['scrypt'], contentVerified: true } });
   await writeFile(join(dir, 'pass.txt'), 'env passphrase 1\r\n');
-  t.is((await adbackup(['verify'], { archive, decryption: { passphrase: { file: join(dir, 'pass.txt') } } })).code, 0, 'from a file, CRLF and all');
+  t.is(
+    (await adbackup(['verify'], { archive, decryption: { passphrase: { file: join(dir, 'pass.txt') } } })).code,
+    0,
+    'from a file, CRLF and all',
+  );
   const wrong = await adbackup(['verify'], { archive, decryption: { passphrase: { value: 'env passphrase 2' } } });
   t.is(wrong.code, 3, wrong.stdout);
-  t.is(wrong.json.error.message, `'${archive}': the passphrase is wrong: it does not open this passphrase-encrypted file`);
-  const unset = await adbackup(['verify'], { archive, decryption: { passphrase: { env: 'ADBACKUP_TEST_UNSET_VARIABLE' } } });
+  t.is(
+    wrong.json.error.message,
+    `'${archive}': the passphrase is wrong: it does not open this passphrase-encrypted file`,
+  );
+  const unset = await adbackup(['verify'], {
+    archive,
+    decryption: { passphrase: { env: 'ADBACKUP_TEST_UNSET_VARIABLE' } },
+  });
   t.is(unset.code, 2, unset.stdout);
   t.is(unset.json.error.code, 'SECRET_NOT_SET');
   t.regex(unset.json.error.message, /ADBACKUP_TEST_UNSET_VARIABLE/);

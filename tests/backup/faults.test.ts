@@ -13,7 +13,11 @@ import { AppError, type ErrorCategory } from '../../src/errors.ts';
 const env = { now: () => new Date(), progress: () => {} };
 
 /** The folder source with `hook` run on the first file of `role` once its first chunk was delivered (or before it opens). */
-function sourceWithHook(dir: string, role: SourceItem['role'], hook: { beforeOpen?: (item: SourceItem) => Promise<void>; afterFirstChunk?: (item: SourceItem) => Promise<void> }): BackupSource {
+function sourceWithHook(
+  dir: string,
+  role: SourceItem['role'],
+  hook: { beforeOpen?: (item: SourceItem) => Promise<void>; afterFirstChunk?: (item: SourceItem) => Promise<void> },
+): BackupSource {
   const inner = createFolderSource({ path: dir });
   return {
     ...inner,
@@ -41,17 +45,55 @@ function sourceWithHook(dir: string, role: SourceItem['role'], hook: { beforeOpe
 
 const changes: [string, SourceItem['role'], Parameters<typeof sourceWithHook>[2], string, ErrorCategory][] = [
   // Like ESE writing to a live database: the file grows after the first megabyte was read.
-  ['grows while it is read', 'database', { afterFirstChunk: (i) => appendFile(i.originalPath, Buffer.alloc(8192, 1)) }, 'SOURCE_CHANGED', 'Precondition'],
-  ['shrinks while it is read', 'database', { afterFirstChunk: (i) => truncate(i.originalPath, 3 << 20) }, 'SOURCE_CHANGED', 'Precondition'],
-  ['is rewritten in place (same size) while it is read', 'database', { afterFirstChunk: (i) => writeFile(i.originalPath, Buffer.alloc(8 << 20, 7)) }, 'SOURCE_CHANGED', 'Precondition'],
-  ['vanishes between planning and reading', 'log', { beforeOpen: (i) => unlink(i.originalPath) }, 'FILE_NOT_FOUND', 'IO'],
-  ['is replaced by a folder between planning and reading', 'checkpoint', { beforeOpen: async (i) => { await unlink(i.originalPath); await mkdir(i.originalPath); } }, 'SOURCE_CHANGED', 'Precondition'],
+  [
+    'grows while it is read',
+    'database',
+    { afterFirstChunk: (i) => appendFile(i.originalPath, Buffer.alloc(8192, 1)) },
+    'SOURCE_CHANGED',
+    'Precondition',
+  ],
+  [
+    'shrinks while it is read',
+    'database',
+    { afterFirstChunk: (i) => truncate(i.originalPath, 3 << 20) },
+    'SOURCE_CHANGED',
+    'Precondition',
+  ],
+  [
+    'is rewritten in place (same size) while it is read',
+    'database',
+    { afterFirstChunk: (i) => writeFile(i.originalPath, Buffer.alloc(8 << 20, 7)) },
+    'SOURCE_CHANGED',
+    'Precondition',
+  ],
+  [
+    'vanishes between planning and reading',
+    'log',
+    { beforeOpen: (i) => unlink(i.originalPath) },
+    'FILE_NOT_FOUND',
+    'IO',
+  ],
+  [
+    'is replaced by a folder between planning and reading',
+    'checkpoint',
+    {
+      beforeOpen: async (i) => {
+        await unlink(i.originalPath);
+        await mkdir(i.originalPath);
+      },
+    },
+    'SOURCE_CHANGED',
+    'Precondition',
+  ],
 ];
 for (const [what, role, hook, code, category] of changes) {
   test(`a source file that ${what} fails the backup (${code}); nothing is published`, async (t) => {
     const dir = await tempDir(t);
     const f = await makeDsaFolder(join(dir, 'NTDS'), { databaseBytes: 8 << 20, logFileBytes: 64 * 1024 });
-    const err = await t.throwsAsync(runBackup(sourceWithHook(f.dir, role, hook), { destination: { path: join(dir, 'a.tar.zst') } }, env), { instanceOf: AppError });
+    const err = await t.throwsAsync(
+      runBackup(sourceWithHook(f.dir, role, hook), { destination: { path: join(dir, 'a.tar.zst') } }, env),
+      { instanceOf: AppError },
+    );
     t.is(err.code, code, err.message);
     t.is(err.category, category);
     t.deepEqual((await readdir(dir)).sort(), ['NTDS'], 'no archive, no .partial, no sidecar');

@@ -29,15 +29,26 @@ test('a corrupt page refuses the backup with its page number and diagnosis; allo
   const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive } });
   t.is(r.code, 3, r.stdout);
   t.is(r.json.error.code, 'DATABASE_PAGES_CORRUPT');
-  t.deepEqual(r.json.error.details.pages.corruptPages.map((c: { pgno: number }) => c.pgno), [9, 40]);
+  t.deepEqual(
+    r.json.error.details.pages.corruptPages.map((c: { pgno: number }) => c.pgno),
+    [9, 40],
+  );
   t.deepEqual(r.json.error.details.pages.corruptPages[1].singleBit, { byte: 97, bit: 1 });
   t.regex(r.json.error.message, /40 \(one flipped bit: byte 97, bit 1\)/);
-  const ok = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, allowCorruptPages: true });
+  const ok = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    allowCorruptPages: true,
+  });
   t.is(ok.code, 0, ok.stdout);
   t.is(ok.json.manifest.database.pages.corrupt, 2);
   const v = await adbackup(['verify'], { archive });
   t.is(v.code, 0, v.stdout);
-  t.true(v.json.findings.some((x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'warning'));
+  t.true(
+    v.json.findings.some(
+      (x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'warning',
+    ),
+  );
 });
 
 test('adbackup pages: esentutl /k-style statistics of a database file; exit 3 with the document when a page is corrupt', async (t) => {
@@ -51,7 +62,12 @@ test('adbackup pages: esentutl /k-style statistics of a database file; exit 3 wi
   const r = await adbackup(['pages'], { path: bad.databasePath });
   t.is(r.code, 3, r.stdout);
   t.is(r.json.corrupt, 1);
-  t.deepEqual(r.json.corruptPages[0], { pgno: 100, status: 'corrupt', format: 'new', singleBit: { byte: 1000, bit: 0 } });
+  t.deepEqual(r.json.corruptPages[0], {
+    pgno: 100,
+    status: 'corrupt',
+    format: 'new',
+    singleBit: { byte: 1000, bit: 0 },
+  });
   t.true(v.pagesResponse(r.json), JSON.stringify(v.pagesResponse.errors));
   const log = await adbackup(['pages'], { path: join(clean.logPath, 'edb.log') });
   t.is(log.code, 3);
@@ -62,11 +78,19 @@ test('verifyPages: false skips the check in the backup pass (manifest pages null
   const dir = await tempDir(t);
   const f = await makeDsaFolder(join(dir, 'NTDS'), { ...small, corruptPages: [12] });
   const archive = join(dir, 'a.tar.zst');
-  const r = await adbackup(['backup'], { source: { type: 'folder', path: f.dir }, destination: { path: archive }, verifyPages: false });
+  const r = await adbackup(['backup'], {
+    source: { type: 'folder', path: f.dir },
+    destination: { path: archive },
+    verifyPages: false,
+  });
   t.is(r.code, 0, r.stdout);
   t.is(r.json.manifest.database.pages, null);
   const v = await adbackup(['verify'], { archive });
   t.is(v.code, 3, v.stdout);
-  t.true(v.json.findings.some((x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'error'));
+  t.true(
+    v.json.findings.some(
+      (x: { code: string; severity: string }) => x.code === 'database-page-corrupt' && x.severity === 'error',
+    ),
+  );
   t.is(v.json.pages.corrupt, 1);
 });

@@ -15,7 +15,8 @@ const small = { databaseBytes: 2 * 1024 * 1024, logFileBytes: 64 * 1024, logs: 3
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(join(e.parentPath, e.name));
   return out;
 }
 
@@ -42,30 +43,143 @@ test('no passphrase or secret key in any output, progress event, error message, 
   process.env['ADBACKUP_HYGIENE_IDENTITY'] = identity;
 
   const source = { type: 'folder', path: f.dir, computer: 'DC01' };
-  const keyed = (await run('backup to a recipient', ['backup', '--progress'], { source, destination: { path: join(out, 'k.tar.zst.age') }, encryption: { recipients: [recipient] } }, 0)).json.archive;
-  const byValue = (await run('backup, passphrase in the request', ['backup', '--progress'], { source, destination: { path: join(out, 'v.tar.zst.age') }, encryption: { passphrase: { value: PASSPHRASE }, workFactor: 12 } }, 0)).json.archive;
-  await run('backup, passphrase from the environment', ['backup', '--progress'], { source, destination: { path: join(out, 'e.tar.age') }, compression: { type: 'none' }, encryption: { passphrase: { env: 'ADBACKUP_HYGIENE_PASSPHRASE' }, workFactor: 12 } }, 0);
-  await run('backup, passphrase from a file', ['backup', '--progress'], { source, destination: { path: join(out, 'f.tar.gz.age') }, compression: { type: 'gzip' }, encryption: { passphrase: { file: join(secrets, 'pass.txt') }, workFactor: 12 } }, 0);
+  const keyed = (
+    await run(
+      'backup to a recipient',
+      ['backup', '--progress'],
+      { source, destination: { path: join(out, 'k.tar.zst.age') }, encryption: { recipients: [recipient] } },
+      0,
+    )
+  ).json.archive;
+  const byValue = (
+    await run(
+      'backup, passphrase in the request',
+      ['backup', '--progress'],
+      {
+        source,
+        destination: { path: join(out, 'v.tar.zst.age') },
+        encryption: { passphrase: { value: PASSPHRASE }, workFactor: 12 },
+      },
+      0,
+    )
+  ).json.archive;
+  await run(
+    'backup, passphrase from the environment',
+    ['backup', '--progress'],
+    {
+      source,
+      destination: { path: join(out, 'e.tar.age') },
+      compression: { type: 'none' },
+      encryption: { passphrase: { env: 'ADBACKUP_HYGIENE_PASSPHRASE' }, workFactor: 12 },
+    },
+    0,
+  );
+  await run(
+    'backup, passphrase from a file',
+    ['backup', '--progress'],
+    {
+      source,
+      destination: { path: join(out, 'f.tar.gz.age') },
+      compression: { type: 'gzip' },
+      encryption: { passphrase: { file: join(secrets, 'pass.txt') }, workFactor: 12 },
+    },
+    0,
+  );
 
   await run('verify, identity file', ['verify', '--progress'], { archive: keyed, decryption: { identityFile } }, 0);
-  await run('verify, identity from the environment', ['verify', '--progress'], { archive: keyed, decryption: { identity: { env: 'ADBACKUP_HYGIENE_IDENTITY' } } }, 0);
-  await run('verify, passphrase', ['verify', '--progress'], { archive: byValue, decryption: { passphrase: { value: PASSPHRASE } } }, 0);
-  await run('verify, wrong passphrase', ['verify', '--progress'], { archive: byValue, decryption: { passphrase: { value: PASSPHRASE + 'x' } } }, 3);
-  await run('verify, passphrase for a recipient archive', ['verify'], { archive: keyed, decryption: { passphrase: { value: PASSPHRASE } } }, 3);
+  await run(
+    'verify, identity from the environment',
+    ['verify', '--progress'],
+    { archive: keyed, decryption: { identity: { env: 'ADBACKUP_HYGIENE_IDENTITY' } } },
+    0,
+  );
+  await run(
+    'verify, passphrase',
+    ['verify', '--progress'],
+    { archive: byValue, decryption: { passphrase: { value: PASSPHRASE } } },
+    0,
+  );
+  await run(
+    'verify, wrong passphrase',
+    ['verify', '--progress'],
+    { archive: byValue, decryption: { passphrase: { value: PASSPHRASE + 'x' } } },
+    3,
+  );
+  await run(
+    'verify, passphrase for a recipient archive',
+    ['verify'],
+    { archive: keyed, decryption: { passphrase: { value: PASSPHRASE } } },
+    3,
+  );
   await run('verify, no key', ['verify', '--progress'], { archive: keyed }, 4);
   const bare = join(out, 'bare.tar.zst.age');
   await copyFile(keyed, bare);
-  await run('inspect without sidecar, identity in the request', ['inspect'], { archive: bare, decryption: { identity: { value: `# mine\n${identity}\n` } } }, 0);
-  await run('restore, identity in the request', ['restore', '--progress'], { archive: keyed, decryption: { identity: { value: identity } }, target: { type: 'files', root: join(out, 'root1'), createFolders: true }, registry: { regFile: join(out, 'r1.reg') } }, 0);
-  await run('restore, passphrase file', ['restore', '--progress'], { archive: byValue, decryption: { passphrase: { file: join(secrets, 'pass.txt') } }, target: { type: 'files', root: join(out, 'root2'), createFolders: true }, registry: { regFile: join(out, 'r2.reg') } }, 0);
-  await run('restore, wrong identity', ['restore'], { archive: byValue, decryption: { identity: { value: identity } }, target: { type: 'files', root: join(out, 'root3'), createFolders: true }, registry: { regFile: join(out, 'r3.reg') } }, 3);
+  await run(
+    'inspect without sidecar, identity in the request',
+    ['inspect'],
+    { archive: bare, decryption: { identity: { value: `# mine\n${identity}\n` } } },
+    0,
+  );
+  await run(
+    'restore, identity in the request',
+    ['restore', '--progress'],
+    {
+      archive: keyed,
+      decryption: { identity: { value: identity } },
+      target: { type: 'files', root: join(out, 'root1'), createFolders: true },
+      registry: { regFile: join(out, 'r1.reg') },
+    },
+    0,
+  );
+  await run(
+    'restore, passphrase file',
+    ['restore', '--progress'],
+    {
+      archive: byValue,
+      decryption: { passphrase: { file: join(secrets, 'pass.txt') } },
+      target: { type: 'files', root: join(out, 'root2'), createFolders: true },
+      registry: { regFile: join(out, 'r2.reg') },
+    },
+    0,
+  );
+  await run(
+    'restore, wrong identity',
+    ['restore'],
+    {
+      archive: byValue,
+      decryption: { identity: { value: identity } },
+      target: { type: 'files', root: join(out, 'root3'), createFolders: true },
+      registry: { regFile: join(out, 'r3.reg') },
+    },
+    3,
+  );
 
   // Mistakes that carry a secret: broken JSON around it, a schema violation beside it, an identity as recipient,
   // a passphrase on the command line.
-  await run('invalid JSON', ['verify'], `{"archive": "${keyed}", "decryption": {"passphrase": {"value": "${PASSPHRASE}"}}`, 2);
-  await run('invalid JSON inside the secret', ['verify'], `{"decryption": {"passphrase": {"value": ${PASSPHRASE}}}}`, 2);
-  await run('schema violation', ['verify'], { archive: keyed, decryption: { passphrase: { value: PASSPHRASE, file: PASSPHRASE } } }, 2);
-  await run('identity given as recipient', ['backup'], { source, destination: { path: join(out, 'x.tar.zst.age') }, encryption: { recipients: [identity] } }, 2);
+  await run(
+    'invalid JSON',
+    ['verify'],
+    `{"archive": "${keyed}", "decryption": {"passphrase": {"value": "${PASSPHRASE}"}}`,
+    2,
+  );
+  await run(
+    'invalid JSON inside the secret',
+    ['verify'],
+    `{"decryption": {"passphrase": {"value": ${PASSPHRASE}}}}`,
+    2,
+  );
+  await run(
+    'schema violation',
+    ['verify'],
+    { archive: keyed, decryption: { passphrase: { value: PASSPHRASE, file: PASSPHRASE } } },
+    2,
+  );
+  await run(
+    'identity given as recipient',
+    ['backup'],
+    { source, destination: { path: join(out, 'x.tar.zst.age') }, encryption: { recipients: [identity] } },
+    2,
+  );
   await run('passphrase as an option', ['backup', `--passphrase=${PASSPHRASE}`], {}, 2);
   await run('passphrase as an argument', ['backup', PASSPHRASE], {}, 2);
 

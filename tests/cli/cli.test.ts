@@ -21,7 +21,11 @@ function conforms(t: import('ava').ExecutionContext, validate: Validator, value:
 
 test('header of ntds.dit, a log and the checkpoint: exit 0 and responses that match the schema', async (t) => {
   const f = await makeDsaFolder(await tempDir(t), small);
-  for (const [path, kind] of [[f.databasePath, 'database'], [join(f.logPath, 'edb.log'), 'log'], [f.checkpointPath, 'checkpoint']] as const) {
+  for (const [path, kind] of [
+    [f.databasePath, 'database'],
+    [join(f.logPath, 'edb.log'), 'log'],
+    [f.checkpointPath, 'checkpoint'],
+  ] as const) {
     const r = await adbackup(['header'], { path });
     t.is(r.code, 0, r.stdout);
     t.is(r.json.kind, kind);
@@ -71,7 +75,13 @@ const refusals: [string, string[], string | object | undefined, number, string][
   ['invalid JSON', ['header'], '{"path":', 2, 'INVALID_JSON'],
   ['schema violation: missing path', ['header'], {}, 2, 'SCHEMA_VIOLATION'],
   ['schema violation: unknown property', ['header'], { path: 'x', colour: 'red' }, 2, 'SCHEMA_VIOLATION'],
-  ['schema violation: log-range without a folder or files', ['log-range'], { databasePath: 'x' }, 2, 'SCHEMA_VIOLATION'],
+  [
+    'schema violation: log-range without a folder or files',
+    ['log-range'],
+    { databasePath: 'x' },
+    2,
+    'SCHEMA_VIOLATION',
+  ],
   ['unknown command', ['frobnicate'], {}, 2, 'UNKNOWN_COMMAND'],
   ['unknown option', ['header', '--passphrase'], {}, 2, 'UNKNOWN_OPTION'],
   ['stray argument', ['header', '/etc/passwd'], {}, 2, 'UNEXPECTED_ARGUMENT'],
@@ -131,19 +141,25 @@ test('--help prints usage with the exit codes', async (t) => {
 
 // Not for the Windows exe under Wine (skipped there, named in the README): Node under Wine cannot use a pipe for its
 // standard streams (EBADF), so that run gives the exe files, and there is no pipe whose reader could go away.
-(underWine ? test.skip : test)('a reader that closes the pipe early gets no crash: the exit code still reports the command, stderr stays empty', async (t) => {
-  // A big answer (the schemas) so the write meets the closed pipe; a missing file for a non-zero exit code.
-  for (const [args, request, code] of [[['schema'], {}, 0], [['header'], { path: '/nonexistent/ntds.dit' }, 5]] as const) {
-    const [cmd, argv] = cliCommand([...args]);
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stdout.destroy(); // the reader is gone before the answer is written
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (c) => resolve({ code: c, stderr }));
-      child.stdin.end(JSON.stringify(request));
-    });
-    t.is(r.code, code, `${args.join(' ')}: ${r.stderr}`);
-    t.is(r.stderr, '', args.join(' '));
-  }
-});
+(underWine ? test.skip : test)(
+  'a reader that closes the pipe early gets no crash: the exit code still reports the command, stderr stays empty',
+  async (t) => {
+    // A big answer (the schemas) so the write meets the closed pipe; a missing file for a non-zero exit code.
+    for (const [args, request, code] of [
+      [['schema'], {}, 0],
+      [['header'], { path: '/nonexistent/ntds.dit' }, 5],
+    ] as const) {
+      const [cmd, argv] = cliCommand([...args]);
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stdout.destroy(); // the reader is gone before the answer is written
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (c) => resolve({ code: c, stderr }));
+        child.stdin.end(JSON.stringify(request));
+      });
+      t.is(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      t.is(r.stderr, '', args.join(' '));
+    }
+  },
+);

@@ -4,7 +4,15 @@
 import test from 'ava';
 import { bech32Decode, bech32Encode } from '../../src/archive/age/bech32.ts';
 import { decodeBase64, encodeBase64 } from '../../src/archive/age/base64.ts';
-import { generateIdentity, identityFileText, parseIdentity, parseIdentityFile, parseRecipient, parseRecipientsFile, recipientOf } from '../../src/archive/age/keys.ts';
+import {
+  generateIdentity,
+  identityFileText,
+  parseIdentity,
+  parseIdentityFile,
+  parseRecipient,
+  parseRecipientsFile,
+  recipientOf,
+} from '../../src/archive/age/keys.ts';
 import { X25519Identity } from '../../src/archive/age/x25519.ts';
 import { AppError } from '../../src/errors.ts';
 
@@ -50,10 +58,19 @@ test('base64: canonical and unpadded only', (t) => {
 });
 
 test('the age spec example: identity AGE-SECRET-KEY-1GFPYY… has recipient age1zvkyg2…', (t) => {
-  const id = parseIdentity('AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX', 'example') as X25519Identity;
-  t.is(recipientOf(Buffer.from('4242424242424242424242424242424242424242424242424242424242424242', 'hex')), 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj');
+  const id = parseIdentity(
+    'AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX',
+    'example',
+  ) as X25519Identity;
+  t.is(
+    recipientOf(Buffer.from('4242424242424242424242424242424242424242424242424242424242424242', 'hex')),
+    'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj',
+  );
   t.is(bech32Encode('age', id.publicKey), 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj');
-  t.is(parseRecipient('age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj', 'r').text, 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj');
+  t.is(
+    parseRecipient('age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj', 'r').text,
+    'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj',
+  );
 });
 
 test('generated identities: age-keygen layout, uppercase secret, the recipient derived from it', (t) => {
@@ -69,7 +86,10 @@ test('generated identities: age-keygen layout, uppercase secret, the recipient d
 test('key files: comments, blank lines, CRLF and a BOM are fine; errors give the line, never its text', (t) => {
   const a = generateIdentity();
   const b = generateIdentity();
-  t.is(parseIdentityFile(`\uFEFF# comment\r\n\r\n${a.identity}\r\n# another\r\n${b.identity}\r\n`, 'ids.txt').length, 2);
+  t.is(
+    parseIdentityFile(`\uFEFF# comment\r\n\r\n${a.identity}\r\n# another\r\n${b.identity}\r\n`, 'ids.txt').length,
+    2,
+  );
   t.is(parseRecipientsFile(`# team\n${a.recipient}\n\n${b.recipient}\n`, 'r.txt').length, 2);
 
   const secretLine = a.identity.slice(0, -1) + (a.identity.endsWith('Q') ? 'P' : 'Q');
@@ -78,10 +98,14 @@ test('key files: comments, blank lines, CRLF and a BOM are fine; errors give the
   t.regex(e.message, /line 2 of ids\.txt .*bad checksum/);
   t.false(e.message.includes(secretLine.slice(16, 40)));
 
-  const pasted = t.throws(() => parseRecipientsFile(`${a.recipient}\n${b.identity}\n`, 'r.txt'), { instanceOf: AppError });
+  const pasted = t.throws(() => parseRecipientsFile(`${a.recipient}\n${b.identity}\n`, 'r.txt'), {
+    instanceOf: AppError,
+  });
   t.regex(pasted.message, /line 2 of r\.txt is a secret key/);
   t.false(pasted.message.includes(b.identity.slice(16)));
   t.throws(() => parseRecipientsFile('# nothing\n', 'r.txt'), { message: /lists no recipient/ });
-  t.throws(() => parseRecipient('ssh-ed25519 AAAAC3Nz', 'recipient 1'), { message: /recipient 1 is not an age recipient/ });
+  t.throws(() => parseRecipient('ssh-ed25519 AAAAC3Nz', 'recipient 1'), {
+    message: /recipient 1 is not an age recipient/,
+  });
   t.throws(() => parseRecipient(bech32Encode('age', Buffer.alloc(32)), 'recipient 1'), { message: /low-order/ });
 });

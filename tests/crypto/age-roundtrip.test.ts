@@ -15,9 +15,11 @@ import type { AgeIdentity, AgeRecipient } from '../../src/archive/age/key-types.
 import { Prng } from '../fixtures/prng.ts';
 import { bech32Encode } from '../../src/archive/age/bech32.ts';
 
-async function collect(input: Buffer, transform: import("node:stream").Transform, pieces = 7919): Promise<Buffer> {
+async function collect(input: Buffer, transform: import('node:stream').Transform, pieces = 7919): Promise<Buffer> {
   const parts: Buffer[] = [];
-  const slices = Array.from({ length: Math.ceil(input.length / pieces) }, (_, i) => input.subarray(i * pieces, (i + 1) * pieces));
+  const slices = Array.from({ length: Math.ceil(input.length / pieces) }, (_, i) =>
+    input.subarray(i * pieces, (i + 1) * pieces),
+  );
   await pipeline(Readable.from(slices), transform, async (source: AsyncIterable<Buffer | string>) => {
     for await (const p of source) parts.push(Buffer.from(p));
   });
@@ -43,15 +45,23 @@ test('X25519: every size around the chunk boundaries round-trips, in any piece s
     const plain = bytes(n);
     const file = await encrypt(plain, [r]);
     const chunks = Math.max(1, Math.ceil(n / CHUNK));
-    t.is(file.length - file.indexOf('\n---') - 49 - 16, n + 16 * chunks, `${n} bytes: ${chunks} chunk(s), a full last chunk carries the flag itself`);
-    for (const pieces of [1 << 20, 4096, 65552, 65553]) t.true((await decrypt(file, [id], pieces)).equals(plain), `${n} bytes in pieces of ${pieces}`);
+    t.is(
+      file.length - file.indexOf('\n---') - 49 - 16,
+      n + 16 * chunks,
+      `${n} bytes: ${chunks} chunk(s), a full last chunk carries the flag itself`,
+    );
+    for (const pieces of [1 << 20, 4096, 65552, 65553])
+      t.true((await decrypt(file, [id], pieces)).equals(plain), `${n} bytes in pieces of ${pieces}`);
   }
 });
 
 test('several recipients: each identity opens the file; a stranger gets "no match"', async (t) => {
   const keys = [generateIdentity(), generateIdentity(), generateIdentity()];
   const plain = bytes(100_000);
-  const file = await encrypt(plain, keys.map((k) => parseRecipient(k.recipient, 'r')));
+  const file = await encrypt(
+    plain,
+    keys.map((k) => parseRecipient(k.recipient, 'r')),
+  );
   for (const k of keys) t.true((await decrypt(file, [parseIdentity(k.identity, 'id')])).equals(plain));
   const err = await t.throwsAsync(decrypt(file, [parseIdentity(generateIdentity().identity, 'id')]));
   t.is(ageFailureOf(err), 'no-match');
@@ -87,7 +97,16 @@ test('damage: every cut, extension and single flipped bit is an age error; nothi
   const plain = bytes(2 * CHUNK + 1000);
   const file = await encrypt(plain, [parseRecipient(key.recipient, 'r')]);
   const headerEnd = file.indexOf('\n', file.indexOf('\n---') + 1) + 1;
-  const positions = new Set([0, 5, headerEnd - 2, headerEnd, headerEnd + 15, headerEnd + 16, headerEnd + 16 + CHUNK + 15, file.length - 1]);
+  const positions = new Set([
+    0,
+    5,
+    headerEnd - 2,
+    headerEnd,
+    headerEnd + 15,
+    headerEnd + 16,
+    headerEnd + 16 + CHUNK + 15,
+    file.length - 1,
+  ]);
   while (positions.size < 40) positions.add(rng.below(file.length));
   for (const at of positions) {
     const bad = Buffer.from(file);
@@ -98,11 +117,22 @@ test('damage: every cut, extension and single flipped bit is an age error; nothi
   for (const cut of [headerEnd, headerEnd + 16, headerEnd + 16 + CHUNK + 16, file.length - 1, file.length - 16]) {
     t.not(ageFailureOf(await t.throwsAsync(decrypt(file.subarray(0, cut), [id]))), null, `cut at ${cut}`);
   }
-  t.is(ageFailureOf(await t.throwsAsync(decrypt(Buffer.concat([file, Buffer.from([0])]), [id]))), 'payload', 'a byte appended');
+  t.is(
+    ageFailureOf(await t.throwsAsync(decrypt(Buffer.concat([file, Buffer.from([0])]), [id]))),
+    'payload',
+    'a byte appended',
+  );
 });
 
 test('an ASCII-armored file is refused as such, not as garbage', async (t) => {
-  const err = await t.throwsAsync(decrypt(Buffer.from('-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n-----END AGE ENCRYPTED FILE-----\n'), []));
+  const err = await t.throwsAsync(
+    decrypt(
+      Buffer.from(
+        '-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n-----END AGE ENCRYPTED FILE-----\n',
+      ),
+      [],
+    ),
+  );
   t.is(ageFailureOf(err), 'header');
   t.regex(err!.message, /ASCII-armored/);
 });

@@ -43,5 +43,9 @@ test('a log header is not mistaken for a checkpoint even though its checksum is 
 
 test('short and all-zero checkpoints', (t) => {
   t.is(t.throws(() => parseCheckpoint(new Uint8Array(8192)), { instanceOf: EseHeaderError }).problem, 'ESE_UNUSED');
-  t.is(t.throws(() => parseCheckpoint(writeCheckpoint(richCheckpoint()).subarray(0, 3000)), { instanceOf: EseHeaderError }).problem, 'ESE_TRUNCATED');
+  t.is(
+    t.throws(() => parseCheckpoint(writeCheckpoint(richCheckpoint()).subarray(0, 3000)), { instanceOf: EseHeaderError })
+      .problem,
+    'ESE_TRUNCATED',
+  );
 });

@@ -1,6 +1,11 @@
 import test from 'ava';
 import { EseHeaderError } from '../../src/ese/errors.ts';
-import { DB_HEADER_LAYOUT, PAGE_SIZES, parseDatabaseHeader, writeDatabaseHeader } from '../../src/ese/database-header.ts';
+import {
+  DB_HEADER_LAYOUT,
+  PAGE_SIZES,
+  parseDatabaseHeader,
+  writeDatabaseHeader,
+} from '../../src/ese/database-header.ts';
 import { sealHeader } from '../../src/ese/checksum.ts';
 import { richDatabaseHeader, withoutChecksum } from '../support/headers.ts';
 
@@ -40,7 +45,12 @@ test('every single flipped byte of page 0 is detected; the shadow copy then serv
     const bad = new Uint8Array(good);
     bad[i]! ^= 0x01;
     const p = parseDatabaseHeader(bad);
-    if (p.election.elected === 'shadow' && !p.election.primary.good && /primary header page is damaged/.test(p.warnings.join())) detected++;
+    if (
+      p.election.elected === 'shadow' &&
+      !p.election.primary.good &&
+      /primary header page is damaged/.test(p.warnings.join())
+    )
+      detected++;
   }
   t.is(detected, 8192);
 });
@@ -77,7 +87,8 @@ test('two valid but different copies: ESE keeps the primary and we say so', (t) 
 });
 
 test('specific errors: empty, all-zero, truncated, bad magic, unsupported page size', (t) => {
-  const problem = (bytes: Uint8Array, size = bytes.length) => t.throws(() => parseDatabaseHeader(bytes, size), { instanceOf: EseHeaderError }).problem;
+  const problem = (bytes: Uint8Array, size = bytes.length) =>
+    t.throws(() => parseDatabaseHeader(bytes, size), { instanceOf: EseHeaderError }).problem;
   t.is(problem(new Uint8Array(0)), 'ESE_TRUNCATED');
   t.is(problem(new Uint8Array(65536)), 'ESE_UNUSED');
   const full = writeDatabaseHeader(richDatabaseHeader(8192));

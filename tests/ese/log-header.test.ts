@@ -40,7 +40,8 @@ test('an all-zero log is unused, not corrupt', (t) => {
 });
 
 test('truncated, empty, wrong-kind and damaged logs get their own errors', (t) => {
-  const problem = (b: Uint8Array, size = b.length) => t.throws(() => parseLogHeader(b, size), { instanceOf: EseHeaderError }).problem;
+  const problem = (b: Uint8Array, size = b.length) =>
+    t.throws(() => parseLogHeader(b, size), { instanceOf: EseHeaderError }).problem;
   const good = writeLogHeader(richLogHeader());
   t.is(problem(new Uint8Array(0)), 'ESE_TRUNCATED');
   t.is(problem(good.subarray(0, 1000), 1000), 'ESE_TRUNCATED');

@@ -9,7 +9,10 @@ const maybe = haveShared || process.env['CI'] ? test : test.skip;
 
 function pagesOf(file: Uint8Array, size: number) {
   const ab = new Uint8Array(file).buffer;
-  return Array.from({ length: file.length / size - 2 }, (_, i) => ({ pgno: i + 1, words: new Uint32Array(ab, (i + 2) * size, size / 4) }));
+  return Array.from({ length: file.length / size - 2 }, (_, i) => ({
+    pgno: i + 1,
+    words: new Uint32Array(ab, (i + 2) * size, size / 4),
+  }));
 }
 
 maybe('the real ESE database: every page good or blank, none corrupt', (t) => {

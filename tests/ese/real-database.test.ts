@@ -15,7 +15,10 @@ function load(): Buffer {
 }
 
 maybe('the fixture is the file the shared README describes', (t) => {
-  t.is(createHash('sha256').update(load()).digest('hex'), '39f0370d0149288c758e818f8857aff9abc2a6d605f6dbf498c43390eb3fd711');
+  t.is(
+    createHash('sha256').update(load()).digest('hex'),
+    '39f0370d0149288c758e818f8857aff9abc2a6d605f6dbf498c43390eb3fd711',
+  );
 });
 
 maybe('a real ESE database: clean shutdown, 4096-byte pages, 0x620 update 20, OS 6.2.9200, checksum valid', (t) => {

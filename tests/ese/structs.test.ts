@@ -13,7 +13,17 @@ import {
 } from '../../src/ese/structs.ts';
 
 test('LOGTIME keeps milliseconds split over bytes 6 and 7, the UTC bit and the snapshot bit', (t) => {
-  const value: LogTime = { year: 2026, month: 11, day: 23, hours: 23, minutes: 59, seconds: 58, milliseconds: 999, utc: true, osSnapshot: true };
+  const value: LogTime = {
+    year: 2026,
+    month: 11,
+    day: 23,
+    hours: 23,
+    minutes: 59,
+    seconds: 58,
+    milliseconds: 999,
+    utc: true,
+    osSnapshot: true,
+  };
   const buf = new Uint8Array(8);
   logtime.write(viewOf(buf), 0, value);
   t.deepEqual([...buf], [58, 59, 23, 23, 11, 126, ((999 & 0x7f) << 1) | 1, ((999 >> 7) << 1) | 1]);

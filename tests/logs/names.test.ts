@@ -21,7 +21,15 @@ test('the current log, temp log, reserve logs and checkpoint are not in the numb
 });
 
 test('other names are left alone: wrong digit counts, other bases, other files', (t) => {
-  for (const n of ['edb0001.log', 'edb000001.log', 'edb0000G.log', 'ntds.dit', 'edb00001.log.bak', 'temp.edb', 'abc00001.log']) {
+  for (const n of [
+    'edb0001.log',
+    'edb000001.log',
+    'edb0000G.log',
+    'ntds.dit',
+    'edb00001.log.bak',
+    'temp.edb',
+    'abc00001.log',
+  ]) {
     t.is(classifyLogName(n).role, 'other', n);
   }
   t.is(classifyLogName('abc00001.log', 'abc').role, 'numbered', 'another base name when asked');

@@ -15,7 +15,10 @@ test('a clean synthetic folder: the whole set, no findings, checkpoint found bes
   t.deepEqual(r.findings, []);
   t.is(r.checkpoint?.generation, f.expected.checkpointGeneration);
   t.is(r.database?.state, 'Clean Shutdown');
-  t.deepEqual(r.files.filter((x) => x.role === 'reserve').map((x) => x.status), ['unused', 'unused']);
+  t.deepEqual(
+    r.files.filter((x) => x.role === 'reserve').map((x) => x.status),
+    ['unused', 'unused'],
+  );
 });
 
 test('a dirty synthetic folder with logs in their own folder', async (t) => {
@@ -61,7 +64,9 @@ for (const [breakage, state, code] of variants) {
 
 test('a damaged database header fails the scan with the specific integrity error', async (t) => {
   const f = await makeDsaFolder(await tempDir(t), { ...small, breakage: ['database-bad-checksum'] });
-  const err = await t.throwsAsync(scanLogSet({ logPath: f.logPath, databasePath: f.databasePath }), { instanceOf: EseHeaderError });
+  const err = await t.throwsAsync(scanLogSet({ logPath: f.logPath, databasePath: f.databasePath }), {
+    instanceOf: EseHeaderError,
+  });
   t.is(err.problem, 'ESE_CHECKSUM_MISMATCH');
 });
 

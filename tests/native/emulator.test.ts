@@ -16,7 +16,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { run } from '../support/tools.ts';
-import { type WinePrefix, type WineResult, createWinePrefix, findWine, windowsPath, wineUnavailable } from '../support/wine.ts';
+import {
+  type WinePrefix,
+  type WineResult,
+  createWinePrefix,
+  findWine,
+  windowsPath,
+  wineUnavailable,
+} from '../support/wine.ts';
 import { type QueriedValue, parseRegQuery } from '../support/reg-query.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -28,9 +35,22 @@ const HARNESS = join(OUT, 'harness.exe');
 const OUTPUTS = [DLL, MISSING_DLL, HARNESS];
 
 const EXPORTS = [
-  'DsIsNTDSOnlineW', 'DsBackupPrepareW', 'DsBackupGetDatabaseNamesW', 'DsBackupOpenFileW', 'DsBackupRead', 'DsBackupClose',
-  'DsBackupGetBackupLogsW', 'DsBackupTruncateLogs', 'DsBackupEnd', 'DsBackupFree', 'DsRestorePrepareW',
-  'DsRestoreGetDatabaseLocationsW', 'DsRestoreRegisterW', 'DsRestoreRegisterComplete', 'DsRestoreEnd', 'DsSetCurrentBackupLogW',
+  'DsIsNTDSOnlineW',
+  'DsBackupPrepareW',
+  'DsBackupGetDatabaseNamesW',
+  'DsBackupOpenFileW',
+  'DsBackupRead',
+  'DsBackupClose',
+  'DsBackupGetBackupLogsW',
+  'DsBackupTruncateLogs',
+  'DsBackupEnd',
+  'DsBackupFree',
+  'DsRestorePrepareW',
+  'DsRestoreGetDatabaseLocationsW',
+  'DsRestoreRegisterW',
+  'DsRestoreRegisterComplete',
+  'DsRestoreEnd',
+  'DsSetCurrentBackupLogW',
   'DsSetAuthIdentityW',
 ];
 
@@ -104,7 +124,13 @@ const build = once(async () => {
 });
 
 async function digests(): Promise<string[]> {
-  return Promise.all(OUTPUTS.map(async (f) => createHash('sha256').update(await readFile(f)).digest('hex')));
+  return Promise.all(
+    OUTPUTS.map(async (f) =>
+      createHash('sha256')
+        .update(await readFile(f))
+        .digest('hex'),
+    ),
+  );
 }
 
 /** The export names of a PE file, from objdump's "[Ordinal/Name Pointer] Table". */
@@ -154,7 +180,10 @@ const utf16 = (hex: string): string => Buffer.from(hex, 'hex').toString('utf16le
 
 /** A list as the API must lay it out: <bft><path>\0 … \0, UTF-16LE. */
 function listHex(entries: [number, string][]): string {
-  return Buffer.from(entries.map(([bft, path]) => String.fromCharCode(bft) + path + '\0').join('') + '\0', 'utf16le').toString('hex');
+  return Buffer.from(
+    entries.map(([bft, path]) => String.fromCharCode(bft) + path + '\0').join('') + '\0',
+    'utf16le',
+  ).toString('hex');
 }
 
 function fnv1a64(bytes: Uint8Array): bigint {
@@ -168,7 +197,11 @@ const filetime = (ms: number): bigint => BigInt(Math.round(ms)) * 10000n + FILET
 const DAY_MS = 86_400_000;
 
 /** A token in the emulator's documented format (ntdsbcli-emu.c): magic, FILETIME, days, 0, FNV-1a 64. */
-function makeToken(createdMs: number, days: number, options: { magic?: string; tamper?: boolean; createdFt?: bigint } = {}): Buffer {
+function makeToken(
+  createdMs: number,
+  days: number,
+  options: { magic?: string; tamper?: boolean; createdFt?: bigint } = {},
+): Buffer {
   const b = Buffer.alloc(32);
   b.write(options.magic ?? 'EMUTOKN1', 0, 'latin1');
   b.writeBigUInt64LE(options.createdFt ?? filetime(createdMs), 8);
@@ -200,10 +233,12 @@ function decodeCp437(b: Uint8Array): string {
   return s;
 }
 
-
 /** The logical entries of a regedit-format export (UTF-16LE with BOM), continuation lines joined. */
 function regExportEntries(bytes: Buffer): string[] {
-  const text = bytes.subarray(2).toString('utf16le').replace(/\\\r\n\s*/g, '');
+  const text = bytes
+    .subarray(2)
+    .toString('utf16le')
+    .replace(/\\\r\n\s*/g, '');
   return text.split('\r\n').filter((l) => l.startsWith('"'));
 }
 
@@ -237,11 +272,27 @@ const argTokens = (() => {
   const now = Date.now();
   return [
     { hex: makeToken(now - 3_600_000, 180).toString('hex'), expect: S_OK, what: 'made by the test, one hour old' },
-    { hex: makeToken(now - 181 * DAY_MS, 180).toString('hex'), expect: hrContentsExpired, what: '181 days old, lifetime 180' },
+    {
+      hex: makeToken(now - 181 * DAY_MS, 180).toString('hex'),
+      expect: hrContentsExpired,
+      what: '181 days old, lifetime 180',
+    },
     { hex: makeToken(now - 179 * DAY_MS, 180).toString('hex'), expect: S_OK, what: '179 days old, lifetime 180' },
-    { hex: makeToken(now, 180, { tamper: true }).toString('hex'), expect: hrUnknownExpiryTokenFormat, what: 'bad checksum' },
-    { hex: makeToken(now, 180, { magic: 'EMUTOKN2' }).toString('hex'), expect: hrUnknownExpiryTokenFormat, what: 'other magic' },
-    { hex: makeToken(0, 0xffffffff, { createdFt: 0n }).toString('hex'), expect: S_OK, what: 'made in 1601, lifetime 2^32-1 days (no overflow)' },
+    {
+      hex: makeToken(now, 180, { tamper: true }).toString('hex'),
+      expect: hrUnknownExpiryTokenFormat,
+      what: 'bad checksum',
+    },
+    {
+      hex: makeToken(now, 180, { magic: 'EMUTOKN2' }).toString('hex'),
+      expect: hrUnknownExpiryTokenFormat,
+      what: 'other magic',
+    },
+    {
+      hex: makeToken(0, 0xffffffff, { createdFt: 0n }).toString('hex'),
+      expect: S_OK,
+      what: 'made in 1601, lifetime 2^32-1 days (no overflow)',
+    },
   ];
 })();
 
@@ -251,7 +302,13 @@ const session = once(async () => {
   const root = await mkdtemp(join(tmpdir(), 'adbackup-emu-'));
   cleanups.push(() => rm(root, { recursive: true, force: true }));
   const fixture = (name: string, firstGeneration = 1) =>
-    makeDsaFolder(join(root, name), { logs: 3, logFileBytes: 64 * 1024, databaseBytes: 1 << 20, state: 'dirty', firstGeneration });
+    makeDsaFolder(join(root, name), {
+      logs: 3,
+      logFileBytes: 64 * 1024,
+      databaseBytes: 1 << 20,
+      state: 'dirty',
+      firstGeneration,
+    });
   const backupDsa = await fixture('backup'); // read in full, then truncated
   const errorsDsa = await fixture('errors');
   const dsa8 = await fixture('dsa8', 0xffffe); // edb.log is generation 0x100001: an 8-digit name
@@ -278,7 +335,12 @@ const session = once(async () => {
     }
   };
 
-  const backup = await harness('backup', { NTDSBCLI_EMU_DSA: windowsPath(backupDsa.dir) }, ['backup', '@self', String(READ_SIZE), 'truncate']);
+  const backup = await harness('backup', { NTDSBCLI_EMU_DSA: windowsPath(backupDsa.dir) }, [
+    'backup',
+    '@self',
+    String(READ_SIZE),
+    'truncate',
+  ]);
   const afterTruncate = (await readdir(backupDsa.dir)).sort();
   const token = backup.records.find((r) => r.type === 'prepare')?.f['token'] ?? '';
   const errors = await harness('errors', { NTDSBCLI_EMU_DSA: windowsPath(errorsDsa.dir) }, [
@@ -290,7 +352,17 @@ const session = once(async () => {
   ]);
   const r = REGISTRATION;
   const restore = await harness('restore', { NTDSBCLI_EMU_DSA: windowsPath(backupDsa.dir), NTDSBCLI_EMU_ONLINE: '0' }, [
-    'restore', '@self', token, r.checkpoint, r.log, r.backupLog, String(r.genLow), String(r.genHigh), r.oldDb, r.newDb, code(r.completeHr),
+    'restore',
+    '@self',
+    token,
+    r.checkpoint,
+    r.log,
+    r.backupLog,
+    String(r.genLow),
+    String(r.genHigh),
+    r.oldDb,
+    r.newDb,
+    code(r.completeHr),
   ]);
   const query = await wine.run(['reg', 'query', RESTORE_KEY]);
   const queryEmu = await wine.run(['reg', 'query', EMU_KEY]);
@@ -308,7 +380,23 @@ const session = once(async () => {
     `reg query ×2 + export ${query.ms + queryEmu.ms + exported.ms} ms`,
     `total ${Math.round(performance.now() - started)} ms`,
   ].join(', ');
-  return { wine, computer, backupDsa, errorsDsa, dsa8, files, afterTruncate, backup, errors, restore, query, queryEmu, exported, exportedBytes, timings };
+  return {
+    wine,
+    computer,
+    backupDsa,
+    errorsDsa,
+    dsa8,
+    files,
+    afterTruncate,
+    backup,
+    errors,
+    restore,
+    query,
+    queryEmu,
+    exported,
+    exportedBytes,
+    timings,
+  };
 });
 
 /** \\COMPUTER\Z$\… for a POSIX path (Wine's drive Z: is /). */
@@ -317,7 +405,10 @@ function unc(computer: string, posixPath: string): string {
 }
 
 function numbered(gen: number): string {
-  return `edb${gen.toString(16).toUpperCase().padStart(gen <= 0xfffff ? 5 : 8, '0')}.log`;
+  return `edb${gen
+    .toString(16)
+    .toUpperCase()
+    .padStart(gen <= 0xfffff ? 5 : 8, '0')}.log`;
 }
 
 function list(run: HarnessRun, fn: string): Rec {
@@ -338,7 +429,10 @@ function value(run: HarnessRun, id: string): Record<string, string> {
 
 function ranCleanly(t: ExecutionContext, name: string, run: HarnessRun): void {
   t.is(run.result.code, 0, `${name}: exit code; stderr: ${run.result.stderr.slice(-2000)}`);
-  t.truthy(run.records.find((x) => x.type === 'done' && x.f['rc'] === '0'), `${name}: the scenario ran to its end`);
+  t.truthy(
+    run.records.find((x) => x.type === 'done' && x.f['rc'] === '0'),
+    `${name}: the scenario ran to its end`,
+  );
   // Every buffer handed out was freed and every context ended.
   t.regex(run.trace.at(-1) ?? '', / buffers=0 contexts=0(\s|$)/, `${name}: last trace line`);
 }
@@ -347,7 +441,11 @@ function ranCleanly(t: ExecutionContext, name: string, run: HarnessRun): void {
 // Build
 
 test('build-emu.sh fails loudly when the compiler is missing', async (t) => {
-  const r = spawnSync('bash', [BUILD_SCRIPT], { cwd: ROOT, env: { ...process.env, MINGW_CC: '/nonexistent/x86_64-w64-mingw32-gcc' }, encoding: 'utf8' });
+  const r = spawnSync('bash', [BUILD_SCRIPT], {
+    cwd: ROOT,
+    env: { ...process.env, MINGW_CC: '/nonexistent/x86_64-w64-mingw32-gcc' },
+    encoding: 'utf8',
+  });
   t.is(r.status, 1);
   t.regex(r.stderr, /compiler '\/nonexistent\/x86_64-w64-mingw32-gcc' was not found/);
 });
@@ -361,14 +459,17 @@ mingwTest('build-emu.sh builds both DLLs and the harness, and a second run gives
   t.deepEqual(await digests(), before);
 });
 
-mingwTest('the DLL exports exactly the 17 documented W/neutral names, undecorated; the variant lacks only DsBackupTruncateLogs', async (t) => {
-  await build();
-  t.deepEqual(await exportNames(DLL), [...EXPORTS].sort());
-  t.deepEqual(await exportNames(MISSING_DLL), EXPORTS.filter((n) => n !== 'DsBackupTruncateLogs').sort());
-  // Nothing beyond the system DLLs (no libgcc DLL to ship).
-  t.deepEqual(await importedDlls(DLL), ['ADVAPI32.DLL', 'KERNEL32.DLL', 'MSVCRT.DLL']);
-  t.deepEqual(await importedDlls(HARNESS), ['KERNEL32.DLL', 'MSVCRT.DLL']);
-});
+mingwTest(
+  'the DLL exports exactly the 17 documented W/neutral names, undecorated; the variant lacks only DsBackupTruncateLogs',
+  async (t) => {
+    await build();
+    t.deepEqual(await exportNames(DLL), [...EXPORTS].sort());
+    t.deepEqual(await exportNames(MISSING_DLL), EXPORTS.filter((n) => n !== 'DsBackupTruncateLogs').sort());
+    // Nothing beyond the system DLLs (no libgcc DLL to ship).
+    t.deepEqual(await importedDlls(DLL), ['ADVAPI32.DLL', 'KERNEL32.DLL', 'MSVCRT.DLL']);
+    t.deepEqual(await importedDlls(HARNESS), ['KERNEL32.DLL', 'MSVCRT.DLL']);
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Backup
@@ -386,49 +487,58 @@ wineTest('backup: the documented sequence runs; every buffer and context is rele
   t.true(s.computer.length > 0 && !s.computer.includes('_'));
 });
 
-wineTest('backup: the expiry token is 32 bytes: magic, creation FILETIME (now), tombstone lifetime 180, FNV-1a checksum', async (t) => {
-  const s = await session();
-  const prepare = s.backup.records.find((x) => x.type === 'prepare')!.f;
-  t.is(prepare['tokenSize'], '32');
-  const token = Buffer.from(prepare['token']!, 'hex');
-  t.is(token.length, 32);
-  t.is(token.toString('latin1', 0, 8), 'EMUTOKN1');
-  const created = token.readBigUInt64LE(8);
-  const now = filetime(Date.now());
-  const tenMinutes = 10n * 60n * 10_000_000n;
-  t.true(created > now - tenMinutes && created <= now, `created ${created}, now ${now}`);
-  t.is(token.readUInt32LE(16), 180);
-  t.is(token.readUInt32LE(20), 0);
-  t.is(token.readBigUInt64LE(24), fnv1a64(token.subarray(0, 24)));
-});
+wineTest(
+  'backup: the expiry token is 32 bytes: magic, creation FILETIME (now), tombstone lifetime 180, FNV-1a checksum',
+  async (t) => {
+    const s = await session();
+    const prepare = s.backup.records.find((x) => x.type === 'prepare')!.f;
+    t.is(prepare['tokenSize'], '32');
+    const token = Buffer.from(prepare['token']!, 'hex');
+    t.is(token.length, 32);
+    t.is(token.toString('latin1', 0, 8), 'EMUTOKN1');
+    const created = token.readBigUInt64LE(8);
+    const now = filetime(Date.now());
+    const tenMinutes = 10n * 60n * 10_000_000n;
+    t.true(created > now - tenMinutes && created <= now, `created ${created}, now ${now}`);
+    t.is(token.readUInt32LE(16), 180);
+    t.is(token.readUInt32LE(20), 0);
+    t.is(token.readBigUInt64LE(24), fnv1a64(token.subarray(0, 24)));
+  },
+);
 
-wineTest('backup: the lists have exactly the documented layout: BFT char, UNC path, NUL; an extra NUL; the byte size', async (t) => {
-  const s = await session();
-  const dir = s.backupDsa.dir;
-  const c = s.computer;
-  const names = list(s.backup, 'DsBackupGetDatabaseNamesW');
-  t.is(names.f['hr'], S_OK);
-  t.is(names.f['data'], listHex([[BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)]]));
-  t.is(Number(names.f['size']), names.f['data']!.length / 2);
+wineTest(
+  'backup: the lists have exactly the documented layout: BFT char, UNC path, NUL; an extra NUL; the byte size',
+  async (t) => {
+    const s = await session();
+    const dir = s.backupDsa.dir;
+    const c = s.computer;
+    const names = list(s.backup, 'DsBackupGetDatabaseNamesW');
+    t.is(names.f['hr'], S_OK);
+    t.is(names.f['data'], listHex([[BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)]]));
+    t.is(Number(names.f['size']), names.f['data']!.length / 2);
 
-  // The numbered logs, then edb.log under its generation's numbered name (the log roll of a real backup).
-  const { low, high } = s.backupDsa.expected;
-  const logs = list(s.backup, 'DsBackupGetBackupLogsW');
-  t.is(logs.f['hr'], S_OK);
-  const expectedLogs: [number, string][] = [];
-  for (let g = low; g <= high; g++) expectedLogs.push([BFT_LOG, unc(c, `${dir}/${numbered(g)}`)]);
-  t.is(logs.f['data'], listHex(expectedLogs));
-  t.is(Number(logs.f['size']), logs.f['data']!.length / 2);
-  t.is(utf16(logs.f['data']!).split('\0').at(-3), String.fromCharCode(BFT_LOG) + unc(c, `${dir}/edb00004.log`));
+    // The numbered logs, then edb.log under its generation's numbered name (the log roll of a real backup).
+    const { low, high } = s.backupDsa.expected;
+    const logs = list(s.backup, 'DsBackupGetBackupLogsW');
+    t.is(logs.f['hr'], S_OK);
+    const expectedLogs: [number, string][] = [];
+    for (let g = low; g <= high; g++) expectedLogs.push([BFT_LOG, unc(c, `${dir}/${numbered(g)}`)]);
+    t.is(logs.f['data'], listHex(expectedLogs));
+    t.is(Number(logs.f['size']), logs.f['data']!.length / 2);
+    t.is(utf16(logs.f['data']!).split('\0').at(-3), String.fromCharCode(BFT_LOG) + unc(c, `${dir}/edb00004.log`));
 
-  const locations = list(s.backup, 'DsRestoreGetDatabaseLocationsW');
-  t.is(locations.f['data'], listHex([
-    [BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)],
-    [BFT_LOG_DIR, unc(c, dir)],
-    [BFT_CHECKPOINT_DIR, unc(c, dir)],
-  ]));
-  t.is(Number(locations.f['size']), locations.f['data']!.length / 2);
-});
+    const locations = list(s.backup, 'DsRestoreGetDatabaseLocationsW');
+    t.is(
+      locations.f['data'],
+      listHex([
+        [BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)],
+        [BFT_LOG_DIR, unc(c, dir)],
+        [BFT_CHECKPOINT_DIR, unc(c, dir)],
+      ]),
+    );
+    t.is(Number(locations.f['size']), locations.f['data']!.length / 2);
+  },
+);
 
 wineTest('backup: the bytes read are the files in the folder (edb.log served under its numbered name)', async (t) => {
   const s = await session();
@@ -436,7 +546,10 @@ wineTest('backup: the bytes read are the files in the folder (edb.log served und
   const { low, high } = s.backupDsa.expected;
   const local = (name: string): string => (name === numbered(high) ? 'edb.log' : name);
   const expectedNames = ['ntds.dit', ...Array.from({ length: high - low + 1 }, (_, i) => numbered(low + i))];
-  t.deepEqual(fileRecs.map((r) => utf16(r.f['name']!).split('\\').at(-1)), expectedNames);
+  t.deepEqual(
+    fileRecs.map((r) => utf16(r.f['name']!).split('\\').at(-1)),
+    expectedNames,
+  );
   for (const r of fileRecs) {
     const name = utf16(r.f['name']!).split('\\').at(-1)!;
     const bytes = s.files.get(local(name))!;
@@ -448,31 +561,46 @@ wineTest('backup: the bytes read are the files in the folder (edb.log served und
   }
 });
 
-wineTest('backup: DsBackupRead gives short reads (every third call, half the buffer) and ends with ERROR_HANDLE_EOF, 0 bytes', async (t) => {
-  const s = await session();
-  let shortReads = 0;
-  for (const r of s.backup.records.filter((x) => x.type === 'file')) {
-    const name = utf16(r.f['name']!);
-    const sizes = r.f['sizes']!.split(',').map(Number);
-    t.deepEqual(sizes, expectedReads(Number(r.f['size']), READ_SIZE), name);
-    t.true(sizes.every((n) => n % 4096 === 0), `${name}: multiples of 4096`);
-    t.is(sizes.reduce((a, b) => a + b, 0), Number(r.f['size']), name);
-    t.is(r.f['end'], HANDLE_EOF, name);
-    t.is(r.f['endRead'], '0', name);
-    shortReads += Number(r.f['short']);
-  }
-  const db = s.backup.records.find((x) => x.type === 'file')!;
-  t.is(db.f['short'], '6'); // 1 MiB in 64 KiB reads: calls 3, 6, … 18 are short
-  t.true(shortReads >= 6);
-});
+wineTest(
+  'backup: DsBackupRead gives short reads (every third call, half the buffer) and ends with ERROR_HANDLE_EOF, 0 bytes',
+  async (t) => {
+    const s = await session();
+    let shortReads = 0;
+    for (const r of s.backup.records.filter((x) => x.type === 'file')) {
+      const name = utf16(r.f['name']!);
+      const sizes = r.f['sizes']!.split(',').map(Number);
+      t.deepEqual(sizes, expectedReads(Number(r.f['size']), READ_SIZE), name);
+      t.true(
+        sizes.every((n) => n % 4096 === 0),
+        `${name}: multiples of 4096`,
+      );
+      t.is(
+        sizes.reduce((a, b) => a + b, 0),
+        Number(r.f['size']),
+        name,
+      );
+      t.is(r.f['end'], HANDLE_EOF, name);
+      t.is(r.f['endRead'], '0', name);
+      shortReads += Number(r.f['short']);
+    }
+    const db = s.backup.records.find((x) => x.type === 'file')!;
+    t.is(db.f['short'], '6'); // 1 MiB in 64 KiB reads: calls 3, 6, … 18 are short
+    t.true(shortReads >= 6);
+  },
+);
 
 wineTest('backup: DsBackupTruncateLogs deleted the numbered logs it listed, and nothing else', async (t) => {
   const s = await session();
   const before = [...s.files.keys()].sort();
   const numberedOnDisk = before.filter((n) => /^edb[0-9a-f]{5}\.log$/i.test(n));
   t.is(numberedOnDisk.length, 3);
-  t.deepEqual(s.afterTruncate, before.filter((n) => !numberedOnDisk.includes(n)));
-  t.true(s.afterTruncate.includes('edb.log') && s.afterTruncate.includes('edb.chk') && s.afterTruncate.includes('ntds.dit'));
+  t.deepEqual(
+    s.afterTruncate,
+    before.filter((n) => !numberedOnDisk.includes(n)),
+  );
+  t.true(
+    s.afterTruncate.includes('edb.log') && s.afterTruncate.includes('edb.chk') && s.afterTruncate.includes('ntds.dit'),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -560,7 +688,9 @@ const ERROR_CASES: Record<string, Record<string, string>> = {
   'NULL, unknown, stale and wrong-kind handles': {
     ...Object.fromEntries(
       ['null', 'unknown'].flatMap((kind) =>
-        ['names', 'logs', 'locations', 'open', 'read', 'close', 'truncate', 'end', 'register', 'complete', 'rend'].map((fn) => [`${kind}-hbc-${fn}`, hrInvalidHandle]),
+        ['names', 'logs', 'locations', 'open', 'read', 'close', 'truncate', 'end', 'register', 'complete', 'rend'].map(
+          (fn) => [`${kind}-hbc-${fn}`, hrInvalidHandle],
+        ),
       ),
     ),
     'rend-on-backup-context': hrInvalidHandle,
@@ -612,18 +742,21 @@ const ERROR_CASES: Record<string, Record<string, string>> = {
   },
 };
 
-wineTest('errors: the scenario runs every case once and releases everything; each case has an expectation', async (t) => {
-  const s = await session();
-  ranCleanly(t, 'errors', s.errors);
-  const ids = s.errors.records.filter((x) => x.type === 'case').map((x) => x.id);
-  t.is(new Set(ids).size, ids.length, 'no case printed twice');
-  const expected = Object.values(ERROR_CASES).flatMap((group) => Object.keys(group));
-  t.deepEqual([...ids].sort(), [...expected].sort());
-  // DsBackupFree ignores pointers it did not hand out (and NULL).
-  t.is(s.errors.trace.filter((l) => l.startsWith('DsBackupFree ') && l.endsWith('not-ours')).length, 1);
-  // Injected failures are marked in the trace.
-  t.is(s.errors.trace.filter((l) => l.endsWith(' injected')).length, 6);
-});
+wineTest(
+  'errors: the scenario runs every case once and releases everything; each case has an expectation',
+  async (t) => {
+    const s = await session();
+    ranCleanly(t, 'errors', s.errors);
+    const ids = s.errors.records.filter((x) => x.type === 'case').map((x) => x.id);
+    t.is(new Set(ids).size, ids.length, 'no case printed twice');
+    const expected = Object.values(ERROR_CASES).flatMap((group) => Object.keys(group));
+    t.deepEqual([...ids].sort(), [...expected].sort());
+    // DsBackupFree ignores pointers it did not hand out (and NULL).
+    t.is(s.errors.trace.filter((l) => l.startsWith('DsBackupFree ') && l.endsWith('not-ours')).length, 1);
+    // Injected failures are marked in the trace.
+    t.is(s.errors.trace.filter((l) => l.endsWith(' injected')).length, 6);
+  },
+);
 
 for (const [group, expected] of Object.entries(ERROR_CASES)) {
   wineTest(`errors: ${group}`, async (t) => {
@@ -634,70 +767,111 @@ for (const [group, expected] of Object.entries(ERROR_CASES)) {
   });
 }
 
-wineTest('errors: out-values: online flag, untouched inputs, NULL outputs on failure, sizes of the opened files', async (t) => {
-  const s = await session();
-  t.is(value(s.errors, 'online-without-backslashes')['online'], '1');
-  t.is(value(s.errors, 'online-offline')['online'], '0');
-  t.is(value(s.errors, 'online-default')['online'], '1');
-  t.is(value(s.errors, 'names-not-null-on-entry')['untouched'], '1');
-  t.is(value(s.errors, 'prepare-null-hbc')['token-null'], '1');
-  t.deepEqual(value(s.errors, 'prepare-offline'), { 'token-null': '1', 'hbc-null': '1' });
-  t.is(value(s.errors, 'rprepare-online')['hbc-null'], '1');
-  t.is(value(s.errors, 'open-local-path-other-case')['size'], String(1 << 20));
-  t.is(value(s.errors, 'open-current-log-numbered-name')['size'], String(64 * 1024));
-  t.is(value(s.errors, 'dsa8-open-current-log')['size'], String(64 * 1024));
-  // The token made with NTDSBCLI_EMU_TSL_DAYS=0 carries 0 days.
-  const tsl0 = Buffer.from(value(s.errors, 'tsl0-token')['token']!, 'hex');
-  t.is(tsl0.readUInt32LE(16), 0);
-});
+wineTest(
+  'errors: out-values: online flag, untouched inputs, NULL outputs on failure, sizes of the opened files',
+  async (t) => {
+    const s = await session();
+    t.is(value(s.errors, 'online-without-backslashes')['online'], '1');
+    t.is(value(s.errors, 'online-offline')['online'], '0');
+    t.is(value(s.errors, 'online-default')['online'], '1');
+    t.is(value(s.errors, 'names-not-null-on-entry')['untouched'], '1');
+    t.is(value(s.errors, 'prepare-null-hbc')['token-null'], '1');
+    t.deepEqual(value(s.errors, 'prepare-offline'), { 'token-null': '1', 'hbc-null': '1' });
+    t.is(value(s.errors, 'rprepare-online')['hbc-null'], '1');
+    t.is(value(s.errors, 'open-local-path-other-case')['size'], String(1 << 20));
+    t.is(value(s.errors, 'open-current-log-numbered-name')['size'], String(64 * 1024));
+    t.is(value(s.errors, 'dsa8-open-current-log')['size'], String(64 * 1024));
+    // The token made with NTDSBCLI_EMU_TSL_DAYS=0 carries 0 days.
+    const tsl0 = Buffer.from(value(s.errors, 'tsl0-token')['token']!, 'hex');
+    t.is(tsl0.readUInt32LE(16), 0);
+  },
+);
 
-wineTest('errors: list variants: doc BFT values 0x22/0x23, NTDSBCLI_EMU_RESTORE_DIR, the computer override, 8-digit log names', async (t) => {
-  const s = await session();
-  const c = s.computer;
-  const dir = s.errorsDsa.dir;
-  t.is(list(s.errors, 'DsRestoreGetDatabaseLocationsW').f['data'], listHex([
-    [BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)], [BFT_LOG_DIR, unc(c, dir)], [BFT_CHECKPOINT_DIR, unc(c, dir)],
-  ]));
-  t.is(list(s.errors, 'doc-DsRestoreGetDatabaseLocationsW').f['data'], listHex([
-    [BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)], [0x22, unc(c, dir)], [0x23, unc(c, dir)],
-  ]));
-  // "C:/Restore Target/NTDS/": slashes turned, trailing separator dropped, the drive letter as an admin share.
-  const target = `\\\\${c}\\C$\\Restore Target\\NTDS`;
-  t.is(list(s.errors, 'restoredir-DsRestoreGetDatabaseLocationsW').f['data'], listHex([
-    [BFT_NTDS_DATABASE, `${target}\\ntds.dit`], [BFT_LOG_DIR, target], [BFT_CHECKPOINT_DIR, target],
-  ]));
-  // A restricted restore context reads the locations too.
-  t.is(list(s.errors, 'restricted-DsRestoreGetDatabaseLocationsW').f['data'], list(s.errors, 'DsRestoreGetDatabaseLocationsW').f['data']);
-  t.is(list(s.errors, 'override-DsBackupGetDatabaseNamesW').f['data'], listHex([[BFT_NTDS_DATABASE, unc('EMUDC01', `${dir}/ntds.dit`)]]));
-  // Generations 0xFFFFE, 0xFFFFF (5 digits), 0x100000 (8), and edb.log as 0x100001 (8).
-  const d8 = s.dsa8.dir;
-  t.deepEqual(s.dsa8.logNames, ['edbFFFFE.log', 'edbFFFFF.log', 'edb00100000.log', 'edb.log']);
-  t.is(list(s.errors, 'dsa8-DsBackupGetBackupLogsW').f['data'], listHex(
-    ['edbFFFFE.log', 'edbFFFFF.log', 'edb00100000.log', 'edb00100001.log'].map((n): [number, string] => [BFT_LOG, unc(c, `${d8}/${n}`)]),
-  ));
-});
+wineTest(
+  'errors: list variants: doc BFT values 0x22/0x23, NTDSBCLI_EMU_RESTORE_DIR, the computer override, 8-digit log names',
+  async (t) => {
+    const s = await session();
+    const c = s.computer;
+    const dir = s.errorsDsa.dir;
+    t.is(
+      list(s.errors, 'DsRestoreGetDatabaseLocationsW').f['data'],
+      listHex([
+        [BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)],
+        [BFT_LOG_DIR, unc(c, dir)],
+        [BFT_CHECKPOINT_DIR, unc(c, dir)],
+      ]),
+    );
+    t.is(
+      list(s.errors, 'doc-DsRestoreGetDatabaseLocationsW').f['data'],
+      listHex([
+        [BFT_NTDS_DATABASE, unc(c, `${dir}/ntds.dit`)],
+        [0x22, unc(c, dir)],
+        [0x23, unc(c, dir)],
+      ]),
+    );
+    // "C:/Restore Target/NTDS/": slashes turned, trailing separator dropped, the drive letter as an admin share.
+    const target = `\\\\${c}\\C$\\Restore Target\\NTDS`;
+    t.is(
+      list(s.errors, 'restoredir-DsRestoreGetDatabaseLocationsW').f['data'],
+      listHex([
+        [BFT_NTDS_DATABASE, `${target}\\ntds.dit`],
+        [BFT_LOG_DIR, target],
+        [BFT_CHECKPOINT_DIR, target],
+      ]),
+    );
+    // A restricted restore context reads the locations too.
+    t.is(
+      list(s.errors, 'restricted-DsRestoreGetDatabaseLocationsW').f['data'],
+      list(s.errors, 'DsRestoreGetDatabaseLocationsW').f['data'],
+    );
+    t.is(
+      list(s.errors, 'override-DsBackupGetDatabaseNamesW').f['data'],
+      listHex([[BFT_NTDS_DATABASE, unc('EMUDC01', `${dir}/ntds.dit`)]]),
+    );
+    // Generations 0xFFFFE, 0xFFFFF (5 digits), 0x100000 (8), and edb.log as 0x100001 (8).
+    const d8 = s.dsa8.dir;
+    t.deepEqual(s.dsa8.logNames, ['edbFFFFE.log', 'edbFFFFF.log', 'edb00100000.log', 'edb.log']);
+    t.is(
+      list(s.errors, 'dsa8-DsBackupGetBackupLogsW').f['data'],
+      listHex(
+        ['edbFFFFE.log', 'edbFFFFF.log', 'edb00100000.log', 'edb00100001.log'].map((n): [number, string] => [
+          BFT_LOG,
+          unc(c, `${d8}/${n}`),
+        ]),
+      ),
+    );
+  },
+);
 
 wineTest('errors: the missing-export DLL lacks exactly DsBackupTruncateLogs (GetProcAddress NULL)', async (t) => {
   const s = await session();
-  const exports = (which: string) => s.errors.records.find((x) => x.type === 'exports' && x.f['dll'] === which)?.f ?? {};
+  const exports = (which: string) =>
+    s.errors.records.find((x) => x.type === 'exports' && x.f['dll'] === which)?.f ?? {};
   t.deepEqual(exports('self'), { dll: 'self', present: EXPORTS.join(','), missing: '' });
-  t.deepEqual(exports('other'), { dll: 'other', present: EXPORTS.filter((n) => n !== 'DsBackupTruncateLogs').join(','), missing: 'DsBackupTruncateLogs' });
+  t.deepEqual(exports('other'), {
+    dll: 'other',
+    present: EXPORTS.filter((n) => n !== 'DsBackupTruncateLogs').join(','),
+    missing: 'DsBackupTruncateLogs',
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Restore
 
-wineTest('restore: offline, with the token from the backup process: prepare, locations, register, complete, end', async (t) => {
-  const s = await session();
-  ranCleanly(t, 'restore', s.restore);
-  const rec = (type: string) => s.restore.records.find((x) => x.type === type)?.f ?? {};
-  t.deepEqual(rec('online'), { hr: S_OK, online: '0' });
-  t.is(rec('rprepare')['hr'], S_OK);
-  t.is(list(s.restore, 'DsRestoreGetDatabaseLocationsW').f['hr'], S_OK);
-  t.is(rec('register')['hr'], S_OK);
-  t.is(rec('complete')['hr'], S_OK);
-  t.is(rec('rend')['hr'], S_OK);
-});
+wineTest(
+  'restore: offline, with the token from the backup process: prepare, locations, register, complete, end',
+  async (t) => {
+    const s = await session();
+    ranCleanly(t, 'restore', s.restore);
+    const rec = (type: string) => s.restore.records.find((x) => x.type === type)?.f ?? {};
+    t.deepEqual(rec('online'), { hr: S_OK, online: '0' });
+    t.is(rec('rprepare')['hr'], S_OK);
+    t.is(list(s.restore, 'DsRestoreGetDatabaseLocationsW').f['hr'], S_OK);
+    t.is(rec('register')['hr'], S_OK);
+    t.is(rec('complete')['hr'], S_OK);
+    t.is(rec('rend')['hr'], S_OK);
+  },
+);
 
 wineTest('restore: DsRestoreRegisterW wrote exactly the KB 814167 values (reg query)', async (t) => {
   const s = await session();
@@ -717,28 +891,35 @@ wineTest('restore: DsRestoreRegisterW wrote exactly the KB 814167 values (reg qu
   ]);
 });
 
-wineTest('restore: the registry holds the exact types and bytes (reg export): REG_MULTI_SZ pairs with the final extra NUL', async (t) => {
-  const s = await session();
-  t.is(s.exported.code, 0, s.exported.stderr);
-  const r = REGISTRATION;
-  const hex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(',');
-  const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\')}"`;
-  t.deepEqual(regExportEntries(s.exportedBytes).sort(), [
-    `"BackupLogPath"=${quoted(r.backupLog)}`,
-    `"CheckpointFilePath"=${quoted(r.checkpoint)}`,
-    `"HighLog Number"=dword:00000004`,
-    `"LogPath"=${quoted(r.log)}`,
-    `"LowLog Number"=dword:00000001`,
-    `"NTDS Database recovered"=hex:00`,
-    `"NTDS_RstMap Size"=dword:00000001`,
-    `"NTDS_RstMap"=hex(7):${hex(Buffer.from(`${r.oldDb}\0${r.newDb}\0\0`, 'utf16le'))}`,
-  ].sort());
-});
+wineTest(
+  'restore: the registry holds the exact types and bytes (reg export): REG_MULTI_SZ pairs with the final extra NUL',
+  async (t) => {
+    const s = await session();
+    t.is(s.exported.code, 0, s.exported.stderr);
+    const r = REGISTRATION;
+    const hex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(',');
+    const quoted = (v: string) => `"${v.replace(/\\/g, '\\\\')}"`;
+    t.deepEqual(
+      regExportEntries(s.exportedBytes).sort(),
+      [
+        `"BackupLogPath"=${quoted(r.backupLog)}`,
+        `"CheckpointFilePath"=${quoted(r.checkpoint)}`,
+        `"HighLog Number"=dword:00000004`,
+        `"LogPath"=${quoted(r.log)}`,
+        `"LowLog Number"=dword:00000001`,
+        `"NTDS Database recovered"=hex:00`,
+        `"NTDS_RstMap Size"=dword:00000001`,
+        `"NTDS_RstMap"=hex(7):${hex(Buffer.from(`${r.oldDb}\0${r.newDb}\0\0`, 'utf16le'))}`,
+      ].sort(),
+    );
+  },
+);
 
 wineTest('restore: DsRestoreRegisterComplete recorded the HRESULT the client passed', async (t) => {
   const s = await session();
   t.is(s.queryEmu.code, 0, s.queryEmu.stderr);
-  t.deepEqual(parseRegQuery(decodeCp437(s.queryEmu.stdout)).map((v) => [v.name, v.type, v.data]), [
-    ['Emulator RegisterComplete HRESULT', 'REG_DWORD', '0x' + REGISTRATION.completeHr.toString(16)],
-  ]);
+  t.deepEqual(
+    parseRegQuery(decodeCp437(s.queryEmu.stdout)).map((v) => [v.name, v.type, v.data]),
+    [['Emulator RegisterComplete HRESULT', 'REG_DWORD', '0x' + REGISTRATION.completeHr.toString(16)]],
+  );
 });

@@ -2,10 +2,15 @@ import test from 'ava';
 import { parseBftList, serverName, uncToLocal } from '../../src/platform/ntdsbcli/lists.ts';
 import { hresultName, hresultText } from '../../src/platform/ntdsbcli/hresults.ts';
 
-const list = (...entries: [number, string][]) => Buffer.from(entries.map(([b, p]) => String.fromCharCode(b) + p + '\0').join('') + '\0', 'utf16le');
+const list = (...entries: [number, string][]) =>
+  Buffer.from(entries.map(([b, p]) => String.fromCharCode(b) + p + '\0').join('') + '\0', 'utf16le');
 
 test('BFT lists: one tag character then the UNC path, double-NUL terminated', (t) => {
-  const bytes = list([0x44, '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'], [0x21, '\\\\DC01\\C$\\Windows\\NTDS\\edb0000A.log'], [0x25, '\\\\DC01\\C$\\x.pat']);
+  const bytes = list(
+    [0x44, '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit'],
+    [0x21, '\\\\DC01\\C$\\Windows\\NTDS\\edb0000A.log'],
+    [0x25, '\\\\DC01\\C$\\x.pat'],
+  );
   t.deepEqual(parseBftList(bytes), [
     { bft: 0x44, kind: 'database', path: '\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit' },
     { bft: 0x21, kind: 'log', path: '\\\\DC01\\C$\\Windows\\NTDS\\edb0000A.log' },
@@ -14,7 +19,10 @@ test('BFT lists: one tag character then the UNC path, double-NUL terminated', (t
 });
 
 test('directory tags from the header (0x82/0x83) and from the documentation (0x22/0x23) both classify', (t) => {
-  t.deepEqual(parseBftList(list([0x82, 'L'], [0x83, 'C'], [0x22, 'L2'], [0x23, 'C2'], [0x0f, '?'])).map((e) => e.kind), ['log-dir', 'checkpoint-dir', 'log-dir', 'checkpoint-dir', 'unknown']);
+  t.deepEqual(
+    parseBftList(list([0x82, 'L'], [0x83, 'C'], [0x22, 'L2'], [0x23, 'C2'], [0x0f, '?'])).map((e) => e.kind),
+    ['log-dir', 'checkpoint-dir', 'log-dir', 'checkpoint-dir', 'unknown'],
+  );
 });
 
 test('an empty list and a list without its final NUL', (t) => {

@@ -29,7 +29,11 @@ test('HRESULTs and writer states decode by name; access denied and a second back
   t.like(vssError('CreateVssBackupComponents', 0x80070005), { category: 'Precondition', code: 'VSS_ACCESS_DENIED' });
   t.like(vssError('AddToSnapshotSet', 0x80042316), { category: 'Precondition', code: 'VSS_BACKUP_IN_PROGRESS' });
   const e = vssError('DoSnapshotSet', 0x80042306);
-  t.like(e, { category: 'Platform', code: 'VSS_ERROR', details: { method: 'DoSnapshotSet', hresult: '0x80042306', name: 'VSS_E_PROVIDER_VETO' } });
+  t.like(e, {
+    category: 'Platform',
+    code: 'VSS_ERROR',
+    details: { method: 'DoSnapshotSet', hresult: '0x80042306', name: 'VSS_E_PROVIDER_VETO' },
+  });
 });
 
 test('the backup components document has its own role in meta/, beside the API expiry token', (t) => {

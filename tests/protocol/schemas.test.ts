@@ -12,11 +12,14 @@ test('every command has a request schema', (t) => {
   for (const name of Object.keys(COMMANDS)) t.truthy(schemas[`${name}.request`], name);
 });
 
-test('every sample request in samples/ matches its command\'s request schema', async (t) => {
+test("every sample request in samples/ matches its command's request schema", async (t) => {
   const { readdirSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { projectRoot } = await import('../support/shared.ts');
-  const v = (await import('../../src/protocol/generated/validators.js')) as unknown as Record<string, import('../../src/protocol/validator.ts').Validator>;
+  const v = (await import('../../src/protocol/generated/validators.js')) as unknown as Record<
+    string,
+    import('../../src/protocol/validator.ts').Validator
+  >;
   const dir = join(projectRoot, 'samples');
   const files = readdirSync(dir).filter((f) => f.endsWith('.request.json'));
   t.true(files.length >= 5);

@@ -14,7 +14,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRegFile, regFileBytes, regFileText } from '../../src/registry/reg-file.ts';
-import { NTDS_KEY, PARAMETERS_KEY, RESTORE_IN_PROGRESS_KEY, databaseRestoredPlan, restoreRegistryPlan } from '../../src/registry/restore-plan.ts';
+import {
+  NTDS_KEY,
+  PARAMETERS_KEY,
+  RESTORE_IN_PROGRESS_KEY,
+  databaseRestoredPlan,
+  restoreRegistryPlan,
+} from '../../src/registry/restore-plan.ts';
 import { REG_TYPE_CODES, type RegValue, encodeValue, fullKeyName } from '../../src/registry/values.ts';
 import { baseBlockChecksum, emptyHive } from '../support/regf-hive.ts';
 import { run } from '../support/tools.ts';
@@ -32,15 +38,27 @@ const plan = restoreRegistryPlan({
   lowLog: 0x1f,
   highLog: 0x2a,
   // long enough that hex(7) wraps over several lines, with a non-ASCII character
-  restoreMap: [{ original: 'C:\\Windows\\NTDS\\ntds.dit', new: 'D:\\Données\\Active Directory\\Restored 2024-05-01\\ntds.dit' }],
+  restoreMap: [
+    { original: 'C:\\Windows\\NTDS\\ntds.dit', new: 'D:\\Données\\Active Directory\\Restored 2024-05-01\\ntds.dit' },
+  ],
   newDatabaseGuid: `{${GUID.toUpperCase()}}`,
 });
 
 const EDGE_KEY = `${NTDS_KEY}\\ADDatabaseBackup interop`;
-const LINE_BREAKS: RegValue = { key: EDGE_KEY, name: 'line breaks', type: 'REG_SZ', value: 'first line\r\nsecond line' };
+const LINE_BREAKS: RegValue = {
+  key: EDGE_KEY,
+  name: 'line breaks',
+  type: 'REG_SZ',
+  value: 'first line\r\nsecond line',
+};
 const edge: RegValue[] = [
   { key: EDGE_KEY, name: '', type: 'REG_SZ', value: 'the default value' },
-  { key: EDGE_KEY, name: 'quotes "and" \\backslashes\\', type: 'REG_SZ', value: 'say "hi" to \\\\server\\share\\ and C:\\' },
+  {
+    key: EDGE_KEY,
+    name: 'quotes "and" \\backslashes\\',
+    type: 'REG_SZ',
+    value: 'say "hi" to \\\\server\\share\\ and C:\\',
+  },
   { key: EDGE_KEY, name: 'empty string', type: 'REG_SZ', value: '' },
   LINE_BREAKS,
   { key: EDGE_KEY, name: 'semi;colon = "name"', type: 'REG_SZ', value: ';not a comment=' },
@@ -49,15 +67,28 @@ const edge: RegValue[] = [
     key: EDGE_KEY,
     name: 'long multi',
     type: 'REG_MULTI_SZ',
-    value: Array.from({ length: 16 }, (_, i) => `D:\\Données\\NTDS\\Restored logs\\edb${(0x1f + i).toString(16).toUpperCase().padStart(5, '0')}.log`),
+    value: Array.from(
+      { length: 16 },
+      (_, i) => `D:\\Données\\NTDS\\Restored logs\\edb${(0x1f + i).toString(16).toUpperCase().padStart(5, '0')}.log`,
+    ),
   },
-  { key: EDGE_KEY, name: 'non-ASCII multi', type: 'REG_MULTI_SZ', value: ['D:\\Données\\ntds.dit', 'E:\\Ω\\数据\\𝄞.dit'] },
+  {
+    key: EDGE_KEY,
+    name: 'non-ASCII multi',
+    type: 'REG_MULTI_SZ',
+    value: ['D:\\Données\\ntds.dit', 'E:\\Ω\\数据\\𝄞.dit'],
+  },
   { key: EDGE_KEY, name: 'empty multi', type: 'REG_MULTI_SZ', value: [] },
   { key: EDGE_KEY, name: 'dword zero', type: 'REG_DWORD', value: 0 },
   { key: EDGE_KEY, name: 'dword max', type: 'REG_DWORD', value: 0xffffffff },
   { key: EDGE_KEY, name: 'dword high bit', type: 'REG_DWORD', value: 0x80000000 },
   { key: EDGE_KEY, name: 'empty binary', type: 'REG_BINARY', value: '' },
-  { key: EDGE_KEY, name: 'long binary', type: 'REG_BINARY', value: Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 37) & 0xff)).toString('hex') },
+  {
+    key: EDGE_KEY,
+    name: 'long binary',
+    type: 'REG_BINARY',
+    value: Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 37) & 0xff)).toString('hex'),
+  },
   // names so long that the data starts past column 80: regedit still puts one byte before the first ",\"
   { key: EDGE_KEY, name: `long name ${'n'.repeat(80)}`, type: 'REG_BINARY', value: '00ff1abc00ff1abc' },
   { key: EDGE_KEY, name: `long name multi ${'m'.repeat(80)}`, type: 'REG_MULTI_SZ', value: ['abc', 'déf'] },
@@ -66,8 +97,10 @@ const values: RegValue[] = [...plan, ...edge];
 const ourKeys = [RESTORE_IN_PROGRESS_KEY, PARAMETERS_KEY, EDGE_KEY];
 
 const order = (v: RegValue): string => `${v.key.toLowerCase()}\u0000${v.name.toLowerCase()}`;
-const sorted = (vs: readonly RegValue[]): RegValue[] => [...vs].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-const inOurKeys = (vs: readonly RegValue[]): RegValue[] => vs.filter((v) => ourKeys.some((k) => k.toLowerCase() === v.key.toLowerCase()));
+const sorted = (vs: readonly RegValue[]): RegValue[] =>
+  [...vs].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+const inOurKeys = (vs: readonly RegValue[]): RegValue[] =>
+  vs.filter((v) => ourKeys.some((k) => k.toLowerCase() === v.key.toLowerCase()));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tools present? Missing: a failure in CI, a skip (with the reason printed) elsewhere.
@@ -83,9 +116,13 @@ function gated(missing: string | null): (title: string, impl: Impl) => void {
 }
 
 function missingHivex(): string | null {
-  const tools = ['hivexregedit', 'hivexml', 'perl'].filter((tool) => spawnSync('bash', ['-c', `command -v ${tool}`]).status !== 0);
-  if (tools.length > 0) return `hivex tools not found: ${tools.join(', ')} (Debian packages libwin-hivex-perl, libhivex-bin)`;
-  if (spawnSync('perl', ['-MWin::Hivex', '-e', '1']).status !== 0) return 'the Perl module Win::Hivex is missing (Debian package libwin-hivex-perl)';
+  const tools = ['hivexregedit', 'hivexml', 'perl'].filter(
+    (tool) => spawnSync('bash', ['-c', `command -v ${tool}`]).status !== 0,
+  );
+  if (tools.length > 0)
+    return `hivex tools not found: ${tools.join(', ')} (Debian packages libwin-hivex-perl, libhivex-bin)`;
+  if (spawnSync('perl', ['-MWin::Hivex', '-e', '1']).status !== 0)
+    return 'the Perl module Win::Hivex is missing (Debian package libwin-hivex-perl)';
   return null;
 }
 
@@ -176,7 +213,10 @@ const hivexMerged = once(async () => {
   await writeFile(hive, emptyHive({ fileName: 'SYSTEM' }));
   // hivexregedit does not create missing parent keys (regedit does): declare the ancestors first.
   const ancestors = ['CurrentControlSet', 'CurrentControlSet\\Services', 'CurrentControlSet\\Services\\NTDS'];
-  await writeFile(join(dir, 'ancestors.reg'), `Windows Registry Editor Version 5.00\n\n${ancestors.map((k) => `[${PREFIX}\\${k}]\n\n`).join('')}`);
+  await writeFile(
+    join(dir, 'ancestors.reg'),
+    `Windows Registry Editor Version 5.00\n\n${ancestors.map((k) => `[${PREFIX}\\${k}]\n\n`).join('')}`,
+  );
   const ours = regFileBytes(values);
   await writeFile(join(dir, 'ours.utf16.reg'), ours);
   await writeFile(join(dir, 'ours.reg'), forHivex(ours));
@@ -186,7 +226,9 @@ const hivexMerged = once(async () => {
   await run('hivexregedit', ['--merge', '--prefix', PREFIX, hive, join(dir, 'ancestors.reg'), join(dir, 'ours.reg')], {
     env: { ...process.env, PERL_UNICODE: 'D' },
   });
-  const { stdout: exported } = await run('hivexregedit', ['--export', '--prefix', PREFIX, hive, hivePath(NTDS_KEY)], { maxBuffer: 16 << 20 });
+  const { stdout: exported } = await run('hivexregedit', ['--export', '--prefix', PREFIX, hive, hivePath(NTDS_KEY)], {
+    maxBuffer: 16 << 20,
+  });
   return { hive, exported, ms: Math.round(performance.now() - started) };
 });
 
@@ -203,65 +245,89 @@ test('regf-hive: the base block checksum follows the format (XOR of 127 dwords, 
   t.is(baseBlockChecksum(ones), 0xfffffffe);
 });
 
-hivexTest('hivex opens the minimal empty hive (minor versions 3 and 5): a root key, no subkeys, no values', async (t) => {
-  const dir = await scratch('adbackup-hivex-empty-');
-  for (const minorVersion of [3, 5] as const) {
-    const file = join(dir, `empty-${minorVersion}`);
-    await writeFile(file, emptyHive({ minorVersion, rootName: 'CMI-CreateHive{ADDatabaseBackup}' }));
-    const xml = await hivexml(file);
-    t.regex(xml, /<node name="CMI-CreateHive\{ADDatabaseBackup\}" root="1">/);
-    const raw = await hivexRaw(file, ['\\']);
-    t.deepEqual(raw['\\'], { name: 'CMI-CreateHive{ADDatabaseBackup}', children: 0, values: {} });
-  }
-});
+hivexTest(
+  'hivex opens the minimal empty hive (minor versions 3 and 5): a root key, no subkeys, no values',
+  async (t) => {
+    const dir = await scratch('adbackup-hivex-empty-');
+    for (const minorVersion of [3, 5] as const) {
+      const file = join(dir, `empty-${minorVersion}`);
+      await writeFile(file, emptyHive({ minorVersion, rootName: 'CMI-CreateHive{ADDatabaseBackup}' }));
+      const xml = await hivexml(file);
+      t.regex(xml, /<node name="CMI-CreateHive\{ADDatabaseBackup\}" root="1">/);
+      const raw = await hivexRaw(file, ['\\']);
+      t.deepEqual(raw['\\'], { name: 'CMI-CreateHive{ADDatabaseBackup}', children: 0, values: {} });
+    }
+  },
+);
 
-hivexTest('hivex: hivexregedit --merge of our .reg, then --export, parses back to exactly the planned values', async (t) => {
-  const { exported, ms, hive } = await hivexMerged();
-  t.log(`hivexregedit merge + export: ${ms} ms`);
-  // The merged hive is still a valid hive as a whole.
-  t.regex(await hivexml(hive), /<node name="Restore in Progress">/);
-  // hivexregedit --export writes every string as hex(1) (UTF-16LE bytes, terminator included) and REG_BINARY as
-  // hex(3): parseRegFile reads both.
-  const parsed = parseRegFile(Buffer.from(exported, 'utf8'));
-  t.deepEqual(parsed.deletedKeys, []);
-  t.deepEqual(sorted(inOurKeys(parsed.values)), sorted(values));
-  // Nothing but our values (and the empty ancestor keys) is under NTDS.
-  t.deepEqual(sorted(parsed.values), sorted(values));
-});
+hivexTest(
+  'hivex: hivexregedit --merge of our .reg, then --export, parses back to exactly the planned values',
+  async (t) => {
+    const { exported, ms, hive } = await hivexMerged();
+    t.log(`hivexregedit merge + export: ${ms} ms`);
+    // The merged hive is still a valid hive as a whole.
+    t.regex(await hivexml(hive), /<node name="Restore in Progress">/);
+    // hivexregedit --export writes every string as hex(1) (UTF-16LE bytes, terminator included) and REG_BINARY as
+    // hex(3): parseRegFile reads both.
+    const parsed = parseRegFile(Buffer.from(exported, 'utf8'));
+    t.deepEqual(parsed.deletedKeys, []);
+    t.deepEqual(sorted(inOurKeys(parsed.values)), sorted(values));
+    // Nothing but our values (and the empty ancestor keys) is under NTDS.
+    t.deepEqual(sorted(parsed.values), sorted(values));
+  },
+);
 
-hivexTest('hivex: the database-restored-from-backup .reg sets its value and removes DSA Database Epoch from a hive that had it', async (t) => {
-  const dir = await scratch('adbackup-hivex-drfb-');
-  const hive = join(dir, 'SYSTEM');
-  await writeFile(hive, emptyHive({ fileName: 'SYSTEM' }));
-  const keys = ['CurrentControlSet', 'CurrentControlSet\\Services', 'CurrentControlSet\\Services\\NTDS', 'CurrentControlSet\\Services\\NTDS\\Parameters'];
-  const before = `Windows Registry Editor Version 5.00\n\n${keys.map((k) => `[${PREFIX}\\${k}]\n\n`).join('')}[${PREFIX}\\${keys[3]}]\n"DSA Database Epoch"=dword:00003039\n"DSA Previous Restore Count"=dword:00000002\n\n`;
-  await writeFile(join(dir, 'before.reg'), before);
-  await writeFile(join(dir, 'ours.reg'), forHivex(regFileBytes(databaseRestoredPlan())));
-  await run('hivexregedit', ['--merge', '--prefix', PREFIX, hive, join(dir, 'before.reg'), join(dir, 'ours.reg')], { env: { ...process.env, PERL_UNICODE: 'D' } });
-  const { stdout } = await run('hivexregedit', ['--export', '--prefix', PREFIX, hive, hivePath(PARAMETERS_KEY)]);
-  const values = Object.fromEntries(parseRegFile(Buffer.from(stdout, 'utf8')).values.map((v) => [v.name, v.value]));
-  t.deepEqual(values, { 'Database restored from backup': 1, 'DSA Previous Restore Count': 2 });
-});
+hivexTest(
+  'hivex: the database-restored-from-backup .reg sets its value and removes DSA Database Epoch from a hive that had it',
+  async (t) => {
+    const dir = await scratch('adbackup-hivex-drfb-');
+    const hive = join(dir, 'SYSTEM');
+    await writeFile(hive, emptyHive({ fileName: 'SYSTEM' }));
+    const keys = [
+      'CurrentControlSet',
+      'CurrentControlSet\\Services',
+      'CurrentControlSet\\Services\\NTDS',
+      'CurrentControlSet\\Services\\NTDS\\Parameters',
+    ];
+    const before = `Windows Registry Editor Version 5.00\n\n${keys.map((k) => `[${PREFIX}\\${k}]\n\n`).join('')}[${PREFIX}\\${keys[3]}]\n"DSA Database Epoch"=dword:00003039\n"DSA Previous Restore Count"=dword:00000002\n\n`;
+    await writeFile(join(dir, 'before.reg'), before);
+    await writeFile(join(dir, 'ours.reg'), forHivex(regFileBytes(databaseRestoredPlan())));
+    await run('hivexregedit', ['--merge', '--prefix', PREFIX, hive, join(dir, 'before.reg'), join(dir, 'ours.reg')], {
+      env: { ...process.env, PERL_UNICODE: 'D' },
+    });
+    const { stdout } = await run('hivexregedit', ['--export', '--prefix', PREFIX, hive, hivePath(PARAMETERS_KEY)]);
+    const values = Object.fromEntries(parseRegFile(Buffer.from(stdout, 'utf8')).values.map((v) => [v.name, v.value]));
+    t.deepEqual(values, { 'Database restored from backup': 1, 'DSA Previous Restore Count': 2 });
+  },
+);
 
-hivexTest('hivex: the hive holds the exact type codes (1, 3, 4, 7) and data bytes RegSetValueExW would receive', async (t) => {
-  const { hive } = await hivexMerged();
-  const raw = await hivexRaw(hive, ourKeys.map(hivePath));
-  for (const key of ourKeys) {
-    const stored = raw[hivePath(key)]!;
-    const expected = Object.fromEntries(
-      values.filter((v) => v.key === key).map((v) => [v.name, { type: REG_TYPE_CODES[v.type], hex: encodeValue(v).toString('hex') }]),
-    );
-    t.deepEqual(stored.values, expected, key);
-  }
-  // Spelled out for the plan's four types.
-  const rip = raw[hivePath(RESTORE_IN_PROGRESS_KEY)]!.values;
-  t.is(rip['NTDS_RstMap']!.type, 7);
-  t.deepEqual(rip['LowLog Number'], { type: 4, hex: '1f000000' });
-  t.deepEqual(rip['NTDS Database recovered'], { type: 3, hex: '00' });
-  t.deepEqual(rip['BackupLogPath'], { type: 1, hex: Buffer.from('D:\\Données\\NTDS\\Restored logs\0', 'utf16le').toString('hex') });
-  t.deepEqual(raw[hivePath(EDGE_KEY)]!.values['empty binary'], { type: 3, hex: '' });
-  t.deepEqual(raw[hivePath(EDGE_KEY)]!.values['empty multi'], { type: 7, hex: '0000' });
-});
+hivexTest(
+  'hivex: the hive holds the exact type codes (1, 3, 4, 7) and data bytes RegSetValueExW would receive',
+  async (t) => {
+    const { hive } = await hivexMerged();
+    const raw = await hivexRaw(hive, ourKeys.map(hivePath));
+    for (const key of ourKeys) {
+      const stored = raw[hivePath(key)]!;
+      const expected = Object.fromEntries(
+        values
+          .filter((v) => v.key === key)
+          .map((v) => [v.name, { type: REG_TYPE_CODES[v.type], hex: encodeValue(v).toString('hex') }]),
+      );
+      t.deepEqual(stored.values, expected, key);
+    }
+    // Spelled out for the plan's four types.
+    const rip = raw[hivePath(RESTORE_IN_PROGRESS_KEY)]!.values;
+    t.is(rip['NTDS_RstMap']!.type, 7);
+    t.deepEqual(rip['LowLog Number'], { type: 4, hex: '1f000000' });
+    t.deepEqual(rip['NTDS Database recovered'], { type: 3, hex: '00' });
+    t.deepEqual(rip['BackupLogPath'], {
+      type: 1,
+      hex: Buffer.from('D:\\Données\\NTDS\\Restored logs\0', 'utf16le').toString('hex'),
+    });
+    t.deepEqual(raw[hivePath(EDGE_KEY)]!.values['empty binary'], { type: 3, hex: '' });
+    t.deepEqual(raw[hivePath(EDGE_KEY)]!.values['empty multi'], { type: 7, hex: '0000' });
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Wine
@@ -299,7 +365,6 @@ function regQueryData(v: RegValue): string {
       return v.value.join('\\0');
   }
 }
-
 
 /** Logical entries of a .reg text per key: each value's text, continuation lines included. */
 function entriesByKey(text: string): Map<string, string[]> {
@@ -348,9 +413,17 @@ wineTest('Wine: regedit /S imports our UTF-16LE .reg; reg query shows the planne
   t.log(`${r.wine.tools.version}: ${r.timings}`);
   t.is(r.imported.code, 0, r.imported.stderr);
   t.is(r.query.code, 0, r.query.stderr);
-  const listed = parseRegQuery(decodeCp437(r.query.stdout)).filter((q) => ourKeys.some((k) => fullKeyName(k).toLowerCase() === q.key.toLowerCase()));
-  const expected = values.map((v) => ({ key: fullKeyName(v.key), name: v.name, type: v.type, data: throughCp437(regQueryData(v)) }));
-  const byName = (a: QueriedValue, b: QueriedValue): number => (`${a.key}\0${a.name}`.toLowerCase() < `${b.key}\0${b.name}`.toLowerCase() ? -1 : 1);
+  const listed = parseRegQuery(decodeCp437(r.query.stdout)).filter((q) =>
+    ourKeys.some((k) => fullKeyName(k).toLowerCase() === q.key.toLowerCase()),
+  );
+  const expected = values.map((v) => ({
+    key: fullKeyName(v.key),
+    name: v.name,
+    type: v.type,
+    data: throughCp437(regQueryData(v)),
+  }));
+  const byName = (a: QueriedValue, b: QueriedValue): number =>
+    `${a.key}\0${a.name}`.toLowerCase() < `${b.key}\0${b.name}`.toLowerCase() ? -1 : 1;
   t.deepEqual(listed.sort(byName), expected.sort(byName));
 });
 
@@ -361,7 +434,8 @@ wineTest('Wine: regedit /E exports our keys; parseRegFile reads back exactly the
   const parsed = parseRegFile(r.exportedBytes);
   // Wine writes a REG_SZ with line breaks as "first line\r\nsecond line" (escapes parseRegFile does not know:
   // see the known-bug test below); everything else must come back exactly.
-  const notLineBreaks = (vs: readonly RegValue[]): RegValue[] => vs.filter((v) => !(v.key === LINE_BREAKS.key && v.name === LINE_BREAKS.name));
+  const notLineBreaks = (vs: readonly RegValue[]): RegValue[] =>
+    vs.filter((v) => !(v.key === LINE_BREAKS.key && v.name === LINE_BREAKS.name));
   t.deepEqual(sorted(notLineBreaks(inOurKeys(parsed.values))), sorted(notLineBreaks(values)));
   t.is(inOurKeys(parsed.values).length, values.length);
 });
@@ -373,11 +447,19 @@ wineTest('Wine: regedit /E writes every value in the very text we write (quoting
   for (const key of ourKeys) {
     const k = `[${fullKeyName(key)}]`.toLowerCase();
     const skip = (e: string): boolean => key === LINE_BREAKS.key && e.startsWith(`"${LINE_BREAKS.name}"=`);
-    t.deepEqual([...(theirs.get(k) ?? [])].filter((e) => !skip(e)).sort(), [...mine.get(k)!].filter((e) => !skip(e)).sort(), key);
+    t.deepEqual(
+      [...(theirs.get(k) ?? [])].filter((e) => !skip(e)).sort(),
+      [...mine.get(k)!].filter((e) => !skip(e)).sort(),
+      key,
+    );
   }
   // Our writer puts a string with line breaks as hex(1); Wine's regedit writes them escaped in quotes.
-  t.true(mine.get(`[${fullKeyName(EDGE_KEY)}]`.toLowerCase())!.some((e) => e.startsWith('"line breaks"=hex(1):66,00,')));
-  t.true(theirs.get(`[${fullKeyName(EDGE_KEY)}]`.toLowerCase())!.includes('"line breaks"="first line\\r\\nsecond line"'));
+  t.true(
+    mine.get(`[${fullKeyName(EDGE_KEY)}]`.toLowerCase())!.some((e) => e.startsWith('"line breaks"=hex(1):66,00,')),
+  );
+  t.true(
+    theirs.get(`[${fullKeyName(EDGE_KEY)}]`.toLowerCase())!.includes('"line breaks"="first line\\r\\nsecond line"'),
+  );
 });
 
 // Known reader gap: Wine's regedit /E escapes CR, LF and NUL in quoted strings as \r, \n, \0; readQuoted() in
@@ -385,6 +467,8 @@ wineTest('Wine: regedit /E writes every value in the very text we write (quoting
 // When the reader learns these escapes this test starts passing and ava reports it: turn it into a plain test.
 wineTest('parseRegFile reads Wine-exported escapes \\r \\n inside a quoted REG_SZ as CR and LF', async (t) => {
   const r = await wineRoundTrip();
-  const read = parseRegFile(r.exportedBytes).values.find((v) => v.key === LINE_BREAKS.key && v.name === LINE_BREAKS.name);
+  const read = parseRegFile(r.exportedBytes).values.find(
+    (v) => v.key === LINE_BREAKS.key && v.name === LINE_BREAKS.name,
+  );
   t.deepEqual(read, LINE_BREAKS);
 });

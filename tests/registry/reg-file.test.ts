@@ -27,7 +27,10 @@ test('regedit shape: UTF-16LE with BOM, CRLF, header, escaped names and strings,
   t.true(text.includes('"Zero"=dword:00000000\r\n"Max"=dword:ffffffff\r\n'));
   t.true(text.includes('"Bin"=hex:00,ff,10\r\n'));
   t.true(text.includes('"Multi"=hex(7):44,00,3a,00,5c,00,'));
-  t.true(text.includes('"Lines"=hex(1):74,00,77,00'), 'strings with line breaks are written as hex(1), as regedit does');
+  t.true(
+    text.includes('"Lines"=hex(1):74,00,77,00'),
+    'strings with line breaks are written as hex(1), as regedit does',
+  );
   for (const line of text.split('\r\n')) t.true(line.length <= 80, `line longer than 80: ${line}`);
   t.true(text.endsWith('\r\n\r\n'));
 });
@@ -38,18 +41,30 @@ test('round trip through the reader, in UTF-16 and UTF-8', (t) => {
 });
 
 test('reader: deletions, comments, REGEDIT4, and clear errors', (t) => {
-  const r = parseRegFile(Buffer.from('REGEDIT4\r\n\r\n; comment\r\n[-HKEY_LOCAL_MACHINE\\SYSTEM\\Old]\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\New]\r\n"A"=dword:0000000a\r\n'));
+  const r = parseRegFile(
+    Buffer.from(
+      'REGEDIT4\r\n\r\n; comment\r\n[-HKEY_LOCAL_MACHINE\\SYSTEM\\Old]\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\New]\r\n"A"=dword:0000000a\r\n',
+    ),
+  );
   t.deepEqual(r.deletedKeys, ['HKLM\\SYSTEM\\Old']);
   t.deepEqual(r.values, [{ key: 'HKLM\\SYSTEM\\New', name: 'A', type: 'REG_DWORD', value: 10 }]);
-  for (const bad of ['not a reg file', 'Windows Registry Editor Version 5.00\r\n"A"="outside a key"', 'Windows Registry Editor Version 5.00\r\n[K]\r\n"A"=hex:zz', 'Windows Registry Editor Version 5.00\r\n[K]\r\n"A="unterminated']) {
+  for (const bad of [
+    'not a reg file',
+    'Windows Registry Editor Version 5.00\r\n"A"="outside a key"',
+    'Windows Registry Editor Version 5.00\r\n[K]\r\n"A"=hex:zz',
+    'Windows Registry Editor Version 5.00\r\n[K]\r\n"A="unterminated',
+  ]) {
     const err = t.throws(() => parseRegFile(Buffer.from(bad)), { instanceOf: AppError });
     t.is(err.code, 'REG_FILE_INVALID');
   }
 });
 
 test('reader: \\r, \\n and \\0 inside a quoted string are CR, LF and NUL (as Wine exports them); other \\X is X', (t) => {
-  const text = 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\K]\r\n"A"="one\\r\\ntwo\\0three \\\\n stays \\"q\\""\r\n';
-  t.deepEqual(parseRegFile(Buffer.from(text)).values, [{ key: 'HKLM\\SYSTEM\\K', name: 'A', type: 'REG_SZ', value: 'one\r\ntwo\0three \\n stays "q"' }]);
+  const text =
+    'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\K]\r\n"A"="one\\r\\ntwo\\0three \\\\n stays \\"q\\""\r\n';
+  t.deepEqual(parseRegFile(Buffer.from(text)).values, [
+    { key: 'HKLM\\SYSTEM\\K', name: 'A', type: 'REG_SZ', value: 'one\r\ntwo\0three \\n stays "q"' },
+  ]);
 });
 
 test('a value the registration removes is written as "Name"=- and read back as a deletion', (t) => {

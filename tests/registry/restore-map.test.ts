@@ -22,7 +22,9 @@ test('empty maps and NULs in paths are refused', (t) => {
 });
 
 test('adbackup restore-map', async (t) => {
-  const r = await adbackup(['restore-map'], { pairs: [{ original: 'C:\\Windows\\NTDS\\ntds.dit', new: 'C:\\Windows\\NTDS\\ntds.dit' }] });
+  const r = await adbackup(['restore-map'], {
+    pairs: [{ original: 'C:\\Windows\\NTDS\\ntds.dit', new: 'C:\\Windows\\NTDS\\ntds.dit' }],
+  });
   t.is(r.code, 0, r.stdout);
   t.is(r.json.size, 1);
   t.is(r.json.strings.length, 2);

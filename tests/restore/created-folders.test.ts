@@ -9,8 +9,15 @@ test('foldersMade: from the deepest up to the first folder mkdir made (POSIX)', 
 });
 
 test('foldersMade: Node on Windows gives the first folder as \\\\?\\C:\\… or \\\\?\\UNC\\…; the walk stops there', (t) => {
-  t.deepEqual(foldersMade('D:\\root\\Z\\tmp\\NTDS', '\\\\?\\D:\\root\\Z'), ['D:\\root\\Z\\tmp\\NTDS', 'D:\\root\\Z\\tmp', 'D:\\root\\Z']);
-  t.deepEqual(foldersMade('\\\\fs1\\share\\a\\b', '\\\\?\\UNC\\fs1\\share\\a'), ['\\\\fs1\\share\\a\\b', '\\\\fs1\\share\\a']);
+  t.deepEqual(foldersMade('D:\\root\\Z\\tmp\\NTDS', '\\\\?\\D:\\root\\Z'), [
+    'D:\\root\\Z\\tmp\\NTDS',
+    'D:\\root\\Z\\tmp',
+    'D:\\root\\Z',
+  ]);
+  t.deepEqual(foldersMade('\\\\fs1\\share\\a\\b', '\\\\?\\UNC\\fs1\\share\\a'), [
+    '\\\\fs1\\share\\a\\b',
+    '\\\\fs1\\share\\a',
+  ]);
   t.deepEqual(foldersMade('d:\\Root\\NTDS', 'D:\\root\\NTDS'), ['d:\\Root\\NTDS'], 'drive paths compare without case');
 });
 

@@ -17,15 +17,29 @@ import * as v from '../../src/protocol/generated/validators.js';
 
 const NTDS = 'C:\\Windows\\NTDS';
 // A VSS snapshot's database: what a KB 814167 (Restore in Progress) restore accepts.
-const small = { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty' as const, backup: 'snapshot' as const };
+const small = {
+  databaseBytes: 2 << 20,
+  logFileBytes: 64 * 1024,
+  logs: 4,
+  state: 'dirty' as const,
+  backup: 'snapshot' as const,
+};
 
 /** A backup of a synthetic DC whose files lived in C:\Windows\NTDS, and a root standing for its C: volume. */
 async function setup(t: import('ava').ExecutionContext, options: { created?: Date } = {}) {
   const dir = await tempDir(t);
   const f = await makeDsaFolder(join(dir, 'snapshot'), small);
   const archive = join(dir, 'dc01.tar.zst');
-  const source = createFolderSource({ path: f.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS } });
-  const backup = await runBackup(source, { destination: { path: archive } }, { now: () => options.created ?? new Date(), progress: () => {} });
+  const source = createFolderSource({
+    path: f.dir,
+    computer: 'DC01',
+    recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS },
+  });
+  const backup = await runBackup(
+    source,
+    { destination: { path: archive } },
+    { now: () => options.created ?? new Date(), progress: () => {} },
+  );
   const root = join(dir, 'root');
   const live = join(root, 'C', 'Windows', 'NTDS');
   await mkdir(live, { recursive: true });
@@ -74,7 +88,9 @@ test('restore into a temp root: byte-identical files at the mapped paths, replac
     t.is(receipt.before, null, 'no registry to read on this machine');
   }
   const movedNames = (await readdir(join(live, aside[0]!))).filter((n) => n !== 'restore-receipt.json');
-  const moved = Object.fromEntries(await Promise.all(movedNames.map(async (n) => [n, await readFile(join(live, aside[0]!, n), 'utf8')])));
+  const moved = Object.fromEntries(
+    await Promise.all(movedNames.map(async (n) => [n, await readFile(join(live, aside[0]!, n), 'utf8')])),
+  );
   t.deepEqual(moved, {
     'ntds.dit': 'old database',
     'ntds.jfm': 'old flush map',
@@ -92,16 +108,40 @@ test('restore into a temp root: byte-identical files at the mapped paths, replac
   t.deepEqual(byName['BackupLogPath'], { key, name: 'BackupLogPath', type: 'REG_SZ', value: unc });
   t.deepEqual(byName['CheckpointFilePath'], { key, name: 'CheckpointFilePath', type: 'REG_SZ', value: unc });
   t.deepEqual(byName['LogPath'], { key, name: 'LogPath', type: 'REG_SZ', value: unc });
-  t.deepEqual(byName['NTDS Database recovered'], { key, name: 'NTDS Database recovered', type: 'REG_BINARY', value: '00' });
-  t.deepEqual(byName['LowLog Number'], { key, name: 'LowLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.low });
+  t.deepEqual(byName['NTDS Database recovered'], {
+    key,
+    name: 'NTDS Database recovered',
+    type: 'REG_BINARY',
+    value: '00',
+  });
+  t.deepEqual(byName['LowLog Number'], {
+    key,
+    name: 'LowLog Number',
+    type: 'REG_DWORD',
+    value: backup.manifest.logRange.low,
+  });
   // ESE opens LowLog…HighLog by numbered name; edb.log (the range's newest generation) is the current log after them.
-  t.deepEqual(byName['HighLog Number'], { key, name: 'HighLog Number', type: 'REG_DWORD', value: backup.manifest.logRange.high - 1 });
+  t.deepEqual(byName['HighLog Number'], {
+    key,
+    name: 'HighLog Number',
+    type: 'REG_DWORD',
+    value: backup.manifest.logRange.high - 1,
+  });
   t.is(backup.manifest.logRange.high, 5);
   t.deepEqual(byName['NTDS_RstMap Size'], { key, name: 'NTDS_RstMap Size', type: 'REG_DWORD', value: 1 });
-  t.deepEqual(byName['NTDS_RstMap'], { key, name: 'NTDS_RstMap', type: 'REG_MULTI_SZ', value: [`${unc}\\ntds.dit`, `${unc}\\ntds.dit`] });
+  t.deepEqual(byName['NTDS_RstMap'], {
+    key,
+    name: 'NTDS_RstMap',
+    type: 'REG_MULTI_SZ',
+    value: [`${unc}\\ntds.dit`, `${unc}\\ntds.dit`],
+  });
   t.regex(String(byName['New Database GUID']!.value), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   t.is(byName['New Database GUID']!.key, 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters');
-  t.deepEqual(reg.values, r.json.registry.map((x: object) => x), 'the .reg holds exactly the reported values');
+  t.deepEqual(
+    reg.values,
+    r.json.registry.map((x: object) => x),
+    'the .reg holds exactly the reported values',
+  );
   t.true(r.json.nextSteps.some((s: string) => s.includes('reg import')));
   t.true(r.json.nextSteps.some((s: string) => s.includes('authoritative restore')));
   t.true(r.json.nextSteps.some((s: string) => /boot files; then SYSVOL/.test(s)));
@@ -112,7 +152,11 @@ test('restore into a temp root: byte-identical files at the mapped paths, replac
   t.is(p.code, 0, p.stdout);
   t.true(p.json.plan);
   t.deepEqual(await snapshotTree(root), before);
-  t.true(p.json.actions.some((a: { action: string; from?: string }) => a.action === 'move-aside' && !!a.from?.endsWith('ntds.dit')));
+  t.true(
+    p.json.actions.some(
+      (a: { action: string; from?: string }) => a.action === 'move-aside' && !!a.from?.endsWith('ntds.dit'),
+    ),
+  );
   t.is(p.json.actions.filter((a: { action: string }) => a.action === 'write').length, 1 + f.logNames.length);
 });
 
@@ -120,8 +164,14 @@ test('a relocated database: the restore map maps old to new, and the result warn
   const { archive, root } = await setup(t);
   await mkdir(join(root, 'D', 'NTDS'), { recursive: true });
   const reg = new MemoryRegistry();
-  const r = await runRestore({ archive, target: { type: 'files', root, databasePath: 'D:\\NTDS\\ntds.dit' }, registry: { pathStyle: 'local' } }, ports({ registryWriters: [reg] }));
-  t.deepEqual(reg.get('HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress', 'NTDS_RstMap')?.value, [`${NTDS}\\ntds.dit`, 'D:\\NTDS\\ntds.dit']);
+  const r = await runRestore(
+    { archive, target: { type: 'files', root, databasePath: 'D:\\NTDS\\ntds.dit' }, registry: { pathStyle: 'local' } },
+    ports({ registryWriters: [reg] }),
+  );
+  t.deepEqual(reg.get('HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress', 'NTDS_RstMap')?.value, [
+    `${NTDS}\\ntds.dit`,
+    'D:\\NTDS\\ntds.dit',
+  ]);
   t.is(reg.get('HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Restore in Progress', 'LogPath')?.value, NTDS);
   t.true(r.warnings.some((w) => w.includes('D:\\NTDS\\ntds.dit')));
   t.true(r.nextSteps.some((s) => s.includes('DSA Database file')));
@@ -144,11 +194,51 @@ test('refusals leave the target untouched: expired, in use, not in restore mode,
   const later = () => new Date(Date.now() + 181 * 86_400_000);
   const expired = await refused(t, root, () => runRestore(opts, ports({ now: later })), 'BACKUP_EXPIRED');
   t.is(expired.category, 'Precondition');
-  await refused(t, root, () => runRestore(opts, ports({ environment: { restoreMode: async () => ({ inRestoreMode: true, detail: '' }), fileInUse: async () => true } })), 'TARGET_IN_USE');
-  await refused(t, root, () => runRestore(opts, ports({ environment: { restoreMode: async () => ({ inRestoreMode: false, detail: 'booted normally' }), fileInUse: async () => false } })), 'NOT_IN_RESTORE_MODE');
-  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files', root, logPath: 'E:\\Logs' } }, ports()), 'TARGET_FOLDER_MISSING');
-  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files', root, databasePath: 'relative\\ntds.dit' } }, ports()), 'INVALID_PATH');
-  await refused(t, root, () => runRestore({ ...opts, target: { type: 'files', root, logPath: 'C:\\Windows\\..\\..\\etc' } }, ports()), 'INVALID_PATH');
+  await refused(
+    t,
+    root,
+    () =>
+      runRestore(
+        opts,
+        ports({
+          environment: { restoreMode: async () => ({ inRestoreMode: true, detail: '' }), fileInUse: async () => true },
+        }),
+      ),
+    'TARGET_IN_USE',
+  );
+  await refused(
+    t,
+    root,
+    () =>
+      runRestore(
+        opts,
+        ports({
+          environment: {
+            restoreMode: async () => ({ inRestoreMode: false, detail: 'booted normally' }),
+            fileInUse: async () => false,
+          },
+        }),
+      ),
+    'NOT_IN_RESTORE_MODE',
+  );
+  await refused(
+    t,
+    root,
+    () => runRestore({ ...opts, target: { type: 'files', root, logPath: 'E:\\Logs' } }, ports()),
+    'TARGET_FOLDER_MISSING',
+  );
+  await refused(
+    t,
+    root,
+    () => runRestore({ ...opts, target: { type: 'files', root, databasePath: 'relative\\ntds.dit' } }, ports()),
+    'INVALID_PATH',
+  );
+  await refused(
+    t,
+    root,
+    () => runRestore({ ...opts, target: { type: 'files', root, logPath: 'C:\\Windows\\..\\..\\etc' } }, ports()),
+    'INVALID_PATH',
+  );
   await refused(t, root, () => runRestore({ ...opts, target: { type: 'files' } }, ports()), 'INVALID_PATH'); // a C:\ path on a POSIX host needs a root
   const bad = join(dir, 'tampered.tar.zst');
   const bytes = await readFile(archive);
@@ -156,7 +246,10 @@ test('refusals leave the target untouched: expired, in use, not in restore mode,
   await writeFile(bad, bytes);
   await refused(t, root, () => runRestore({ ...opts, archive: bad }, ports()), 'ARCHIVE_INVALID');
   // allowExpired is an explicit override, recorded in the result
-  const ok = await runRestore({ ...opts, allowExpired: true, target: { type: 'files', root, createFolders: true } }, ports({ now: later }));
+  const ok = await runRestore(
+    { ...opts, allowExpired: true, target: { type: 'files', root, createFolders: true } },
+    ports({ now: later }),
+  );
   t.true(ok.expiredOverride);
   t.true(ok.warnings.some((w) => w.includes('tombstone lifetime')));
 });
@@ -177,7 +270,11 @@ test('through the CLI: exit codes of refusals, and a database held open by a run
   // Restore mode: Windows reads it from SAFEBOOT_OPTION and refuses a normal boot (the Wine runner's default is
   // DSREPAIR); a POSIX host has no such mode (it writes a mounted volume offline), so there is nothing to refuse.
   if (cliPlatform === 'win32') {
-    const normal = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile } }, { SAFEBOOT_OPTION: 'MINIMAL' });
+    const normal = await adbackup(
+      ['restore'],
+      { archive, target: { type: 'files', root }, registry: { regFile } },
+      { SAFEBOOT_OPTION: 'MINIMAL' },
+    );
     t.is(normal.code, 4, normal.stdout);
     t.is(normal.json.error.code, 'NOT_IN_RESTORE_MODE');
     t.regex(normal.json.error.message, /booted in safe mode MINIMAL, not in Directory Services Restore Mode/);
@@ -185,7 +282,11 @@ test('through the CLI: exit codes of refusals, and a database held open by a run
   const unregistered = await adbackup(['restore'], { archive, target: { type: 'files', root } });
   t.is(unregistered.code, 2);
   t.is(unregistered.json.error.code, 'REGISTRATION_REQUIRED');
-  const missing = await adbackup(['restore'], { archive, target: { type: 'files', root: join(dir, 'nope') }, registry: { regFile } });
+  const missing = await adbackup(['restore'], {
+    archive,
+    target: { type: 'files', root: join(dir, 'nope') },
+    registry: { regFile },
+  });
   t.is(missing.code, 4);
   t.is(missing.json.error.code, 'TARGET_FOLDER_MISSING');
   // The API restore needs ntdsbcli.dll: off Windows, and on a Windows without it (Wine here), a Platform error.
@@ -198,15 +299,27 @@ test('through the CLI: exit codes of refusals, and a database held open by a run
 
 test('an expired backup through the CLI: exit 4 BACKUP_EXPIRED', async (t) => {
   const { dir, archive, root } = await setup(t, { created: new Date(Date.now() - 200 * 86_400_000) });
-  const r = await adbackup(['restore'], { archive, target: { type: 'files', root }, registry: { regFile: join(dir, 'x.reg') } });
+  const r = await adbackup(['restore'], {
+    archive,
+    target: { type: 'files', root },
+    registry: { regFile: join(dir, 'x.reg') },
+  });
   t.is(r.code, 4, r.stdout);
   t.is(r.json.error.code, 'BACKUP_EXPIRED');
 });
 
 test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a numbered log cannot be registered as Restore in Progress', async (t) => {
   const { archive, root } = await setup(t);
-  for (const d of [['C', 'Windows', 'NTDS'], ['L', 'Logs'], ['B', 'Restore']]) await mkdir(join(root, ...d), { recursive: true });
-  const r = await runRestore({ archive, target: { type: 'files', root, logPath: 'L:\\Logs', backupLogPath: 'B:\\Restore' } }, ports());
+  for (const d of [
+    ['C', 'Windows', 'NTDS'],
+    ['L', 'Logs'],
+    ['B', 'Restore'],
+  ])
+    await mkdir(join(root, ...d), { recursive: true });
+  const r = await runRestore(
+    { archive, target: { type: 'files', root, logPath: 'L:\\Logs', backupLogPath: 'B:\\Restore' } },
+    ports(),
+  );
   const writes = r.actions.filter((a) => a.action === 'write').map((a) => (a as { to: string }).to);
   t.true(writes.includes(join(root, 'L', 'Logs', 'edb.log')));
   t.true(writes.includes(join(root, 'B', 'Restore', 'edb00001.log')));
@@ -217,8 +330,17 @@ test('numbered logs go to BackupLogPath and edb.log to LogPath; a set without a 
   const dir = await tempDir(t);
   const only = await makeDsaFolder(join(dir, 'one'), { ...small, logs: 0 });
   const lone = join(dir, 'lone.tar.zst');
-  await runBackup(createFolderSource({ path: only.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit` } }), { destination: { path: lone } }, { now: () => new Date(), progress: () => {} });
-  await refused(t, root, () => runRestore({ archive: lone, method: 'restore-in-progress', target: { type: 'files', root } }, ports()), 'RESTORE_METHOD_UNSUPPORTED');
+  await runBackup(
+    createFolderSource({ path: only.dir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit` } }),
+    { destination: { path: lone } },
+    { now: () => new Date(), progress: () => {} },
+  );
+  await refused(
+    t,
+    root,
+    () => runRestore({ archive: lone, method: 'restore-in-progress', target: { type: 'files', root } }, ports()),
+    'RESTORE_METHOD_UNSUPPORTED',
+  );
   // Without a forced method the same archive restores the other way: the snapshot database with its current log.
   const plan = await runRestore({ archive: lone, plan: true, target: { type: 'files', root } }, ports());
   t.is(plan.method, 'database-restored-from-backup');
@@ -273,8 +395,15 @@ test('a second restore with the same clock never moves a file onto an earlier pr
   const asides = (await readdir(live)).filter((n) => n.startsWith('pre-restore-')).sort();
   t.is(asides.length, 2);
   t.is(asides[1], `${asides[0]}-2`);
-  t.is(await readFile(join(live, asides[0]!, 'ntds.dit'), 'utf8'), 'old database', 'the broken DC files are still in the first copy');
+  t.is(
+    await readFile(join(live, asides[0]!, 'ntds.dit'), 'utf8'),
+    'old database',
+    'the broken DC files are still in the first copy',
+  );
   const moved = second.actions.filter((a) => a.action === 'move-aside');
-  t.true(moved.length > 0 && moved.every((a) => a.action === 'move-aside' && a.to.includes(`${asides[1]}`)), 'the result names where the files really went');
+  t.true(
+    moved.length > 0 && moved.every((a) => a.action === 'move-aside' && a.to.includes(`${asides[1]}`)),
+    'the result names where the files really went',
+  );
   t.true(first.actions.some((a) => a.action === 'move-aside' && a.to.includes(`${asides[0]}/`)));
 });

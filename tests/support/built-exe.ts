@@ -12,7 +12,8 @@ export const builtExe = join(builtDir, 'adbackup.exe');
 export function builtExeSha256(): string {
   const stamp = JSON.parse(readFileSync(join(projectRoot, 'build', 'executables.stamp.json'), 'utf8'));
   const sha = stamp.files?.['module/bin/win-x64/adbackup.exe'];
-  if (typeof sha !== 'string') throw new Error('build/executables.stamp.json records no sha256 for module/bin/win-x64/adbackup.exe');
+  if (typeof sha !== 'string')
+    throw new Error('build/executables.stamp.json records no sha256 for module/bin/win-x64/adbackup.exe');
   return sha;
 }
 

@@ -25,7 +25,8 @@ export function cliPath(posixPath: string): string {
 /** The program and argv that run adbackup with `args`: the bundle under this Node, or ADBACKUP_EXE. Under Wine
  *  there is none: the exe cannot be given pipes (tests/support/wine-cli.ts), so a caller that needs them must say so. */
 export function cliCommand(args: string[]): [string, string[]] {
-  if (underWine) throw new Error('cliCommand: the Windows exe under Wine runs only through adbackup() (file-based stdio)');
+  if (underWine)
+    throw new Error('cliCommand: the Windows exe under Wine runs only through adbackup() (file-based stdio)');
   return exe === null ? [process.execPath, [bundle, ...args]] : [exe, args];
 }
 
@@ -39,7 +40,11 @@ export interface CliResult {
 /** Runs the built bundle (`node dist/adbackup.cjs`), the executable ADBACKUP_EXE names, or (ADBACKUP_EXE_WINE=1)
  *  the Windows exe under Wine, as a separate process: request on stdin (string, raw bytes or object), JSON on
  *  stdout; `env` adds variables for this call. */
-export function adbackup(args: string[], stdin?: string | Buffer | object, env: Record<string, string> = {}): Promise<CliResult> {
+export function adbackup(
+  args: string[],
+  stdin?: string | Buffer | object,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   if (underWine) return wineAdbackup(args, stdin, env);
   return new Promise((resolve, reject) => {
     const [command, argv] = cliCommand(args);
@@ -59,7 +64,9 @@ export function adbackup(args: string[], stdin?: string | Buffer | object, env: 
       resolve({ code: code ?? -1, json, stdout, stderr });
     });
     child.stdin.on('error', () => {}); // a child that stops reading early (a refused, oversized request) closes the pipe
-    child.stdin.end(stdin === undefined ? '' : typeof stdin === 'string' || Buffer.isBuffer(stdin) ? stdin : JSON.stringify(stdin));
+    child.stdin.end(
+      stdin === undefined ? '' : typeof stdin === 'string' || Buffer.isBuffer(stdin) ? stdin : JSON.stringify(stdin),
+    );
   });
 }
 

@@ -44,7 +44,8 @@ export class FakeNtdsbcli implements NtdsbcliApi {
     for (const n of readdirSync(this.dir).sort()) {
       const c = classifyLogName(n);
       let name = n;
-      if (c.role === 'current') name = numberedLogName(readFileSync(join(this.dir, n)).readInt32LE(4)); // the log roll
+      if (c.role === 'current')
+        name = numberedLogName(readFileSync(join(this.dir, n)).readInt32LE(4)); // the log roll
       else if (c.role !== 'numbered') continue;
       this.files.set(this.unc(name), join(this.dir, n));
       out.push({ bft: 0x21, kind: 'log', path: this.unc(name) });

@@ -7,19 +7,35 @@ import { CHECKPOINT_LAYOUT, type Checkpoint } from '../../src/ese/checkpoint.ts'
 import type { AttachedDatabase } from '../../src/ese/attach-info.ts';
 
 function time(i: number): LogTime {
-  return { year: 2000 + (i % 50), month: 1 + (i % 12), day: 1 + (i % 28), hours: i % 24, minutes: i % 60, seconds: (i * 7) % 60, milliseconds: (i * 37) % 1000, utc: i % 2 === 0, osSnapshot: i % 3 === 0 };
+  return {
+    year: 2000 + (i % 50),
+    month: 1 + (i % 12),
+    day: 1 + (i % 28),
+    hours: i % 24,
+    minutes: i % 60,
+    seconds: (i * 7) % 60,
+    milliseconds: (i * 37) % 1000,
+    utc: i % 2 === 0,
+    osSnapshot: i % 3 === 0,
+  };
 }
 
 function valueFor(codec: Codec<unknown>, i: number): unknown {
   if (codec === u8) return (i * 7 + 1) & 0xff;
   if (codec === u16) return (i * 263 + 1) & 0xffff;
-  if (codec === u32) return ((i * 2654435761) >>> 0) || 1;
+  if (codec === u32) return (i * 2654435761) >>> 0 || 1;
   if (codec === i32) return i % 2 ? -(i * 1000 + 1) : i * 1000 + 1;
   if (codec === u64) return 0x1_0000_0000n * BigInt(i + 1) + 17n;
   if (codec === lgpos) return { generation: i + 1, sector: (i * 3) & 0xffff, offset: (i * 5) & 0xffff };
   if (codec === logtime) return time(i);
   if (codec === signature) return { random: (i * 40503) >>> 0, created: time(i + 1), computer: `DC${i}` };
-  if (codec === bkinfo) return { mark: { generation: i + 2, sector: i, offset: 2 * i }, markTime: time(i + 2), genLow: i + 1, genHigh: i + 9 };
+  if (codec === bkinfo)
+    return {
+      mark: { generation: i + 2, sector: i, offset: 2 * i },
+      markTime: time(i + 2),
+      genLow: i + 1,
+      genHigh: i + 9,
+    };
   return `C:\\Path${i}\\`; // ansi paths
 }
 

@@ -5,7 +5,11 @@ import { logTimeFromDate, type Signature } from '../../src/ese/structs.ts';
 import type { LogEntry } from '../../src/logs/analyze.ts';
 import { numberedLogName } from '../../src/logs/names.ts';
 
-export const SIGN: Signature = { random: 4242, created: logTimeFromDate(new Date('2026-01-01T00:00:00Z')), computer: '' };
+export const SIGN: Signature = {
+  random: 4242,
+  created: logTimeFromDate(new Date('2026-01-01T00:00:00Z')),
+  computer: '',
+};
 const T0 = Date.parse('2026-01-02T00:00:00Z');
 export const tm = (g: number) => logTimeFromDate(new Date(T0 + g * 60_000));
 
@@ -39,5 +43,17 @@ export function logSet(low: number, high: number): LogEntry[] {
 }
 
 export function database(overrides: Partial<DatabaseHeader> = {}): { header: DatabaseHeader; pageSize: number } {
-  return { header: { ...blankDatabaseHeader(), magic: 0x89abcdef, version: 0x620, dbState: 3, signLog: SIGN, pageSizeField: 8192, fileType: 1, ...overrides }, pageSize: 8192 };
+  return {
+    header: {
+      ...blankDatabaseHeader(),
+      magic: 0x89abcdef,
+      version: 0x620,
+      dbState: 3,
+      signLog: SIGN,
+      pageSizeField: 8192,
+      fileType: 1,
+      ...overrides,
+    },
+    pageSize: 8192,
+  };
 }

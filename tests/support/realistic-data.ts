@@ -12,7 +12,7 @@ export function realisticData(size: number, seed = 1): Buffer {
   for (let p = 0; p < size; p += 8192) {
     const kind = rnd() % 10;
     const end = Math.min(size, p + 8192);
-    if (kind < 2) noise.copy(out, p, rnd() % (noise.length - 8192), rnd() % (noise.length - 8192) + (end - p));
+    if (kind < 2) noise.copy(out, p, rnd() % (noise.length - 8192), (rnd() % (noise.length - 8192)) + (end - p));
     else if (kind < 8) {
       let o = p + 64;
       out.writeUInt32LE(rnd(), p);
@@ -21,4 +21,3 @@ export function realisticData(size: number, seed = 1): Buffer {
   }
   return out;
 }
-

@@ -90,7 +90,8 @@ export interface EmptyHiveOptions {
 /** The bytes of a valid hive with only a root key: 8192 bytes. */
 export function emptyHive(options: EmptyHiveOptions = {}): Buffer {
   const rootName = options.rootName ?? 'ROOT';
-  if (!/^[\x20-\x7e]{1,255}$/.test(rootName) || rootName.includes('\\')) throw new Error(`bad root key name: ${rootName}`);
+  if (!/^[\x20-\x7e]{1,255}$/.test(rootName) || rootName.includes('\\'))
+    throw new Error(`bad root key name: ${rootName}`);
   const time = fileTime(options.time ?? new Date());
   const hive = Buffer.alloc(BASE_BLOCK_SIZE + BIN_SIZE);
 

@@ -20,7 +20,16 @@ function slowSink(delayMs: number, seen: { bytes: number }): Writable {
 
 async function compressedFrame(data: Buffer): Promise<Buffer> {
   const parts: Buffer[] = [];
-  await pipeline(Readable.from([data]), createCompressor({ type: 'zstd' }), new Writable({ write(c, _e, cb) { parts.push(c); cb(); } }));
+  await pipeline(
+    Readable.from([data]),
+    createCompressor({ type: 'zstd' }),
+    new Writable({
+      write(c, _e, cb) {
+        parts.push(c);
+        cb();
+      },
+    }),
+  );
   return Buffer.concat(parts);
 }
 
@@ -32,7 +41,8 @@ if (scenario === 'compressor') {
   async function* source(): AsyncGenerator<Buffer> {
     for (let o = 0; o < total; o += MiB) yield Buffer.from(pool.subarray(o % pool.length, (o % pool.length) + MiB));
   }
-  work = () => pipeline(Readable.from(source()), createCompressor({ type: 'zstd', blockSize: 4 * MiB }), slowSink(25, seen));
+  work = () =>
+    pipeline(Readable.from(source()), createCompressor({ type: 'zstd', blockSize: 4 * MiB }), slowSink(25, seen));
 } else {
   const frame = await compressedFrame(realisticData(4 * MiB, 5));
   const frames = Buffer.concat(Array.from({ length: 64 }, () => frame));

@@ -7,7 +7,11 @@ export interface Prompt {
   reply: string;
 }
 
-export function runWithTerminal(command: string, prompts: Prompt[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export function runWithTerminal(
+  command: string,
+  prompts: Prompt[],
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -15,7 +19,9 @@ export function runWithTerminal(command: string, prompts: Prompt[], timeoutMs = 
     let searchFrom = 0;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`'${command}' timed out waiting for ${prompts[next]?.prompt ?? 'its end'}; output so far: ${output}`));
+      reject(
+        new Error(`'${command}' timed out waiting for ${prompts[next]?.prompt ?? 'its end'}; output so far: ${output}`),
+      );
     }, timeoutMs);
     const onData = (d: Buffer) => {
       output += d.toString('utf8');

@@ -20,7 +20,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './shared.ts';
 import { builtExe, builtExeSha256, sha256File } from './built-exe.ts';
-import { type WinePrefix, type WineResult, createWinePrefix, findWine, openWinePrefix, wineUnavailable, windowsPath } from './wine.ts';
+import {
+  type WinePrefix,
+  type WineResult,
+  createWinePrefix,
+  findWine,
+  openWinePrefix,
+  wineUnavailable,
+  windowsPath,
+} from './wine.ts';
 
 export interface WineCliResult {
   code: number;
@@ -41,7 +49,8 @@ export function fromWindowsPath(p: string): string {
 export function requestToWindows(value: unknown): unknown {
   if (typeof value === 'string') return value.startsWith('/') ? windowsPath(value) : value;
   if (Array.isArray(value)) return value.map(requestToWindows);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, requestToWindows(x)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, requestToWindows(x)]));
   return value;
 }
 
@@ -53,7 +62,8 @@ const Z_PATH = /Z:\\(?:[^\s'"`]*[^\s'"`.,;:)])?/g;
 export function responseToPosix(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(Z_PATH, fromWindowsPath);
   if (Array.isArray(value)) return value.map(responseToPosix);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, responseToPosix(x)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, x]) => [k, responseToPosix(x)]));
   return value;
 }
 
@@ -77,7 +87,8 @@ function session(): Promise<Session> {
     prefix.env['WINEDLLOVERRIDES'] = `${prefix.env['WINEDLLOVERRIDES']};winedbg.exe=d`;
     const io = await mkdtemp(join(tmpdir(), 'adbackup-wine-cli-'));
     const sha = sha256File(builtExe);
-    if (sha !== builtExeSha256()) throw new Error(`${builtExe} is not the file the build made (sha256 ${sha}, build ${builtExeSha256()})`);
+    if (sha !== builtExeSha256())
+      throw new Error(`${builtExe} is not the file the build made (sha256 ${sha}, build ${builtExeSha256()})`);
     return { prefix, owned: !shared, io };
   })());
 }
@@ -89,15 +100,28 @@ export async function wineExeSha256(): Promise<string> {
 }
 
 /** Runs adbackup.exe under Wine with args and stdin (file-based stdio, paths translated); env adds variables. */
-export async function wineAdbackup(args: string[], stdin?: string | Buffer | object, env: Record<string, string> = {}): Promise<WineCliResult> {
+export async function wineAdbackup(
+  args: string[],
+  stdin?: string | Buffer | object,
+  env: Record<string, string> = {},
+): Promise<WineCliResult> {
   const s = await session();
   const input = join(s.io, `stdin-${process.pid}-${++n}`);
-  const body = stdin === undefined ? '' : typeof stdin === 'string' || Buffer.isBuffer(stdin) ? stdin : JSON.stringify(requestToWindows(stdin));
+  const body =
+    stdin === undefined
+      ? ''
+      : typeof stdin === 'string' || Buffer.isBuffer(stdin)
+        ? stdin
+        : JSON.stringify(requestToWindows(stdin));
   await writeFile(input, body, { mode: 0o600 }); // requests may carry test secrets; removed after the call
   const argv = args.map((a) => (a.startsWith('/') ? windowsPath(a) : a));
   let r: WineResult;
   try {
-    r = await s.prefix.run([builtExe, ...argv], 120_000, input, { ...currentEnv(s.prefix), SAFEBOOT_OPTION: 'DSREPAIR', ...env });
+    r = await s.prefix.run([builtExe, ...argv], 120_000, input, {
+      ...currentEnv(s.prefix),
+      SAFEBOOT_OPTION: 'DSREPAIR',
+      ...env,
+    });
   } finally {
     await rm(input, { force: true });
   }
@@ -126,7 +150,11 @@ function holderExe(io: string): Promise<string> {
   return (holderPromise ??= (async () => {
     const exe = join(io, 'hold-file.exe');
     const cc = process.env['MINGW_CC'] ?? 'x86_64-w64-mingw32-gcc';
-    const r = spawnSync(cc, ['-municode', '-O2', '-s', '-o', exe, join(projectRoot, 'tests', 'support', 'native', 'hold-file.c')], { encoding: 'utf8' });
+    const r = spawnSync(
+      cc,
+      ['-municode', '-O2', '-s', '-o', exe, join(projectRoot, 'tests', 'support', 'native', 'hold-file.c')],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`${cc} could not build hold-file.exe: ${r.error?.message ?? r.stderr}`);
     return exe;
   })());
@@ -140,7 +168,8 @@ export async function wineHoldOpen(path: string): Promise<() => Promise<void>> {
   const done = s.prefix.run([await holderExe(s.io), windowsPath(path), windowsPath(flag)], 180_000);
   for (let i = 0; i < 600 && !existsSync(flag); i++) {
     const early = await Promise.race([done, new Promise<null>((resolve) => setTimeout(() => resolve(null), 100))]);
-    if (early !== null) throw new Error(`hold-file.exe ended before holding ${path}: exit ${early.code} ${early.stderr}`);
+    if (early !== null)
+      throw new Error(`hold-file.exe ended before holding ${path}: exit ${early.code} ${early.stderr}`);
   }
   if (!existsSync(flag)) throw new Error(`hold-file.exe did not hold ${path} within 60 s`);
   return async () => {

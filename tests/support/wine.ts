@@ -27,7 +27,8 @@ export const wineRunner = join(projectRoot, 'scripts', 'wine10-chroot.sh');
 export function wineUnavailable(): string | null {
   if (process.getuid?.() !== 0) return 'the Wine 10 chroot needs root (mount namespaces, chroot)';
   const r = spawnSync('bash', [wineRunner, 'status'], { encoding: 'utf8' });
-  if (r.status !== 0) return `the Wine 10 chroot is not built (${r.stderr.trim()}): run "bash scripts/wine10-chroot.sh ensure" (npm test does)`;
+  if (r.status !== 0)
+    return `the Wine 10 chroot is not built (${r.stderr.trim()}): run "bash scripts/wine10-chroot.sh ensure" (npm test does)`;
   return null;
 }
 
@@ -35,7 +36,12 @@ export function wineUnavailable(): string | null {
 export function findWine(): WineTools | null {
   if (wineUnavailable() !== null) return null;
   const status = spawnSync('bash', [wineRunner, 'status'], { encoding: 'utf8' }).stdout.split('\n');
-  return { runner: wineRunner, loader: '/usr/lib/wine/wine64', server: '/usr/lib/wine/wineserver', version: status[1] ?? '' };
+  return {
+    runner: wineRunner,
+    loader: '/usr/lib/wine/wine64',
+    server: '/usr/lib/wine/wineserver',
+    version: status[1] ?? '',
+  };
 }
 
 export interface WineResult {
@@ -69,7 +75,15 @@ export function windowsPath(posixPath: string): string {
 
 // Windows programs get files, never pipes, for their standard streams: Node (libuv) under Wine fails on a pipe with
 // EBADF, and a pipe would be held open by the wineserver daemon that wineboot starts.
-function runTo(runner: string, command: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, timeoutMs: number, stdinPath?: string): Promise<WineResult> {
+function runTo(
+  runner: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  outDir: string,
+  timeoutMs: number,
+  stdinPath?: string,
+): Promise<WineResult> {
   const tag = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const outPath = join(outDir, `out-${tag}`);
   const errPath = join(outDir, `err-${tag}`);
@@ -121,7 +135,8 @@ function prefixAt(tools: WineTools, root: string): WinePrefix {
     workDir: root,
     env,
     bootMs: 0,
-    run: (args, timeoutMs = 120_000, stdinPath, extra) => runTo(tools.runner, tools.loader, args, extra ? { ...env, ...extra } : env, root, timeoutMs, stdinPath),
+    run: (args, timeoutMs = 120_000, stdinPath, extra) =>
+      runTo(tools.runner, tools.loader, args, extra ? { ...env, ...extra } : env, root, timeoutMs, stdinPath),
     async dispose() {
       await runTo(tools.runner, tools.server, ['-k'], env, root, 30_000).catch(() => undefined);
       await rm(root, { recursive: true, force: true });

@@ -40,7 +40,12 @@ export class AgeDecoder {
     if (this.opener) return this.opener.end();
     if (!this.header) {
       if (this.head.length > 0) findHeaderEnd(this.head); // a wrong start is "not an age file"
-      throw ageError('header', this.head.length === 0 ? 'the file is empty: no age header' : 'the age header is truncated: it ends before its MAC line');
+      throw ageError(
+        'header',
+        this.head.length === 0
+          ? 'the file is empty: no age header'
+          : 'the age header is truncated: it ends before its MAC line',
+      );
     }
     // The testkit counts a missing or short nonce as a header failure (the file ends before the payload starts).
     throw ageError('header', `the age file is truncated: it ends inside the ${PAYLOAD_NONCE_BYTES}-byte payload nonce`);

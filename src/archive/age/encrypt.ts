@@ -28,15 +28,22 @@ export function checkRecipients(recipients: readonly AgeRecipient[]): void {
   const invalid = (message: string) => new AppError('InvalidRequest', 'ENCRYPTION_INVALID', message);
   if (recipients.length === 0) throw invalid('age encryption needs at least one recipient or a passphrase');
   if (recipients.some((r) => r.kind === 'scrypt') && recipients.length !== 1) {
-    throw invalid('a passphrase cannot be combined with recipients (or another passphrase): in age, a passphrase-encrypted file must open with the passphrase only');
+    throw invalid(
+      'a passphrase cannot be combined with recipients (or another passphrase): in age, a passphrase-encrypted file must open with the passphrase only',
+    );
   }
   const pq = recipients.filter((r) => r.kind === 'mlkem768x25519').length;
   if (pq > 0 && pq !== recipients.length) {
-    throw invalid('post-quantum (age1pq1…) and X25519 (age1…) recipients should not be mixed: the file would be only as strong as X25519');
+    throw invalid(
+      'post-quantum (age1pq1…) and X25519 (age1…) recipients should not be mixed: the file would be only as strong as X25519',
+    );
   }
 }
 
-export async function prepareEncryption(recipients: readonly AgeRecipient[], fileKey: Buffer = randomBytes(FILE_KEY_BYTES)): Promise<PreparedEncryption> {
+export async function prepareEncryption(
+  recipients: readonly AgeRecipient[],
+  fileKey: Buffer = randomBytes(FILE_KEY_BYTES),
+): Promise<PreparedEncryption> {
   checkRecipients(recipients);
   const stanzas: Stanza[] = [];
   for (const r of recipients) stanzas.push(...(await r.wrap(fileKey)));

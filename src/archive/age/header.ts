@@ -41,7 +41,10 @@ export interface AgeHeader {
 export function findHeaderEnd(head: Buffer): number {
   const prefix = Buffer.from(VERSION_PREFIX, 'latin1');
   if (head.subarray(0, ARMOR.length).toString('latin1') === ARMOR) {
-    throw ageError('header', 'this is an ASCII-armored age file, which is not read here (archives are binary age files)');
+    throw ageError(
+      'header',
+      'this is an ASCII-armored age file, which is not read here (archives are binary age files)',
+    );
   }
   if (!head.subarray(0, prefix.length).equals(prefix.subarray(0, Math.min(head.length, prefix.length)))) {
     throw ageError('header', 'not an age file: it does not start with "age-encryption.org/"');
@@ -49,7 +52,8 @@ export function findHeaderEnd(head: Buffer): number {
   const mac = head.indexOf('\n---', 0, 'latin1');
   const end = mac < 0 ? -1 : head.indexOf(0x0a, mac + 4);
   if (end >= 0) return end + 1;
-  if (head.length > MAX_HEADER_BYTES) throw ageError('header', `the age header is longer than ${MAX_HEADER_BYTES} bytes without a MAC line`);
+  if (head.length > MAX_HEADER_BYTES)
+    throw ageError('header', `the age header is longer than ${MAX_HEADER_BYTES} bytes without a MAC line`);
   return -1;
 }
 
@@ -64,7 +68,9 @@ export function parseHeader(bytes: Buffer): AgeHeader {
   if (!text.endsWith('\n')) throw bad('it does not end with a line feed');
   const lines = text.slice(0, -1).split('\n');
   if (lines[0] !== VERSION_LINE) {
-    throw lines[0]!.startsWith(VERSION_PREFIX) ? ageError('header', `unsupported age version line ${JSON.stringify(lines[0]!.slice(0, 80))}`) : bad('no version line');
+    throw lines[0]!.startsWith(VERSION_PREFIX)
+      ? ageError('header', `unsupported age version line ${JSON.stringify(lines[0]!.slice(0, 80))}`)
+      : bad('no version line');
   }
   const stanzas: Stanza[] = [];
   let i = 1;
@@ -88,11 +94,13 @@ export function parseHeader(bytes: Buffer): AgeHeader {
     }
     if (!line.startsWith('-> ')) throw bad(`line ${i} is neither a stanza ("-> ") nor the MAC line ("---")`);
     const args = line.slice(3).split(' ');
-    if (!args.every((a) => ARGUMENT.test(a))) throw bad(`stanza on line ${i} has an empty argument or a character that is not printable ASCII`);
+    if (!args.every((a) => ARGUMENT.test(a)))
+      throw bad(`stanza on line ${i} has an empty argument or a character that is not printable ASCII`);
     let encoded = '';
     for (;;) {
       const body = next();
-      if (!BASE64_LINE.test(body) || body.length > COLUMNS) throw bad(`line ${i} of a stanza body is not base64 of at most ${COLUMNS} columns`);
+      if (!BASE64_LINE.test(body) || body.length > COLUMNS)
+        throw bad(`line ${i} of a stanza body is not base64 of at most ${COLUMNS} columns`);
       encoded += body;
       if (body.length < COLUMNS) break;
     }

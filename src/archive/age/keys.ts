@@ -22,15 +22,24 @@ function invalid(code: string, message: string): AppError {
 /** An `age1…` (X25519) or `age1pq1…` (hybrid) recipient, or why it is not one (the text itself is not repeated). */
 export function parseRecipient(text: string, where: string): AgeRecipient {
   if (/^age-secret-key-/i.test(text)) {
-    throw invalid('RECIPIENT_INVALID', `${where} is a secret key (AGE-SECRET-KEY-…), not a recipient: give its public key (age1…), which age-keygen -y or adbackup keygen prints`);
+    throw invalid(
+      'RECIPIENT_INVALID',
+      `${where} is a secret key (AGE-SECRET-KEY-…), not a recipient: give its public key (age1…), which age-keygen -y or adbackup keygen prints`,
+    );
   }
   const d = bech32Decode(text);
-  if ('problem' in d) throw invalid('RECIPIENT_INVALID', `${where} is not an age recipient (age1…): ${d.problem.replace('-', ' ')}`);
+  if ('problem' in d)
+    throw invalid('RECIPIENT_INVALID', `${where} is not an age recipient (age1…): ${d.problem.replace('-', ' ')}`);
   if (d.hrp === RECIPIENT_HRP && d.data.length === 32) {
-    if (!usableX25519Point(d.data)) throw invalid('RECIPIENT_INVALID', `${where} is a low-order X25519 point, which cannot receive`);
+    if (!usableX25519Point(d.data))
+      throw invalid('RECIPIENT_INVALID', `${where} is a low-order X25519 point, which cannot receive`);
     return new X25519Recipient(d.data, text.toLowerCase());
   }
-  if (d.hrp === HYBRID_RECIPIENT_HRP && d.data.length === HYBRID_PUBLIC_BYTES && usableX25519Point(d.data.subarray(HYBRID_PUBLIC_BYTES - 32))) {
+  if (
+    d.hrp === HYBRID_RECIPIENT_HRP &&
+    d.data.length === HYBRID_PUBLIC_BYTES &&
+    usableX25519Point(d.data.subarray(HYBRID_PUBLIC_BYTES - 32))
+  ) {
     try {
       return new HybridRecipient(d.data, text.toLowerCase());
     } catch {
@@ -47,7 +56,10 @@ export function parseIdentity(text: string, where: string): AgeIdentity {
     if (d.hrp === IDENTITY_HRP) return new X25519Identity(d.data);
     if (d.hrp === HYBRID_IDENTITY_HRP) return new HybridIdentity(d.data);
   }
-  throw invalid('IDENTITY_INVALID', `${where} is not an age identity (AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1…)${'problem' in d ? `: ${d.problem.replace('-', ' ')}` : ''}`);
+  throw invalid(
+    'IDENTITY_INVALID',
+    `${where} is not an age identity (AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1…)${'problem' in d ? `: ${d.problem.replace('-', ' ')}` : ''}`,
+  );
 }
 
 /** The meaningful lines of a key file: without a BOM, CR, comments and blank lines; numbered from 1. */

@@ -33,14 +33,21 @@ interface ExpandedKey {
 
 function expandKey(seed: Buffer): ExpandedKey {
   const full = crypto.createHash('shake256', { outputLength: 96 }).update(seed).digest();
-  const mlkem = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_SEED, full.subarray(0, 64)]), format: 'der', type: 'pkcs8' });
+  const mlkem = crypto.createPrivateKey({
+    key: Buffer.concat([PKCS8_SEED, full.subarray(0, 64)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const x25519Secret = full.subarray(64, 96);
   const ekPq = crypto.createPublicKey(mlkem).export({ format: 'der', type: 'spki' }).subarray(SPKI.length);
   return { mlkem, x25519Secret, publicKey: Buffer.concat([ekPq, x25519Base(x25519Secret)]) };
 }
 
 function combine(ssPq: Buffer, ssT: Buffer, ctT: Buffer, ekT: Buffer): Buffer {
-  return crypto.createHash('sha3-256').update(Buffer.concat([ssPq, ssT, ctT, ekT, LABEL])).digest();
+  return crypto
+    .createHash('sha3-256')
+    .update(Buffer.concat([ssPq, ssT, ctT, ekT, LABEL]))
+    .digest();
 }
 
 // HPKE key schedule, base mode, for this suite (KEM 0x647a, HKDF-SHA256 0x0001, ChaCha20Poly1305 0x0003).
@@ -54,14 +61,22 @@ function u16(n: number): Buffer {
 }
 
 const hmac = (key: Buffer, data: Buffer) => crypto.createHmac('sha256', key).update(data).digest();
-const labeledExtract = (salt: Buffer, label: string, ikm: Buffer) => hmac(salt, Buffer.concat([HPKE_V1, SUITE, Buffer.from(label, 'latin1'), ikm]));
+const labeledExtract = (salt: Buffer, label: string, ikm: Buffer) =>
+  hmac(salt, Buffer.concat([HPKE_V1, SUITE, Buffer.from(label, 'latin1'), ikm]));
 /** One HKDF-Expand block suffices: every output here is at most 32 bytes. */
 const labeledExpand = (prk: Buffer, label: string, info: Buffer, length: number) =>
-  hmac(prk, Buffer.concat([u16(length), HPKE_V1, SUITE, Buffer.from(label, 'latin1'), info, Buffer.from([1])])).subarray(0, length);
+  hmac(
+    prk,
+    Buffer.concat([u16(length), HPKE_V1, SUITE, Buffer.from(label, 'latin1'), info, Buffer.from([1])]),
+  ).subarray(0, length);
 
 function keySchedule(sharedSecret: Buffer): { key: Buffer; nonce: Buffer } {
   const empty = Buffer.alloc(0);
-  const context = Buffer.concat([Buffer.from([0]), labeledExtract(empty, 'psk_id_hash', empty), labeledExtract(empty, 'info_hash', INFO)]);
+  const context = Buffer.concat([
+    Buffer.from([0]),
+    labeledExtract(empty, 'psk_id_hash', empty),
+    labeledExtract(empty, 'info_hash', INFO),
+  ]);
   const secret = labeledExtract(sharedSecret, 'secret', empty);
   return { key: labeledExpand(secret, 'key', context, 32), nonce: labeledExpand(secret, 'base_nonce', context, 12) };
 }
@@ -75,7 +90,11 @@ export class HybridRecipient implements AgeRecipient {
   /** Throws when the bytes are not an ML-KEM-768 encapsulation key and an X25519 point. */
   constructor(publicKey: Buffer, text: string) {
     this.text = text;
-    this.ekPq = crypto.createPublicKey({ key: Buffer.concat([SPKI, publicKey.subarray(0, MLKEM_EK)]), format: 'der', type: 'spki' });
+    this.ekPq = crypto.createPublicKey({
+      key: Buffer.concat([SPKI, publicKey.subarray(0, MLKEM_EK)]),
+      format: 'der',
+      type: 'spki',
+    });
     this.ekT = publicKey.subarray(MLKEM_EK);
   }
 
@@ -106,8 +125,13 @@ export class HybridIdentity implements AgeIdentity {
     for (const s of stanzas) {
       if (s.args[0] !== TYPE) continue;
       const enc = s.args.length === 2 ? decodeBase64(s.args[1]!) : null;
-      if (!enc || enc.length !== ENC_BYTES) throw ageError('header', `an ${TYPE} stanza must have one argument, the canonical base64 of a ${ENC_BYTES}-byte encapsulated key`);
-      if (s.body.length !== WRAPPED_KEY_BYTES) throw ageError('header', `an ${TYPE} stanza body must be ${WRAPPED_KEY_BYTES} bytes, not ${s.body.length}`);
+      if (!enc || enc.length !== ENC_BYTES)
+        throw ageError(
+          'header',
+          `an ${TYPE} stanza must have one argument, the canonical base64 of a ${ENC_BYTES}-byte encapsulated key`,
+        );
+      if (s.body.length !== WRAPPED_KEY_BYTES)
+        throw ageError('header', `an ${TYPE} stanza body must be ${WRAPPED_KEY_BYTES} bytes, not ${s.body.length}`);
       const ctT = enc.subarray(MLKEM_CT);
       const ssT = x25519(this.key.x25519Secret, ctT);
       if (!ssT) throw ageError('header', `an ${TYPE} stanza has a low-order X25519 share`);

@@ -45,11 +45,21 @@ export class ScryptIdentity implements AgeIdentity {
     for (const s of stanzas) {
       if (s.args[0] !== TYPE) continue;
       const salt = s.args.length === 3 ? decodeBase64(s.args[1]!) : null;
-      if (!salt || salt.length !== 16) throw ageError('header', 'an scrypt stanza must have two arguments: the canonical base64 of a 16-byte salt and the work factor');
+      if (!salt || salt.length !== 16)
+        throw ageError(
+          'header',
+          'an scrypt stanza must have two arguments: the canonical base64 of a 16-byte salt and the work factor',
+        );
       const logN = s.args[2]!;
-      if (!DECIMAL.test(logN)) throw ageError('header', 'the scrypt work factor must be a decimal number without leading zeros');
-      if (Number(logN) > this.maxWorkFactor) throw ageError('header', `the scrypt work factor 2^${logN.slice(0, 6)} is above the accepted maximum 2^${this.maxWorkFactor}`);
-      if (s.body.length !== WRAPPED_KEY_BYTES) throw ageError('header', `an scrypt stanza body must be ${WRAPPED_KEY_BYTES} bytes, not ${s.body.length}`);
+      if (!DECIMAL.test(logN))
+        throw ageError('header', 'the scrypt work factor must be a decimal number without leading zeros');
+      if (Number(logN) > this.maxWorkFactor)
+        throw ageError(
+          'header',
+          `the scrypt work factor 2^${logN.slice(0, 6)} is above the accepted maximum 2^${this.maxWorkFactor}`,
+        );
+      if (s.body.length !== WRAPPED_KEY_BYTES)
+        throw ageError('header', `an scrypt stanza body must be ${WRAPPED_KEY_BYTES} bytes, not ${s.body.length}`);
       const key = await scrypt32(this.passphrase, Buffer.concat([SALT_LABEL, salt]), Number(logN));
       const fileKey = open(key, s.body);
       if (fileKey) return fileKey;

@@ -137,15 +137,27 @@ export class PayloadOpener extends ChunkCipher {
     if (this.failure) throw this.failure;
     if (this.ended) return [];
     if (this.fill === 0) {
-      throw ageError('payload', this.counter === 0 ? 'the age payload has no chunk (truncated file)' : `the age payload ends after chunk ${this.counter - 1} without a final chunk (truncated file)`, { chunk: this.counter });
+      throw ageError(
+        'payload',
+        this.counter === 0
+          ? 'the age payload has no chunk (truncated file)'
+          : `the age payload ends after chunk ${this.counter - 1} without a final chunk (truncated file)`,
+        { chunk: this.counter },
+      );
     }
     if (this.fill < AEAD_TAG) {
-      throw ageError('payload', `the last age payload chunk (${this.counter}) is ${this.fill} bytes, shorter than its tag (truncated file)`, { chunk: this.counter });
+      throw ageError(
+        'payload',
+        `the last age payload chunk (${this.counter}) is ${this.fill} bytes, shorter than its tag (truncated file)`,
+        { chunk: this.counter },
+      );
     }
     const plain = this.open(this.pending.subarray(0, this.fill), true);
     if (!plain) throw this.unauthentic(true);
     if (plain.length === 0 && this.counter > 0) {
-      throw ageError('payload', 'the final age payload chunk is empty, which only an empty payload may have', { chunk: this.counter });
+      throw ageError('payload', 'the final age payload chunk is empty, which only an empty payload may have', {
+        chunk: this.counter,
+      });
     }
     this.fill = 0;
     this.ended = true;
@@ -189,6 +201,8 @@ export class PayloadOpener extends ChunkCipher {
   }
 
   private trailing(): Error {
-    return ageError('payload', `the age payload has data after its final chunk (${this.counter})`, { chunk: this.counter });
+    return ageError('payload', `the age payload has data after its final chunk (${this.counter})`, {
+      chunk: this.counter,
+    });
   }
 }

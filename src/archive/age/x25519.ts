@@ -49,9 +49,11 @@ export class X25519Identity implements AgeIdentity {
     for (const s of stanzas) {
       if (s.args[0] !== TYPE) continue;
       const share = s.args.length === 2 ? decodeBase64(s.args[1]!) : null;
-      if (!share || share.length !== 32) throw ageError('header', 'an X25519 stanza must have one argument, the canonical base64 of a 32-byte share');
+      if (!share || share.length !== 32)
+        throw ageError('header', 'an X25519 stanza must have one argument, the canonical base64 of a 32-byte share');
       // Checked before any decryption, so that wrong lengths cannot be told apart by timing (partitioning oracles).
-      if (s.body.length !== WRAPPED_KEY_BYTES) throw ageError('header', `an X25519 stanza body must be ${WRAPPED_KEY_BYTES} bytes, not ${s.body.length}`);
+      if (s.body.length !== WRAPPED_KEY_BYTES)
+        throw ageError('header', `an X25519 stanza body must be ${WRAPPED_KEY_BYTES} bytes, not ${s.body.length}`);
       const shared = x25519(this.secret, share);
       if (!shared) throw ageError('header', 'an X25519 stanza has a low-order share (the shared secret is zero)');
       const fileKey = open(hkdf32(shared, Buffer.concat([share, this.publicKey]), INFO), s.body);

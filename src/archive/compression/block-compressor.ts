@@ -47,7 +47,9 @@ export class BlockCompressor extends OrderedTransform {
       // covered by a checksum zlib verifies (MTIME, XFL and OS otherwise are not), and MTIME 0 / OS 255 make the
       // output the same on every platform.
       this.compress = (block, done) =>
-        zlib.deflateRaw(block, { chunkSize: ZLIB_CHUNK, level }, (err, raw) => done(err, err ? raw : gzipMember(block, raw, level)));
+        zlib.deflateRaw(block, { chunkSize: ZLIB_CHUNK, level }, (err, raw) =>
+          done(err, err ? raw : gzipMember(block, raw, level)),
+        );
     }
   }
 
@@ -91,7 +93,10 @@ export class BlockCompressor extends OrderedTransform {
       this.compress(block, (err, out) => {
         // zlib has read all of the block by the time it calls back.
         if (!err && whole && this.spare.length <= this.parallel) this.spare.push(whole);
-        done(err ? new AppError('Internal', 'COMPRESSION_FAILED', `compression failed: ${zlibMessage(err)}`) : null, out);
+        done(
+          err ? new AppError('Internal', 'COMPRESSION_FAILED', `compression failed: ${zlibMessage(err)}`) : null,
+          out,
+        );
       }),
     );
   }

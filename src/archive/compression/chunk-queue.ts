@@ -33,7 +33,10 @@ export class ChunkQueue {
   }
 
   u32At(pos: number): number {
-    return (this.byteAt(pos) | (this.byteAt(pos + 1) << 8) | (this.byteAt(pos + 2) << 16) | (this.byteAt(pos + 3) << 24)) >>> 0;
+    return (
+      (this.byteAt(pos) | (this.byteAt(pos + 1) << 8) | (this.byteAt(pos + 2) << 16) | (this.byteAt(pos + 3) << 24)) >>>
+      0
+    );
   }
 
   /** Bytes [from, to) as views of the chunks they lie in (no copy). */
@@ -68,4 +71,3 @@ export class ChunkQueue {
     }
   }
 }
-

@@ -19,7 +19,9 @@ export class GzipDecompressor extends Transform {
     });
     gunzip.on('error', (err) => {
       const offset = gunzip.bytesWritten;
-      this.destroy(corrupt(`gzip data is corrupt near compressed byte offset ${offset}: ${zlibMessage(err)}`, offset, err));
+      this.destroy(
+        corrupt(`gzip data is corrupt near compressed byte offset ${offset}: ${zlibMessage(err)}`, offset, err),
+      );
     });
     gunzip.on('end', () => {
       const callback = this.flushCallback;

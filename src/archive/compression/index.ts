@@ -27,8 +27,7 @@ export function createCompressor(o: CompressorOptions): Transform {
   const blockSize = intOption('blockSize', o.blockSize, DEFAULT_BLOCK_SIZE, 4 * KiB, 512 * MiB);
   const parallel = intOption('parallel', o.parallel, DEFAULT_PARALLEL, 1, 64);
   if (type === 'none') return passThrough();
-  const level =
-    type === 'zstd' ? intOption('level', o.level, 3, 1, 19) : intOption('level', o.level, 6, 1, 9);
+  const level = type === 'zstd' ? intOption('level', o.level, 3, 1, 19) : intOption('level', o.level, 6, 1, 9);
   return new BlockCompressor(type, level, blockSize, parallel);
 }
 
@@ -37,7 +36,10 @@ function passThrough(): Transform {
 }
 
 /** Transform: compressed in, plaintext out; reads multi-frame zstd (ours and the CLI's) and multi-member gzip. */
-export function createDecompressor(type: CompressionType, o: { parallel?: number; maxFrameBytes?: number } = {}): Transform {
+export function createDecompressor(
+  type: CompressionType,
+  o: { parallel?: number; maxFrameBytes?: number } = {},
+): Transform {
   const t = checkType(type);
   const parallel = intOption('parallel', o.parallel, DEFAULT_PARALLEL, 1, 64);
   const maxFrameBytes = intOption('maxFrameBytes', o.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 1, 1024 * MiB);

@@ -8,7 +8,15 @@ import { ChunkQueue } from './chunk-queue.ts';
 import { corrupt, zlibMessage } from './errors.ts';
 import { MiB, ZLIB_CHUNK } from './options.ts';
 import { OrderedTransform } from './ordered-transform.ts';
-import { RESERVED_BLOCK, ZSTD_BLOCK_MAX, ZSTD_MAGIC, compressBound, isSkippableMagic, readBlockHeader, readFrameHeader } from './zstd-frame.ts';
+import {
+  RESERVED_BLOCK,
+  ZSTD_BLOCK_MAX,
+  ZSTD_MAGIC,
+  compressBound,
+  isSkippableMagic,
+  readBlockHeader,
+  readFrameHeader,
+} from './zstd-frame.ts';
 
 type Phase = 'start' | 'header' | 'skippable' | 'blocks' | 'end' | 'failed';
 /** What one phase step achieved: 'input' = every byte received is dealt with (more is welcome); 'wait' = blocked
@@ -222,9 +230,16 @@ export class ZstdDecompressor extends OrderedTransform {
         { chunkSize: Math.max(64, contentSize + 1), maxOutputLength: Math.max(1, contentSize) },
         (err, out) => {
           if (err) {
-            done(corrupt(`zstd frame at compressed byte offset ${offset} is corrupt: ${zlibMessage(err)}`, offset, err));
+            done(
+              corrupt(`zstd frame at compressed byte offset ${offset} is corrupt: ${zlibMessage(err)}`, offset, err),
+            );
           } else if (out.length !== contentSize) {
-            done(corrupt(`zstd frame at compressed byte offset ${offset} is corrupt: ${out.length} bytes decoded, its header says ${contentSize}`, offset));
+            done(
+              corrupt(
+                `zstd frame at compressed byte offset ${offset} is corrupt: ${out.length} bytes decoded, its header says ${contentSize}`,
+                offset,
+              ),
+            );
           } else {
             done(null, out);
           }
@@ -254,7 +269,9 @@ export class ZstdDecompressor extends OrderedTransform {
       if (this.stream !== stream) return;
       this.stream = null;
       this.phase = 'failed';
-      this.destroy(corrupt(`zstd frame at compressed byte offset ${offset} is corrupt: ${zlibMessage(err)}`, offset, err));
+      this.destroy(
+        corrupt(`zstd frame at compressed byte offset ${offset} is corrupt: ${zlibMessage(err)}`, offset, err),
+      );
     });
     stream.on('end', () => {
       if (this.stream !== stream) return;

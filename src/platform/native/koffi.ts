@@ -24,7 +24,9 @@ export function loadKoffi(): { koffi: Koffi | null; error: string | null } {
       cached = { koffi: createRequire(base)('koffi') as Koffi, error: null };
       return cached;
     } catch (err) {
-      attempts.push(`${base.startsWith('file:') ? 'node_modules' : dirname(base)}: ${(err as Error).message.split('\n')[0]}`);
+      attempts.push(
+        `${base.startsWith('file:') ? 'node_modules' : dirname(base)}: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
   }
   cached = { koffi: null, error: `koffi could not be loaded (${attempts.join('; ')})` };

@@ -21,74 +21,102 @@ export interface ApiSourceOptions {
 export function createApiSource(opts: ApiSourceOptions = {}): BackupSource {
   const computer = (opts.server ?? localComputerName()).replace(/^\\+/, '').toUpperCase();
   if (computer.includes('_')) {
-    throw new AppError('InvalidRequest', 'INVALID_SERVER_NAME', `the backup API rejects server names with underscores ('${computer}'): it must be this computer's NetBIOS name`);
+    throw new AppError(
+      'InvalidRequest',
+      'INVALID_SERVER_NAME',
+      `the backup API rejects server names with underscores ('${computer}'): it must be this computer's NetBIOS name`,
+    );
   }
-  let api: NtdsbcliApi | null = null;
-  let hbc: unknown = null;
+  // The backup context, from DsBackupPrepare until DsBackupEnd.
+  let session: { api: NtdsbcliApi; hbc: unknown } | null = null;
   return {
     type: 'api',
     computer,
     async plan(): Promise<SourcePlan> {
-      api = opts.api ?? loadNtdsbcli();
+      const api = opts.api ?? loadNtdsbcli();
       const server = serverName(computer);
       if (!api.isOnline(server)) {
-        throw new AppError('Precondition', 'NTDS_OFFLINE', 'the directory service is not running: an online backup needs it; for a stopped or offline DC back up its folder ("source": {"type": "folder"})');
+        throw new AppError(
+          'Precondition',
+          'NTDS_OFFLINE',
+          'the directory service is not running: an online backup needs it; for a stopped or offline DC back up its folder ("source": {"type": "folder"})',
+        );
       }
       const prepared = api.backupPrepare(server);
-      hbc = prepared.hbc;
-      const a = api;
-      const h = hbc;
-      let locations: BftEntry[] = [];
-      try {
-        locations = a.databaseLocations(h);
-      } catch {
-        // documented for restore contexts; some servers may refuse it on a backup context: the manifest then lacks it
-      }
-      const databases = a.databaseNames(h);
-      const db = databases.find((e) => e.kind === 'database');
-      if (!db) throw new AppError('Platform', 'NTDSBCLI_NO_DATABASE', 'DsBackupGetDatabaseNames listed no NTDS database');
-      const local = (unc: string) => uncToLocal(unc, computer);
-      const dbLocal = local(db.path);
-      const logDir = locations.find((e) => e.kind === 'log-dir');
-      const cpDir = locations.find((e) => e.kind === 'checkpoint-dir');
-      const logs = logDir ? local(logDir.path) : pathApi(dbLocal).dirname(dbLocal);
-
-      async function* items(): AsyncGenerator<SourceItem> {
-        for (const e of databases) yield fileItem(a, h, e, e.kind === 'database' ? 'database' : 'log', local(e.path));
-        // The documented order: the log list only after every database file was read.
-        for (const e of a.backupLogs(h)) yield fileItem(a, h, e, 'log', local(e.path));
-        yield {
-          role: 'expiry-token',
-          name: 'expiry-token.bin',
-          originalPath: 'DsBackupPrepare expiry token',
-          size: prepared.token.length,
-          mtime: null,
-          open: async () => ({ size: prepared.token.length, data: (async function* () { yield prepared.token; })() }),
-        };
-      }
-      return {
-        items: items(),
-        paths: { database: dbLocal, logs, checkpoint: null },
-        analysis: null,
-        extra: {
-          databaseLocations: locations.map((e) => ({ bft: e.bft, kind: e.kind, path: e.path })),
-          checkpointDirectory: cpDir ? local(cpDir.path) : null,
-        },
-      };
+      session = { api, hbc: prepared.hbc };
+      return planFrom(api, prepared.hbc, prepared.token, computer);
     },
     async finish({ published }) {
-      if (!api || hbc === null) return;
+      if (session === null) return;
+      const { api, hbc } = session;
       try {
         if (published && opts.truncateLogs) api.truncateLogs(hbc);
       } finally {
         api.backupEnd(hbc); // always, success or not
-        hbc = null;
+        session = null;
       }
     },
   };
 }
 
-function fileItem(api: NtdsbcliApi, hbc: unknown, e: BftEntry, role: SourceItem['role'], localPath: string): SourceItem {
+/** What the prepared backup context `h` holds: the database files, then (listed only then) the logs, then the token. */
+function planFrom(a: NtdsbcliApi, h: unknown, token: Buffer, computer: string): SourcePlan {
+  let locations: BftEntry[] = [];
+  try {
+    locations = a.databaseLocations(h);
+  } catch {
+    // documented for restore contexts; some servers may refuse it on a backup context: the manifest then lacks it
+  }
+  const databases = a.databaseNames(h);
+  const db = databases.find((e) => e.kind === 'database');
+  if (!db) throw new AppError('Platform', 'NTDSBCLI_NO_DATABASE', 'DsBackupGetDatabaseNames listed no NTDS database');
+  const local = (unc: string) => uncToLocal(unc, computer);
+  const dbLocal = local(db.path);
+  const logDir = locations.find((e) => e.kind === 'log-dir');
+  const cpDir = locations.find((e) => e.kind === 'checkpoint-dir');
+  const logs = logDir ? local(logDir.path) : pathApi(dbLocal).dirname(dbLocal);
+
+  async function* items(): AsyncGenerator<SourceItem> {
+    for (const e of databases) yield fileItem(a, h, e, e.kind === 'database' ? 'database' : 'log', local(e.path));
+    // The documented order: the log list only after every database file was read.
+    for (const e of a.backupLogs(h)) yield fileItem(a, h, e, 'log', local(e.path));
+    yield tokenItem(token);
+  }
+  return {
+    items: items(),
+    paths: { database: dbLocal, logs, checkpoint: null },
+    analysis: null,
+    extra: {
+      databaseLocations: locations.map((e) => ({ bft: e.bft, kind: e.kind, path: e.path })),
+      checkpointDirectory: cpDir ? local(cpDir.path) : null,
+    },
+  };
+}
+
+/** The expiry token DsBackupPrepare returned: archived so that a restore through the API can present it. */
+function tokenItem(token: Buffer): SourceItem {
+  return {
+    role: 'expiry-token',
+    name: 'expiry-token.bin',
+    originalPath: 'DsBackupPrepare expiry token',
+    size: token.length,
+    mtime: null,
+    open: async () => ({
+      size: token.length,
+      data: (async function* () {
+        yield token;
+      })(),
+    }),
+  };
+}
+
+function fileItem(
+  api: NtdsbcliApi,
+  hbc: unknown,
+  e: BftEntry,
+  role: SourceItem['role'],
+  localPath: string,
+): SourceItem {
   return {
     role,
     name: pathApi(localPath).basename(localPath),
@@ -103,7 +131,13 @@ function fileItem(api: NtdsbcliApi, hbc: unknown, e: BftEntry, role: SourceItem[
   };
 }
 
-async function* readAll(api: NtdsbcliApi, hbc: unknown, name: string, size: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+async function* readAll(
+  api: NtdsbcliApi,
+  hbc: unknown,
+  name: string,
+  size: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   let done = 0;
   let failed = true;
   try {
@@ -116,7 +150,11 @@ async function* readAll(api: NtdsbcliApi, hbc: unknown, name: string, size: numb
       yield buf.subarray(0, n);
     }
     if (done !== size) {
-      throw new AppError('Integrity', 'NTDSBCLI_SHORT_FILE', `${name}: the API announced ${size} bytes but delivered ${done}`);
+      throw new AppError(
+        'Integrity',
+        'NTDSBCLI_SHORT_FILE',
+        `${name}: the API announced ${size} bytes but delivered ${done}`,
+      );
     }
     failed = false;
   } finally {

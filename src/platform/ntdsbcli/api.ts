@@ -14,18 +14,25 @@ export const READ_SIZE = 1 << 20;
 
 const EXPORTS = {
   DsIsNTDSOnlineW: 'long DsIsNTDSOnlineW(str16 szServerName, _Out_ int *pfNTDSOnline)',
-  DsBackupPrepareW: 'long DsBackupPrepareW(str16 szBackupServer, uint32_t grbit, uint32_t btFlag, _Inout_ void **ppvExpiryToken, _Out_ uint32_t *pcbExpiryTokenSize, _Inout_ void **phbc)',
-  DsBackupGetDatabaseNamesW: 'long DsBackupGetDatabaseNamesW(void *hbc, _Inout_ void **pszAttachmentInfo, _Out_ uint32_t *pcbSize)',
-  DsBackupOpenFileW: 'long DsBackupOpenFileW(void *hbc, str16 szAttachmentName, uint32_t cbReadHintSize, _Out_ int64_t *pliFileSize)',
+  DsBackupPrepareW:
+    'long DsBackupPrepareW(str16 szBackupServer, uint32_t grbit, uint32_t btFlag, _Inout_ void **ppvExpiryToken, _Out_ uint32_t *pcbExpiryTokenSize, _Inout_ void **phbc)',
+  DsBackupGetDatabaseNamesW:
+    'long DsBackupGetDatabaseNamesW(void *hbc, _Inout_ void **pszAttachmentInfo, _Out_ uint32_t *pcbSize)',
+  DsBackupOpenFileW:
+    'long DsBackupOpenFileW(void *hbc, str16 szAttachmentName, uint32_t cbReadHintSize, _Out_ int64_t *pliFileSize)',
   DsBackupRead: 'long DsBackupRead(void *hbc, void *pvBuffer, uint32_t cbBuffer, _Out_ uint32_t *pcbRead)',
   DsBackupClose: 'long DsBackupClose(void *hbc)',
-  DsBackupGetBackupLogsW: 'long DsBackupGetBackupLogsW(void *hbc, _Inout_ void **pszBackupLogFiles, _Out_ uint32_t *pcbSize)',
+  DsBackupGetBackupLogsW:
+    'long DsBackupGetBackupLogsW(void *hbc, _Inout_ void **pszBackupLogFiles, _Out_ uint32_t *pcbSize)',
   DsBackupTruncateLogs: 'long DsBackupTruncateLogs(void *hbc)',
   DsBackupEnd: 'long DsBackupEnd(void *hbc)',
   DsBackupFree: 'void DsBackupFree(void *pvBuffer)',
-  DsRestorePrepareW: 'long DsRestorePrepareW(str16 szServerName, uint32_t rtFlag, const uint8_t *pvExpiryToken, uint32_t cbExpiryTokenSize, _Inout_ void **phbc)',
-  DsRestoreGetDatabaseLocationsW: 'long DsRestoreGetDatabaseLocationsW(void *hbc, _Inout_ void **pszDatabaseLocationList, _Out_ uint32_t *pcbSize)',
-  DsRestoreRegisterW: 'long DsRestoreRegisterW(void *hbc, str16 szCheckPointFilePath, str16 szLogPath, EDB_RSTMAPW *rgrstmap, long crstmap, str16 szBackupLogPath, uint32_t genLow, uint32_t genHigh)',
+  DsRestorePrepareW:
+    'long DsRestorePrepareW(str16 szServerName, uint32_t rtFlag, const uint8_t *pvExpiryToken, uint32_t cbExpiryTokenSize, _Inout_ void **phbc)',
+  DsRestoreGetDatabaseLocationsW:
+    'long DsRestoreGetDatabaseLocationsW(void *hbc, _Inout_ void **pszDatabaseLocationList, _Out_ uint32_t *pcbSize)',
+  DsRestoreRegisterW:
+    'long DsRestoreRegisterW(void *hbc, str16 szCheckPointFilePath, str16 szLogPath, EDB_RSTMAPW *rgrstmap, long crstmap, str16 szBackupLogPath, uint32_t genLow, uint32_t genHigh)',
   DsRestoreRegisterComplete: 'long DsRestoreRegisterComplete(void *hbc, long hrRestoreState)',
   DsRestoreEnd: 'long DsRestoreEnd(void *hbc)',
 } as const;
@@ -46,7 +53,17 @@ export interface NtdsbcliApi {
   truncateLogs(hbc: Handle): void;
   backupEnd(hbc: Handle): void;
   restorePrepare(server: string, token: Buffer | null): Handle;
-  restoreRegister(hbc: Handle, r: { checkpointPath: string; logPath: string; map: { original: string; new: string }[]; backupLogPath: string; genLow: number; genHigh: number }): void;
+  restoreRegister(
+    hbc: Handle,
+    r: {
+      checkpointPath: string;
+      logPath: string;
+      map: { original: string; new: string }[];
+      backupLogPath: string;
+      genLow: number;
+      genHigh: number;
+    },
+  ): void;
   restoreRegisterComplete(hbc: Handle, hr: number): void;
   restoreEnd(hbc: Handle): void;
 }
@@ -64,14 +81,19 @@ export function apiError(fn: string, hr: number): AppError {
   return new AppError('Platform', 'NTDSBCLI_ERROR', message, { details });
 }
 
-const ADVICE = 'Without the Directory Backup API, back up a VSS snapshot or an "ntdsutil ifm" folder with "source": {"type": "folder"}.';
+const ADVICE =
+  'Without the Directory Backup API, back up a VSS snapshot or an "ntdsutil ifm" folder with "source": {"type": "folder"}.';
 
 /**
  * Loads ntdsbcli.dll (the system's; a full path in ADBACKUP_NTDSBCLI overrides it, for tests and diagnostics) and
  * binds every export.
  */
 export function loadNtdsbcli(path = process.env['ADBACKUP_NTDSBCLI'] ?? 'ntdsbcli.dll'): NtdsbcliApi {
-  if (process.platform !== 'win32') throw unavailable('NTDSBCLI_UNAVAILABLE', `the Directory Backup API exists only on Windows domain controllers. ${ADVICE}`);
+  if (process.platform !== 'win32')
+    throw unavailable(
+      'NTDSBCLI_UNAVAILABLE',
+      `the Directory Backup API exists only on Windows domain controllers. ${ADVICE}`,
+    );
   const { koffi, error } = loadKoffi();
   if (!koffi) throw unavailable('NATIVE_UNAVAILABLE', `${error}. ${ADVICE}`);
   let lib: ReturnType<Koffi['load']>;
@@ -86,7 +108,7 @@ export function loadNtdsbcli(path = process.env['ADBACKUP_NTDSBCLI'] ?? 'ntdsbcl
   } catch {
     /* already declared */
   }
-  const f = {} as Record<keyof typeof EXPORTS, Fn>;
+  const f = {} as Exports;
   const missing: string[] = [];
   for (const [name, proto] of Object.entries(EXPORTS)) {
     try {
@@ -95,11 +117,30 @@ export function loadNtdsbcli(path = process.env['ADBACKUP_NTDSBCLI'] ?? 'ntdsbcl
       missing.push(name);
     }
   }
-  if (missing.length > 0) throw unavailable('NTDSBCLI_EXPORT_MISSING', `${path} lacks ${missing.join(', ')}. ${ADVICE}`);
+  if (missing.length > 0)
+    throw unavailable('NTDSBCLI_EXPORT_MISSING', `${path} lacks ${missing.join(', ')}. ${ADVICE}`);
   return bind(koffi, f);
 }
 
-function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
+type Exports = Record<keyof typeof EXPORTS, Fn>;
+type RestoreCalls = Pick<NtdsbcliApi, 'restorePrepare' | 'restoreRegister' | 'restoreRegisterComplete' | 'restoreEnd'>;
+
+/** The calls every binding shares: HRESULT checks, buffers the API allocated, BFT lists. */
+interface Helpers {
+  check(fn: string, hr: unknown): void;
+  take(ptr: unknown, size: number): Buffer;
+  list(
+    fn: 'DsBackupGetDatabaseNamesW' | 'DsBackupGetBackupLogsW' | 'DsRestoreGetDatabaseLocationsW',
+    hbc: Handle,
+  ): BftEntry[];
+}
+
+function bind(koffi: Koffi, f: Exports): NtdsbcliApi {
+  const c = helpers(koffi, f);
+  return { ...backupCalls(f, c), ...restoreCalls(f, c) };
+}
+
+function helpers(koffi: Koffi, f: Exports): Helpers {
   const check = (fn: string, hr: unknown) => {
     if (Number(hr) !== S_OK) throw apiError(fn, Number(hr));
   };
@@ -112,12 +153,16 @@ function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
       f.DsBackupFree(ptr);
     }
   };
-  const list = (fn: 'DsBackupGetDatabaseNamesW' | 'DsBackupGetBackupLogsW' | 'DsRestoreGetDatabaseLocationsW', hbc: Handle) => {
+  const list: Helpers['list'] = (fn, hbc) => {
     const out: unknown[] = [null]; // the API insists the pointer comes in as NULL
     const size = [0];
     check(fn, f[fn](hbc, out, size));
     return parseBftList(take(out[0], size[0]!));
   };
+  return { check, take, list };
+}
+
+function backupCalls(f: Exports, { check, take, list }: Helpers): Omit<NtdsbcliApi, keyof RestoreCalls> {
   return {
     isOnline(server) {
       const online = [0];
@@ -154,6 +199,11 @@ function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
     closeFile: (hbc) => check('DsBackupClose', f.DsBackupClose(hbc)),
     truncateLogs: (hbc) => check('DsBackupTruncateLogs', f.DsBackupTruncateLogs(hbc)),
     backupEnd: (hbc) => check('DsBackupEnd', f.DsBackupEnd(hbc)),
+  };
+}
+
+function restoreCalls(f: Exports, { check }: Helpers): RestoreCalls {
+  return {
     restorePrepare(server, token) {
       const hbc: unknown[] = [null];
       check('DsRestorePrepareW', f.DsRestorePrepareW(server, RESTORE_TYPE_CATCHUP, token, token?.length ?? 0, hbc));
@@ -161,7 +211,19 @@ function bind(koffi: Koffi, f: Record<keyof typeof EXPORTS, Fn>): NtdsbcliApi {
     },
     restoreRegister(hbc, r) {
       const map = r.map.map((m) => ({ wszDatabaseName: m.original, wszNewDatabaseName: m.new }));
-      check('DsRestoreRegisterW', f.DsRestoreRegisterW(hbc, r.checkpointPath, r.logPath, map, map.length, r.backupLogPath, r.genLow >>> 0, r.genHigh >>> 0));
+      check(
+        'DsRestoreRegisterW',
+        f.DsRestoreRegisterW(
+          hbc,
+          r.checkpointPath,
+          r.logPath,
+          map,
+          map.length,
+          r.backupLogPath,
+          r.genLow >>> 0,
+          r.genHigh >>> 0,
+        ),
+      );
     },
     restoreRegisterComplete: (hbc, hr) => check('DsRestoreRegisterComplete', f.DsRestoreRegisterComplete(hbc, hr | 0)),
     restoreEnd: (hbc) => check('DsRestoreEnd', f.DsRestoreEnd(hbc)),

@@ -9,7 +9,10 @@ const TABLE: Record<number, [name: string, text: string]> = {
   0xc7ff0004: ['hrRestoreInProgress', 'the restore process is in progress'],
   0xc7ff0005: ['hrAlreadyOpen', 'a file is already open on this backup handle'],
   0xc7ff0006: ['hrInvalidRecips', 'the recipients are not valid'],
-  0xc7ff0007: ['hrCouldNotConnect', 'could not connect to the directory service (not running, not a DC, or a bad server name)'],
+  0xc7ff0007: [
+    'hrCouldNotConnect',
+    'could not connect to the directory service (not running, not a DC, or a bad server name)',
+  ],
   0xc7ff0008: ['hrRestoreMapExists', 'a restore map already exists for the component'],
   0xc7ff0009: ['hrIncrementalBackupDisabled', 'the database was modified: perform a full backup'],
   0xc7ff000a: ['hrLogFileNotFound', 'a log file is missing'],
@@ -19,7 +22,10 @@ const TABLE: Record<number, [name: string, text: string]> = {
   0xc7ff000e: ['hrFullBackupNotTaken', 'a full backup must be taken first'],
   0xc7ff000f: ['hrMissingExpiryToken', 'the expiry token is missing: cannot restore without the expiry data'],
   0xc7ff0010: ['hrUnknownExpiryTokenFormat', 'the expiry token is in an unrecognisable format'],
-  0xc7ff0011: ['hrContentsExpired', 'the directory contents in the backup are out of date (older than the tombstone lifetime)'],
+  0xc7ff0011: [
+    'hrContentsExpired',
+    'the directory contents in the backup are out of date (older than the tombstone lifetime)',
+  ],
   0xc80001f5: ['hrLogFileCorrupt', 'a log file is corrupt'],
   0xc80001f7: ['hrNoBackupDirectory', 'no backup directory given'],
   0xc80001f8: ['hrBackupDirectoryNotEmpty', 'the backup directory is not empty'],
@@ -59,12 +65,21 @@ const TABLE: Record<number, [name: string, text: string]> = {
   0xc8000773: ['hrAccessDenied', 'access denied'],
   // Raw Win32 and RPC codes the API returns as they are.
   2: ['ERROR_FILE_NOT_FOUND', 'the file was not found'],
-  5: ['ERROR_ACCESS_DENIED', 'access denied (the backup needs SeBackupPrivilege, the restore SeRestorePrivilege: run elevated)'],
+  5: [
+    'ERROR_ACCESS_DENIED',
+    'access denied (the backup needs SeBackupPrivilege, the restore SeRestorePrivilege: run elevated)',
+  ],
   8: ['ERROR_NOT_ENOUGH_MEMORY', 'not enough memory'],
   38: ['ERROR_HANDLE_EOF', 'end of the backup file'],
   87: ['ERROR_INVALID_PARAMETER', 'a parameter is not valid'],
-  1056: ['ERROR_SERVICE_ALREADY_RUNNING', 'the directory service is running: restore in Directory Services Restore Mode'],
-  1702: ['RPC_S_INVALID_BINDING', 'the binding is not valid (the server must be this computer, named without underscores)'],
+  1056: [
+    'ERROR_SERVICE_ALREADY_RUNNING',
+    'the directory service is running: restore in Directory Services Restore Mode',
+  ],
+  1702: [
+    'RPC_S_INVALID_BINDING',
+    'the binding is not valid (the server must be this computer, named without underscores)',
+  ],
 };
 
 export const S_OK = 0;

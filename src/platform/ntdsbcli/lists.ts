@@ -12,7 +12,9 @@ export interface BftEntry {
 const KINDS: Record<number, BftKind> = { 1: 'log', 2: 'log-dir', 3: 'checkpoint-dir', 4: 'database', 5: 'patch' };
 
 export function parseBftList(bytes: Uint8Array): BftEntry[] {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength - (bytes.byteLength % 2)).toString('utf16le');
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength - (bytes.byteLength % 2)).toString(
+    'utf16le',
+  );
   const out: BftEntry[] = [];
   for (const s of text.split('\0')) {
     if (s.length === 0) break; // the terminating empty string

@@ -3,11 +3,14 @@
 const TABLE: Record<number, [name: string, text: string]> = {
   0x00000000: ['S_OK', 'success'],
   0x00000001: ['S_FALSE', 'success (nothing to do)'],
-  0x80004001: ['E_NOTIMPL', 'not implemented (Wine\'s vssapi.dll, or a Windows without VSS backup support)'],
+  0x80004001: ['E_NOTIMPL', "not implemented (Wine's vssapi.dll, or a Windows without VSS backup support)"],
   0x80004002: ['E_NOINTERFACE', 'no such interface'],
   0x80004003: ['E_POINTER', 'a pointer is not valid'],
   0x80004005: ['E_FAIL', 'unspecified failure'],
-  0x80070005: ['E_ACCESSDENIED', 'access denied: the requester must run elevated as an Administrator or Backup Operator'],
+  0x80070005: [
+    'E_ACCESSDENIED',
+    'access denied: the requester must run elevated as an Administrator or Backup Operator',
+  ],
   0x8007000e: ['E_OUTOFMEMORY', 'out of memory'],
   0x80070057: ['E_INVALIDARG', 'a parameter is not valid'],
   0x80042301: ['VSS_E_BAD_STATE', 'the call came in the wrong order or the object is not initialised'],
@@ -25,7 +28,10 @@ const TABLE: Record<number, [name: string, text: string]> = {
   0x80042315: ['VSS_E_UNEXPECTED_WRITER_ERROR', 'communication with a writer failed'],
   0x80042316: ['VSS_E_SNAPSHOT_SET_IN_PROGRESS', 'another snapshot is being created: one backup at a time'],
   0x80042317: ['VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED', 'the volume has the maximum number of snapshots'],
-  0x80042318: ['VSS_E_WRITER_INFRASTRUCTURE', 'the writer infrastructure is not working (VSS or the Event System service)'],
+  0x80042318: [
+    'VSS_E_WRITER_INFRASTRUCTURE',
+    'the writer infrastructure is not working (VSS or the Event System service)',
+  ],
   0x80042319: ['VSS_E_WRITER_NOT_RESPONDING', 'a writer did not respond'],
   0x8004231b: ['VSS_E_UNSUPPORTED_CONTEXT', 'the snapshot context is not supported'],
   0x8004231f: ['VSS_E_INSUFFICIENT_STORAGE', 'not enough shadow-copy storage on the volume'],
@@ -34,7 +40,7 @@ const TABLE: Record<number, [name: string, text: string]> = {
   0x800423f2: ['VSS_E_WRITERERROR_TIMEOUT', 'the writer timed out between freeze and thaw (retry later)'],
   0x800423f3: ['VSS_E_WRITERERROR_RETRYABLE', 'the writer failed with a transient error (retry later)'],
   0x800423f4: ['VSS_E_WRITERERROR_NONRETRYABLE', 'the writer failed with an error that will recur'],
-  0x80042409: ['VSS_E_WRITER_STATUS_NOT_AVAILABLE', 'the writer\'s status is not available'],
+  0x80042409: ['VSS_E_WRITER_STATUS_NOT_AVAILABLE', "the writer's status is not available"],
   0x80010106: ['RPC_E_CHANGED_MODE', 'COM is already initialised on this thread in another apartment'],
   0x80010119: ['RPC_E_TOO_LATE', 'COM security was already initialised'],
 };
@@ -62,7 +68,7 @@ export function hex(hr: number): string {
 }
 
 export function failed(hr: number): boolean {
-  return (hr >>> 0) >= 0x80000000;
+  return hr >>> 0 >= 0x80000000;
 }
 
 const WRITER_STATES = [

@@ -7,7 +7,16 @@
 // PrepareForBackup succeeded, DeleteSnapshots once a snapshot exists. release() always ends it.
 import { AppError } from '../../errors.ts';
 import { type Ptr, guidBytes, guidText } from './com.ts';
-import { BC, VSS_BT_FULL, VSS_CTX_BACKUP, VSS_CT_DATABASE, VSS_OBJECT_SNAPSHOT_SET, type VssNative, callAsync, callChecked } from './vssapi.ts';
+import {
+  BC,
+  VSS_BT_FULL,
+  VSS_CTX_BACKUP,
+  VSS_CT_DATABASE,
+  VSS_OBJECT_SNAPSHOT_SET,
+  type VssNative,
+  callAsync,
+  callChecked,
+} from './vssapi.ts';
 import { type NtdsWriter, type WriterStatus, checkNtdsWriter, findNtdsWriter } from './writers.ts';
 
 export interface Snapshot {
@@ -55,7 +64,11 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
     callAsync(com, bc, 'GatherWriterMetadata', timeoutMs);
     const w = findNtdsWriter(com, bc);
     if (!w) {
-      throw new AppError('Precondition', 'NTDS_WRITER_MISSING', 'VSS lists no NTDS writer: this computer is not a domain controller, the directory service is stopped, or the writer failed to identify itself (vssadmin list writers)');
+      throw new AppError(
+        'Precondition',
+        'NTDS_WRITER_MISSING',
+        'VSS lists no NTDS writer: this computer is not a domain controller, the directory service is stopped, or the writer failed to identify itself (vssadmin list writers)',
+      );
     }
     return w;
   }
@@ -65,8 +78,20 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
     const snaps: Snapshot[] = [];
     for (const volume of volumes) {
       const ok = [0];
-      call('IsVolumeSupported', 'ADBACKUP_VSS_ID provider, str16 volume, _Out_ int32_t *supported', com.id(NULL_ID), volume, ok);
-      if (!ok[0]) throw new AppError('Platform', 'VSS_VOLUME_NOT_SUPPORTED', `no snapshot provider supports the volume ${volume} that holds NTDS files`, { target: volume });
+      call(
+        'IsVolumeSupported',
+        'ADBACKUP_VSS_ID provider, str16 volume, _Out_ int32_t *supported',
+        com.id(NULL_ID),
+        volume,
+        ok,
+      );
+      if (!ok[0])
+        throw new AppError(
+          'Platform',
+          'VSS_VOLUME_NOT_SUPPORTED',
+          `no snapshot provider supports the volume ${volume} that holds NTDS files`,
+          { target: volume },
+        );
       const id = Buffer.alloc(16);
       call('AddToSnapshotSet', 'str16 volume, ADBACKUP_VSS_ID provider, void *id', volume, com.id(NULL_ID), id);
       snaps.push({ id: guidText(id), volume, device: '', createdAt: null });
@@ -87,7 +112,13 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
   }
 
   function componentArgs(w: NtdsWriter): unknown[] {
-    return [com.id(w.instanceIdBytes), com.id(w.writerIdBytes), VSS_CT_DATABASE, w.component.logicalPath || null, w.component.name];
+    return [
+      com.id(w.instanceIdBytes),
+      com.id(w.writerIdBytes),
+      VSS_CT_DATABASE,
+      w.component.logicalPath || null,
+      w.component.name,
+    ];
   }
 
   function release(): void {
@@ -102,7 +133,11 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
       bc = native.create();
       phase = 'created';
       const w = (writer = discover());
-      call('AddComponent', 'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name', ...componentArgs(w));
+      call(
+        'AddComponent',
+        'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name',
+        ...componentArgs(w),
+      );
       setId = Buffer.alloc(16);
       call('StartSnapshotSet', 'void *id', setId);
       const snaps = addVolumes(w);
@@ -116,12 +151,25 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
       call('SaveAsXML', '_Out_ void **xml', xml);
       const text = com.takeBstr(xml[0]);
       for (const s of snaps) properties(s);
-      return { setId: guidText(setId), snapshots: snaps, writer: w, xml: text, writerStatus, backupPrivilege: privilege.backupPrivilege };
+      return {
+        setId: guidText(setId),
+        snapshots: snaps,
+        writer: w,
+        xml: text,
+        writerStatus,
+        backupPrivilege: privilege.backupPrivilege,
+      };
     },
     complete() {
-      if (phase !== 'snapshot' || !writer) throw new AppError('Internal', 'VSS_NOT_SNAPSHOT', 'BackupComplete without a snapshot');
+      if (phase !== 'snapshot' || !writer)
+        throw new AppError('Internal', 'VSS_NOT_SNAPSHOT', 'BackupComplete without a snapshot');
       try {
-        call('SetBackupSucceeded', 'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name, uint8_t ok', ...componentArgs(writer), 1);
+        call(
+          'SetBackupSucceeded',
+          'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name, uint8_t ok',
+          ...componentArgs(writer),
+          1,
+        );
         callAsync(com, bc, 'BackupComplete', timeoutMs);
         return checkNtdsWriter(com, bc, 'BackupComplete', timeoutMs);
       } finally {
@@ -134,7 +182,16 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
         if (phase === 'snapshot' && setId) {
           const deleted = [0];
           // VSS_E_OBJECT_NOT_FOUND: AbortBackup already took them; and releasing the object deletes what is left.
-          com.call(bc, BC.DeleteSnapshots, 'ADBACKUP_VSS_ID id, int32_t type, int32_t force, _Out_ int32_t *deleted, void *failed', com.id(setId), VSS_OBJECT_SNAPSHOT_SET, 1, deleted, Buffer.alloc(16));
+          com.call(
+            bc,
+            BC.DeleteSnapshots,
+            'ADBACKUP_VSS_ID id, int32_t type, int32_t force, _Out_ int32_t *deleted, void *failed',
+            com.id(setId),
+            VSS_OBJECT_SNAPSHOT_SET,
+            1,
+            deleted,
+            Buffer.alloc(16),
+          );
         }
       } finally {
         release();

@@ -39,10 +39,18 @@ export function createVssSource(opts: VssSourceOptions = {}): BackupSource {
         ...(files.checkpointDir ? { checkpointPath: inSnapshot(files.checkpointDir) } : {}),
         ...(files.base ? { baseName: files.base } : {}),
         computer,
-        recordAs: { databasePath: files.database, logPath: files.logs, ...(files.checkpointDir ? { checkpointPath: files.checkpointDir } : {}) },
+        recordAs: {
+          databasePath: files.database,
+          logPath: files.logs,
+          ...(files.checkpointDir ? { checkpointPath: files.checkpointDir } : {}),
+        },
       });
       const plan = await folder.plan();
-      return { ...plan, items: [...(plan.items as SourceItem[]), xmlItem(set.xml)], extra: { vss: manifestRecord(set) } };
+      return {
+        ...plan,
+        items: [...(plan.items as SourceItem[]), xmlItem(set.xml)],
+        extra: { vss: manifestRecord(set) },
+      };
     },
     async finish({ published }) {
       const r = requester;
@@ -53,10 +61,15 @@ export function createVssSource(opts: VssSourceOptions = {}): BackupSource {
         r.complete();
       } catch (err) {
         const e = err as AppError;
-        throw new AppError(e.category ?? 'Platform', e.code ?? 'VSS_ERROR', `the archive was published, but telling the NTDS writer that the backup succeeded failed, so AD does not count it as a backup: ${e.message}`, {
-          ...(e.details ? { details: e.details } : {}),
-          cause: err,
-        });
+        throw new AppError(
+          e.category ?? 'Platform',
+          e.code ?? 'VSS_ERROR',
+          `the archive was published, but telling the NTDS writer that the backup succeeded failed, so AD does not count it as a backup: ${e.message}`,
+          {
+            ...(e.details ? { details: e.details } : {}),
+            cause: err,
+          },
+        );
       }
     },
   };
@@ -76,16 +89,30 @@ function ntdsFiles(w: NtdsWriter): NtdsFiles {
   const logs = w.files.find((f) => f.kind === 'log' && /\.log$/i.test(f.filespec));
   const chk = w.files.find((f) => f.kind === 'log' && /\.chk$/i.test(f.filespec));
   if (!db || !logs) {
-    throw new AppError('Platform', 'NTDS_WRITER_UNEXPECTED', `the NTDS writer's metadata names no database file or no log files (${w.files.map((f) => `${f.path}\\${f.filespec}`).join(', ')})`);
+    throw new AppError(
+      'Platform',
+      'NTDS_WRITER_UNEXPECTED',
+      `the NTDS writer's metadata names no database file or no log files (${w.files.map((f) => `${f.path}\\${f.filespec}`).join(', ')})`,
+    );
   }
   const base = /^([A-Za-z0-9]{3})\*\.log$/i.exec(logs.filespec)?.[1]?.toLowerCase() ?? null;
-  return { database: `${dir(db.path)}\\${db.filespec}`, logs: dir(logs.path), checkpointDir: chk ? dir(chk.path) : null, base };
+  return {
+    database: `${dir(db.path)}\\${db.filespec}`,
+    logs: dir(logs.path),
+    checkpointDir: chk ? dir(chk.path) : null,
+    base,
+  };
 }
 
 /** A live path in the snapshot: its volume root replaced by the snapshot's device object. */
 function snapshotPath(set: SnapshotSet, live: string): string {
-  const s = set.snapshots.filter((x) => live.toUpperCase().startsWith(x.volume.toUpperCase())).sort((a, b) => b.volume.length - a.volume.length)[0];
-  if (!s) throw new AppError('Internal', 'VSS_NO_SNAPSHOT_FOR_PATH', `no snapshot in the set covers '${live}'`, { target: live });
+  const s = set.snapshots
+    .filter((x) => live.toUpperCase().startsWith(x.volume.toUpperCase()))
+    .sort((a, b) => b.volume.length - a.volume.length)[0];
+  if (!s)
+    throw new AppError('Internal', 'VSS_NO_SNAPSHOT_FOR_PATH', `no snapshot in the set covers '${live}'`, {
+      target: live,
+    });
   // Plain concatenation: a path library could rewrite the \\?\GLOBALROOT prefix.
   return `${s.device.replace(/\\+$/, '')}\\${live.slice(s.volume.length)}`;
 }
@@ -98,7 +125,12 @@ function xmlItem(xml: string): SourceItem {
     originalPath: 'IVssBackupComponents::SaveAsXML',
     size: data.length,
     mtime: null,
-    open: async () => ({ size: data.length, data: (async function* () { yield data; })() }),
+    open: async () => ({
+      size: data.length,
+      data: (async function* () {
+        yield data;
+      })(),
+    }),
   };
 }
 
@@ -107,7 +139,14 @@ function manifestRecord(set: SnapshotSet): Record<string, unknown> {
   return {
     backupType: 'full',
     context: 'backup',
-    writer: { name: w.name, writerId: w.writerId, instanceId: w.instanceId, component: w.component, files: w.files, statusAfterSnapshot: set.writerStatus },
+    writer: {
+      name: w.name,
+      writerId: w.writerId,
+      instanceId: w.instanceId,
+      component: w.component,
+      files: w.files,
+      statusAfterSnapshot: set.writerStatus,
+    },
     snapshotSetId: set.setId,
     snapshots: set.snapshots.map((s) => ({ id: s.id, volume: s.volume, device: s.device, createdAt: s.createdAt })),
     backupPrivilege: set.backupPrivilege,

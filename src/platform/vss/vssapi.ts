@@ -5,7 +5,17 @@
 import { AppError } from '../../errors.ts';
 import { loadKoffi } from '../native/koffi.ts';
 import { type Com, type Ptr, createCom } from './com.ts';
-import { E_ACCESSDENIED, E_NOTIMPL, VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_PENDING, failed, hex, vssName, vssText } from './hresults.ts';
+import {
+  E_ACCESSDENIED,
+  E_NOTIMPL,
+  VSS_S_ASYNC_CANCELLED,
+  VSS_S_ASYNC_FINISHED,
+  VSS_S_ASYNC_PENDING,
+  failed,
+  hex,
+  vssName,
+  vssText,
+} from './hresults.ts';
 
 /** IVssBackupComponents slots (vsbackup.h IVssBackupComponentsVtbl). */
 export const BC = {
@@ -47,8 +57,17 @@ export function vssError(method: string, hr: number): AppError {
   const message = `${method} failed: ${name} (${hex(hr)}): ${vssText(hr)}`;
   const details = { method, hresult: hex(hr), name };
   const u = hr >>> 0;
-  if (u === E_ACCESSDENIED) return new AppError('Precondition', 'VSS_ACCESS_DENIED', `${message}. Run the backup elevated, as a member of Administrators or Backup Operators.`, { details });
-  if (u === 0x80042316) return new AppError('Precondition', 'VSS_BACKUP_IN_PROGRESS', `${message}. Wait for the other backup to end.`, { details });
+  if (u === E_ACCESSDENIED)
+    return new AppError(
+      'Precondition',
+      'VSS_ACCESS_DENIED',
+      `${message}. Run the backup elevated, as a member of Administrators or Backup Operators.`,
+      { details },
+    );
+  if (u === 0x80042316)
+    return new AppError('Precondition', 'VSS_BACKUP_IN_PROGRESS', `${message}. Wait for the other backup to end.`, {
+      details,
+    });
   return new AppError('Platform', 'VSS_ERROR', message, { details });
 }
 
@@ -73,7 +92,8 @@ function unavailable(message: string): AppError {
 export function loadVssapi(path = process.env['ADBACKUP_VSSAPI'] ?? 'vssapi.dll'): VssNative {
   if (process.platform !== 'win32') throw unavailable('VSS exists only on Windows');
   // "Running them under WOW64 is not supported": a VSS requester must match the system's bitness.
-  if (process.arch !== 'x64') throw unavailable(`the VSS requester needs a 64-bit process (this one is ${process.arch})`);
+  if (process.arch !== 'x64')
+    throw unavailable(`the VSS requester needs a 64-bit process (this one is ${process.arch})`);
   const { koffi, error } = loadKoffi();
   if (!koffi) throw new AppError('Platform', 'NATIVE_UNAVAILABLE', `${error}. ${ADVICE}`);
   let lib: ReturnType<typeof koffi.load>;
@@ -95,13 +115,18 @@ export function loadVssapi(path = process.env['ADBACKUP_VSSAPI'] ?? 'vssapi.dll'
   const k32 = koffi.load('kernel32.dll');
   const sysFree = oleaut.func('void SysFreeString(void *bstr)') as unknown as (p: Ptr) => void;
   const com = createCom(koffi, sysFree);
-  const getVolume = k32.func('int GetVolumePathNameW(str16 lpszFileName, _Out_ uint8_t *lpszVolumePathName, uint32_t cchBufferLength)') as unknown as (p: string, b: Buffer, n: number) => number;
+  const getVolume = k32.func(
+    'int GetVolumePathNameW(str16 lpszFileName, _Out_ uint8_t *lpszVolumePathName, uint32_t cchBufferLength)',
+  ) as unknown as (p: string, b: Buffer, n: number) => number;
   return {
     com,
     create() {
       const out: unknown[] = [null];
       const hr = Number(create(out));
-      if ((hr >>> 0) === E_NOTIMPL) throw unavailable(`CreateVssBackupComponents returned E_NOTIMPL (${hex(hr)}): this system's vssapi.dll has no backup support (Wine's has none)`);
+      if (hr >>> 0 === E_NOTIMPL)
+        throw unavailable(
+          `CreateVssBackupComponents returned E_NOTIMPL (${hex(hr)}): this system's vssapi.dll has no backup support (Wine's has none)`,
+        );
       if (failed(hr) || !out[0]) throw vssError('CreateVssBackupComponents', hr);
       return out[0];
     },
@@ -119,9 +144,15 @@ export function loadVssapi(path = process.env['ADBACKUP_VSSAPI'] ?? 'vssapi.dll'
 
 let comReady: { backupPrivilege: boolean } | null = null;
 
-function initCom(koffi: NonNullable<ReturnType<typeof loadKoffi>['koffi']>, ole32: ReturnType<typeof koffi.load>): { backupPrivilege: boolean } {
+function initCom(
+  koffi: NonNullable<ReturnType<typeof loadKoffi>['koffi']>,
+  ole32: ReturnType<typeof koffi.load>,
+): { backupPrivilege: boolean } {
   if (comReady) return comReady;
-  const init = ole32.func('long CoInitializeEx(void *reserved, uint32_t dwCoInit)') as unknown as (r: null, c: number) => number;
+  const init = ole32.func('long CoInitializeEx(void *reserved, uint32_t dwCoInit)') as unknown as (
+    r: null,
+    c: number,
+  ) => number;
   const security = ole32.func(
     'long CoInitializeSecurity(void *sd, int32_t cAuthSvc, void *asAuthSvc, void *r1, uint32_t authn, uint32_t imp, void *authList, uint32_t caps, void *r3)',
   ) as unknown as (...a: unknown[]) => number;
@@ -140,9 +171,19 @@ function enableBackupPrivilege(koffi: NonNullable<ReturnType<typeof loadKoffi>['
     const k32 = koffi.load('kernel32.dll');
     const current = k32.func('void *GetCurrentProcess()') as unknown as () => Ptr;
     const lastError = k32.func('uint32_t GetLastError()') as unknown as () => number;
-    const open = adv.func('int OpenProcessToken(void *h, uint32_t access, _Out_ void **token)') as unknown as (h: Ptr, a: number, t: unknown[]) => number;
-    const lookup = adv.func('int LookupPrivilegeValueW(str16 system, str16 name, _Out_ uint8_t *luid)') as unknown as (s: null, n: string, l: Buffer) => number;
-    const adjust = adv.func('int AdjustTokenPrivileges(void *token, int disableAll, uint8_t *state, uint32_t len, void *prev, void *retLen)') as unknown as (...a: unknown[]) => number;
+    const open = adv.func('int OpenProcessToken(void *h, uint32_t access, _Out_ void **token)') as unknown as (
+      h: Ptr,
+      a: number,
+      t: unknown[],
+    ) => number;
+    const lookup = adv.func('int LookupPrivilegeValueW(str16 system, str16 name, _Out_ uint8_t *luid)') as unknown as (
+      s: null,
+      n: string,
+      l: Buffer,
+    ) => number;
+    const adjust = adv.func(
+      'int AdjustTokenPrivileges(void *token, int disableAll, uint8_t *state, uint32_t len, void *prev, void *retLen)',
+    ) as unknown as (...a: unknown[]) => number;
     const close = k32.func('int CloseHandle(void *h)') as unknown as (h: Ptr) => number;
     const token: unknown[] = [null];
     if (!open(current(), 0x20 | 0x8, token)) return false; // TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY
@@ -171,7 +212,12 @@ export function waitAsync(com: Com, method: string, asyncPtr: Ptr, timeoutMs: nu
     const st = status[0]! >>> 0;
     if (st === VSS_S_ASYNC_PENDING) {
       com.call(asyncPtr, ASYNC.Cancel, '');
-      throw new AppError('Platform', 'VSS_TIMEOUT', `${method} did not finish within ${Math.round(timeoutMs / 1000)} s (VSS_S_ASYNC_PENDING): cancelled`, { details: { method } });
+      throw new AppError(
+        'Platform',
+        'VSS_TIMEOUT',
+        `${method} did not finish within ${Math.round(timeoutMs / 1000)} s (VSS_S_ASYNC_PENDING): cancelled`,
+        { details: { method } },
+      );
     }
     if (st === VSS_S_ASYNC_CANCELLED) throw vssError(method, st);
     if (failed(st)) throw vssError(method, st);
@@ -195,4 +241,3 @@ export function callChecked(com: Com, bc: Ptr, method: keyof typeof BC, args: st
   if (failed(hr)) throw vssError(method, hr);
   return hr;
 }
-

@@ -55,17 +55,43 @@ function examine(com: Com, md: Ptr, inst: Buffer): NtdsWriter | null {
   const writer = Buffer.alloc(16);
   const name: unknown[] = [null];
   const ignore = [0, 0];
-  check(com.call(md, MD.GetIdentity, 'void *inst, void *writer, _Out_ void **name, _Out_ int32_t *usage, _Out_ int32_t *source', Buffer.alloc(16), writer, name, [ignore[0]], [ignore[1]]), 'IVssExamineWriterMetadata::GetIdentity');
+  check(
+    com.call(
+      md,
+      MD.GetIdentity,
+      'void *inst, void *writer, _Out_ void **name, _Out_ int32_t *usage, _Out_ int32_t *source',
+      Buffer.alloc(16),
+      writer,
+      name,
+      [ignore[0]],
+      [ignore[1]],
+    ),
+    'IVssExamineWriterMetadata::GetIdentity',
+  );
   const writerName = com.takeBstr(name[0]);
   if (guidText(writer) !== NTDS_WRITER_ID) return null;
   const counts = [[0], [0], [0]] as [number[], number[], number[]];
-  check(com.call(md, MD.GetFileCounts, '_Out_ uint32_t *inc, _Out_ uint32_t *exc, _Out_ uint32_t *comps', ...counts), 'IVssExamineWriterMetadata::GetFileCounts');
+  check(
+    com.call(md, MD.GetFileCounts, '_Out_ uint32_t *inc, _Out_ uint32_t *exc, _Out_ uint32_t *comps', ...counts),
+    'IVssExamineWriterMetadata::GetFileCounts',
+  );
   for (let c = 0; c < counts[2][0]!; c++) {
     const comp: unknown[] = [null];
-    check(com.call(md, MD.GetComponent, 'uint32_t i, _Out_ void **comp', c, comp), 'IVssExamineWriterMetadata::GetComponent');
+    check(
+      com.call(md, MD.GetComponent, 'uint32_t i, _Out_ void **comp', c, comp),
+      'IVssExamineWriterMetadata::GetComponent',
+    );
     try {
       const found = component(com, comp[0]);
-      if (found) return { name: writerName, writerId: guidText(writer), instanceId: guidText(inst), writerIdBytes: writer, instanceIdBytes: inst, ...found };
+      if (found)
+        return {
+          name: writerName,
+          writerId: guidText(writer),
+          instanceId: guidText(inst),
+          writerIdBytes: writer,
+          instanceIdBytes: inst,
+          ...found,
+        };
     } finally {
       com.release(comp[0]);
     }
@@ -91,7 +117,12 @@ function component(com: Com, comp: Ptr): Pick<NtdsWriter, 'component' | 'files'>
       const files: WriterFile[] = [];
       for (let i = 0; i < databases; i++) files.push(filedesc(com, comp, COMP.GetDatabaseFile, i, 'database'));
       for (let i = 0; i < logs; i++) files.push(filedesc(com, comp, COMP.GetDatabaseLogFile, i, 'log'));
-      if (type !== 1) throw new AppError('Platform', 'NTDS_WRITER_UNEXPECTED', `the NTDS writer's component 'ntds' has type ${type}, not VSS_CT_DATABASE`);
+      if (type !== 1)
+        throw new AppError(
+          'Platform',
+          'NTDS_WRITER_UNEXPECTED',
+          `the NTDS writer's component 'ntds' has type ${type}, not VSS_CT_DATABASE`,
+        );
       result = { component: { name, logicalPath, type: 'database', flags }, files };
     }
   } finally {
@@ -139,19 +170,40 @@ export function checkNtdsWriter(com: Com, bc: Ptr, after: string, timeoutMs: num
       const name: unknown[] = [null];
       const state = [0];
       const hr = [0];
-      callChecked(com, bc, 'GetWriterStatus', 'uint32_t i, void *inst, void *writer, _Out_ void **name, _Out_ int32_t *state, _Out_ int32_t *hr', i, Buffer.alloc(16), writer, name, state, hr);
+      callChecked(
+        com,
+        bc,
+        'GetWriterStatus',
+        'uint32_t i, void *inst, void *writer, _Out_ void **name, _Out_ int32_t *state, _Out_ int32_t *hr',
+        i,
+        Buffer.alloc(16),
+        writer,
+        name,
+        state,
+        hr,
+      );
       com.takeBstr(name[0]);
       if (guidText(writer) !== NTDS_WRITER_ID) continue;
       status = { state: writerStateName(state[0]!), failure: hr[0] === 0 ? null : vssName(hr[0]!) };
       if (writerStateFailed(state[0]!)) {
-        throw new AppError('Precondition', 'NTDS_WRITER_FAILED', `after ${after} the NTDS writer is in ${status.state} (${status.failure ?? 'no failure code'}, ${hex(hr[0]!)}): the backup was abandoned; see the Directory Service and Application event logs`, {
-          details: { after, state: status.state, failure: status.failure, hresult: hex(hr[0]!) },
-        });
+        throw new AppError(
+          'Precondition',
+          'NTDS_WRITER_FAILED',
+          `after ${after} the NTDS writer is in ${status.state} (${status.failure ?? 'no failure code'}, ${hex(hr[0]!)}): the backup was abandoned; see the Directory Service and Application event logs`,
+          {
+            details: { after, state: status.state, failure: status.failure, hresult: hex(hr[0]!) },
+          },
+        );
       }
     }
   } finally {
     com.call(bc, BC.FreeWriterStatus, '');
   }
-  if (!status) throw new AppError('Precondition', 'NTDS_WRITER_MISSING', `after ${after} the NTDS writer no longer reports a status`);
+  if (!status)
+    throw new AppError(
+      'Precondition',
+      'NTDS_WRITER_MISSING',
+      `after ${after} the NTDS writer no longer reports a status`,
+    );
   return status;
 }
