@@ -269,6 +269,30 @@ Describe 'Errors' {
         $f.Warning | Should -BeNullOrEmpty
     }
 
+    It 'Restore-ADDatabase -WhatIf on an expired backup shows the plan AND the refusal (a non-terminating BACKUP_EXPIRED naming -AllowExpired) instead of throwing' {
+        $old = Join-Path (New-TestFolder expired-plan) 'old.tar.zst'
+        $null = Invoke-Fixture backup-at $dsa.dir $old 200
+        $root = New-TestFolder root
+        $live = New-LiveFolder $root
+        $before = Get-TreeHash $root
+        $child = Invoke-ChildPwsh @"
+`$plan = Restore-ADDatabase -LiteralPath $(ConvertTo-PsLiteral $old) -Root $(ConvertTo-PsLiteral $root) -WhatIf -ErrorVariable ev -ErrorAction SilentlyContinue -WarningVariable wv -WarningAction SilentlyContinue
+"PLAN=`$(`$plan.Plan)|EXPIRED=`$(`$plan.Expired)|OVERRIDE=`$(`$plan.ExpiredOverride)|FILES=`$(`$plan.FileCount)"
+"ERRORS=`$(@(`$ev).Count)|`$(`$ev[0].FullyQualifiedErrorId)|`$(`$ev[0].CategoryInfo.Category)"
+"ACTION=`$(`$ev[0].ErrorDetails.RecommendedAction)"
+"WARNINGS=`$(@(`$wv) -join ' / ')"
+"@
+        $child.ExitCode | Should -Be 0 -Because $child.StdErr
+        $lines = @($child.StdOut -split "`r?`n")
+        $lines | Where-Object { $_.StartsWith('What if: ') -and $_.Contains('"Write ntds/ntds.dit from the archive') -and $_.Contains((Join-Path $live 'ntds.dit')) } |
+            Should -Not -BeNullOrEmpty -Because 'the plan is shown'
+        $lines | Should -Contain "PLAN=True|EXPIRED=True|OVERRIDE=False|FILES=$(1 + $dsa.logNames.Count)"
+        $lines | Should -Contain 'ERRORS=1|ADDatabaseBackup.BACKUP_EXPIRED,Restore-ADDatabase|InvalidOperation'
+        ($lines | Where-Object { $_.StartsWith('ACTION=') }) | Should -Match '-AllowExpired'
+        ($lines | Where-Object { $_.StartsWith('WARNINGS=') }) | Should -Not -Match 'allowExpired' -Because 'nothing was allowed: no warning about an override'
+        (Get-TreeHash $root | ConvertTo-Json) | Should -Be ($before | ConvertTo-Json) -Because '-WhatIf changed nothing'
+    }
+
     It 'adbackup <code> (<category>, exit <exit>) becomes ErrorCategory <expected>' -ForEach @(
         @{ code = 'SCHEMA_VIOLATION'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
         @{ code = 'DESTINATION_NAME_MISMATCH'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
