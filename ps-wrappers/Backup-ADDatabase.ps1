@@ -242,7 +242,9 @@ function Backup-ADDatabase {
         [ValidateSet('Zstd', 'Gzip', 'None')]
         [string] $Compression,
 
+        # Get-Help would show an unset [int] as "Default value 0": say what adbackup uses instead.
         [ValidateRange(1, 19)]
+        [PSDefaultValue(Help = 'zstd 3, gzip 6')]
         [int] $CompressionLevel,
 
         [ValidateLength(0, 200)]
@@ -253,6 +255,7 @@ function Backup-ADDatabase {
         [string] $NameTemplate,
 
         [ValidateRange(2, 36500)]
+        [PSDefaultValue(Help = 'read from Active Directory, else 180')]
         [int] $TombstoneLifetimeDays,
 
         [switch] $AllowCorruptPages,
@@ -271,6 +274,7 @@ function Backup-ADDatabase {
         [securestring] $Passphrase,
 
         [ValidateRange(10, 22)]
+        [PSDefaultValue(Help = '18')]
         [int] $PassphraseWorkFactor
     )
 
