@@ -90,7 +90,7 @@ function Restore-ADDatabase {
     Unc (\\DC01\C$\Windows\NTDS, KB 814167's form; the default when the backup recorded UNC paths) or Local.
 
     .PARAMETER IdentityFile
-    An encrypted archive: the age identity file (AGE-SECRET-KEY-1... lines, as 'adbackup keygen' or age-keygen
+    An encrypted archive: the age identity file (AGE-SECRET-KEY-1... lines, as New-ADDatabaseBackupKey or age-keygen
     writes them) holding a private key it was encrypted to.
 
     .PARAMETER Passphrase

@@ -35,7 +35,7 @@ Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
         $IsWindows | Should -BeTrue
         $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
         $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
-        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
+        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'New-ADDatabaseBackupKey', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
         (Get-Help Backup-ADDatabase).Synopsis | Should -Not -BeNullOrEmpty
     }
 
