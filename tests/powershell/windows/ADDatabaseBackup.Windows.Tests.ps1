@@ -31,7 +31,7 @@ BeforeAll {
 }
 
 Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
-    It 'is Windows PowerShell 7 on Windows, and the module exports its six cmdlets' {
+    It 'is Windows PowerShell 7 on Windows, and the module exports its seven cmdlets' {
         $IsWindows | Should -BeTrue
         $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
         $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
