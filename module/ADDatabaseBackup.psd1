@@ -12,6 +12,7 @@
         'Backup-ADDatabase'
         'Get-ADDatabaseBackup'
         'Get-ADDatabaseFileInfo'
+        'New-ADDatabaseBackupKey'
         'Restore-ADDatabase'
         'Test-ADDatabaseBackup'
         'Test-ADDatabaseRestore'
@@ -29,6 +30,7 @@
         'functions/Backup-ADDatabase.ps1'
         'functions/Get-ADDatabaseBackup.ps1'
         'functions/Get-ADDatabaseFileInfo.ps1'
+        'functions/New-ADDatabaseBackupKey.ps1'
         'functions/Restore-ADDatabase.ps1'
         'functions/Test-ADDatabaseBackup.ps1'
         'functions/Test-ADDatabaseRestore.ps1'
@@ -53,6 +55,7 @@
 - Get-ADDatabaseBackup: backup listing for retention (created, expires, expired, log range, size, DC, label).
 - Restore-ADDatabase: offline restore in DSRM (files + KB 814167 registration, or the restore API), -WhatIf plan.
 - Get-ADDatabaseFileInfo: esentutl-like header report of ntds.dit, logs and edb.chk, and page checks (-Pages).
+- New-ADDatabaseBackupKey: a key pair for encrypted backups (the identity file owner-only, the recipient returned).
 '@
         }
     }

@@ -102,7 +102,7 @@ function Backup-ADDatabase {
     For forensics only.
 
     .PARAMETER Recipient
-    Encrypt the archive (age) to these public keys: age1... (X25519, from 'adbackup keygen' or age-keygen) or
+    Encrypt the archive (age) to these public keys: age1... (X25519, from New-ADDatabaseBackupKey or age-keygen) or
     age1pq1... (post-quantum; not mixed with age1... keys). Any one of the matching private keys opens it. Can be
     combined with -RecipientFile, not with -Passphrase.
 
@@ -152,7 +152,7 @@ function Backup-ADDatabase {
     Backup-ADDatabase -Path \\backup01\ad$\DC01 -Label nightly -RecipientFile C:\ADBackup\recipients.txt
 
     An encrypted backup: DC01-ntds-<UTC time>.tar.zst.age, encrypted (age) to the public keys in recipients.txt
-    (made once with 'adbackup keygen' or age-keygen; the identity file with the private key is kept offline).
+    (made once with New-ADDatabaseBackupKey or age-keygen; the identity file with the private key is kept offline).
 
     .EXAMPLE
     $passphrase = Read-Host -AsSecureString -Prompt 'Backup passphrase'
@@ -242,7 +242,9 @@ function Backup-ADDatabase {
         [ValidateSet('Zstd', 'Gzip', 'None')]
         [string] $Compression,
 
+        # Get-Help would show an unset [int] as "Default value 0": say what adbackup uses instead.
         [ValidateRange(1, 19)]
+        [PSDefaultValue(Help = 'zstd 3, gzip 6')]
         [int] $CompressionLevel,
 
         [ValidateLength(0, 200)]
@@ -253,6 +255,7 @@ function Backup-ADDatabase {
         [string] $NameTemplate,
 
         [ValidateRange(2, 36500)]
+        [PSDefaultValue(Help = 'read from Active Directory, else 180')]
         [int] $TombstoneLifetimeDays,
 
         [switch] $AllowCorruptPages,
@@ -271,6 +274,7 @@ function Backup-ADDatabase {
         [securestring] $Passphrase,
 
         [ValidateRange(10, 22)]
+        [PSDefaultValue(Help = '18')]
         [int] $PassphraseWorkFactor
     )
 

@@ -22,7 +22,9 @@ function Restore-ADDatabase {
     the other system-state components).
 
     -WhatIf shows the plan without changing anything: every move, write and registry value, as What-if messages,
-    and returns the plan as an ADDatabaseBackup.RestoreResult with Plan set. The restore's ConfirmImpact is High:
+    and returns the plan as an ADDatabaseBackup.RestoreResult with Plan set. For an expired backup without
+    -AllowExpired it shows the plan too (Expired set, ExpiredOverride not) and then writes the refusal the restore
+    would meet, ADDatabaseBackup.BACKUP_EXPIRED, as a non-terminating error. The restore's ConfirmImpact is High:
     PowerShell asks before restoring unless -Confirm:$false is given (which scripts and runbooks must do).
 
     .PARAMETER Path
@@ -88,7 +90,7 @@ function Restore-ADDatabase {
     Unc (\\DC01\C$\Windows\NTDS, KB 814167's form; the default when the backup recorded UNC paths) or Local.
 
     .PARAMETER IdentityFile
-    An encrypted archive: the age identity file (AGE-SECRET-KEY-1... lines, as 'adbackup keygen' or age-keygen
+    An encrypted archive: the age identity file (AGE-SECRET-KEY-1... lines, as New-ADDatabaseBackupKey or age-keygen
     writes them) holding a private key it was encrypted to.
 
     .PARAMETER Passphrase
@@ -311,8 +313,17 @@ function Restore-ADDatabase {
                 Write-Verbose -Message ("Planning the restore of $archive to $where.")
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
                     -Activity "Planning the restore of $([System.IO.Path]::GetFileName($archive))"
+                # An expired backup: -WhatIf still shows what the restore would do, then the refusal the real one meets.
+                $refusal = $null
+                if ($run.ErrorRecord -and $run.ErrorRecord.Exception.Data['Code'] -eq 'BACKUP_EXPIRED') {
+                    $refusal = $run.ErrorRecord
+                    $request['allowExpired'] = $true
+                    $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command restore -Request $request -TargetObject $archive `
+                        -Activity "Planning the restore of $([System.IO.Path]::GetFileName($archive))"
+                }
                 if ($run.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }
                 $plan = New-ADBRestoreResult -Response $run.Result
+                if ($refusal) { $plan.ExpiredOverride = $false }
                 foreach ($action in $plan.Actions) {
                     switch (Get-ADBMember $action 'action') {
                         'move-aside' { $null = $PSCmdlet.ShouldProcess((Get-ADBMember $action 'from'), "Move aside to $(Get-ADBMember $action 'to')") }
@@ -332,8 +343,10 @@ function Restore-ADDatabase {
                     $what = if ((Get-ADBMember $value 'type') -eq 'DELETE') { 'Remove the value' } else { "Set $(Get-ADBMember $value 'type') $(Format-ADBRegistryValue -Value $value)" }
                     $null = $PSCmdlet.ShouldProcess("$(Get-ADBMember $value 'key')\$(Get-ADBMember $value 'name')", "$what in $($destinations -join ' and ')")
                 }
-                foreach ($warning in $plan.Warnings) { Write-Warning -Message ($warning) }
+                # Without -AllowExpired nothing was overridden: the override's warning would mislead; the refusal says it.
+                foreach ($warning in $plan.Warnings) { if (-not ($refusal -and $warning -like '*(allowExpired)*')) { Write-Warning -Message ($warning) } }
                 $plan
+                if ($refusal) { $PSCmdlet.WriteError($refusal) }
                 return
             }
 

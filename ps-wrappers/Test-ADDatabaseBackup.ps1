@@ -36,7 +36,7 @@ function Test-ADDatabaseBackup {
     With a folder: include the archives in its subfolders.
 
     .PARAMETER IdentityFile
-    Encrypted archives: the age identity file (AGE-SECRET-KEY-1... lines, as 'adbackup keygen' or age-keygen writes
+    Encrypted archives: the age identity file (AGE-SECRET-KEY-1... lines, as New-ADDatabaseBackupKey or age-keygen writes
     them; several keys allowed) that opens them.
 
     .PARAMETER Passphrase

@@ -14,7 +14,9 @@ At each start, as SYSTEM and without any prompt, it:
   2. copies the module folder (ADDatabaseBackup.psd1 with its bin folder) from -ModuleSource into
      $env:ProgramFiles\WindowsPowerShell\Modules\ADDatabaseBackup\<version> when that version is not installed yet;
   3. runs register-nightly-backup-task.ps1, which creates or updates the task.
-A transcript goes to $env:ProgramData\ADDatabaseBackup\logs\gpo-startup.log.
+A transcript goes to $env:ProgramData\ADDatabaseBackup\logs\gpo-startup.log. The script ends with exit code 0 on
+success and 1 on failure (any error: the module source unreadable, the task not registered; the transcript holds
+it): a script run with -File ends with exit code 0 after a failing cmdlet unless it exits non-zero itself.
 
 .PARAMETER ModuleSource
 The folder holding the module to deploy (ADDatabaseBackup.psd1, .psm1, functions, bin), e.g. on NETLOGON.

@@ -181,3 +181,25 @@ function New-ADBDecryptionRequest {
     if ($PassphraseGiven) { $decryption['passphrase'] = [ordered]@{ value = $Passphrase } }
     $decryption
 }
+
+function Set-ADBOwnerOnlyAccess {
+    <#
+    .SYNOPSIS
+    On Windows: a file's permissions become full control for the current user alone (inheritance removed).
+    .DESCRIPTION
+    adbackup creates key files with mode 0600, which Windows ignores; the file inherits its folder's permissions.
+    This replaces them, as an identity file (a private key) must be readable by its owner only.
+    .PARAMETER Path
+    The file.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Path)
+
+    $user = [System.Security.Principal.WindowsIdentity]::GetCurrent().User
+    $acl = [System.Security.AccessControl.FileSecurity]::new()
+    $acl.SetAccessRuleProtection($true, $false)
+    $acl.SetOwner($user)
+    $acl.AddAccessRule([System.Security.AccessControl.FileSystemAccessRule]::new($user, 'FullControl', 'Allow'))
+    # Set-Acl: FileInfo.SetAccessControl is not an instance method on .NET (Core), only in Windows PowerShell 5.1.
+    Set-Acl -LiteralPath $Path -AclObject $acl
+}

@@ -186,3 +186,45 @@ Describe 'Encrypted backups' {
         $r.Verbose | Where-Object { $_.Contains('encrypted (age) with a passphrase') } | Should -Not -BeNullOrEmpty
     }
 }
+
+Describe 'New-ADDatabaseBackupKey' {
+    It 'makes an age identity file (owner-only) and returns its recipient, which encrypts a backup the file opens; never over an existing file; -WhatIf writes nothing; the secret is in no stream' {
+        $folder = New-TestFolder new-key
+        $identity = Join-Path $folder 'dc-restore.key'
+        $recipients = Join-Path $folder 'dc-restore.recipients'
+        $rec = New-Recording
+        $r = Use-Environment $rec.Env {
+            Invoke-Captured -Variable @{ identity = $identity; recipients = $recipients; folder = $folder } {
+                function Get-Caught([scriptblock] $Block) { try { $null = & $Block; $null } catch { $_ } }
+                $null = New-ADDatabaseBackupKey -Path (Join-Path $folder 'planned.key') -WhatIf
+                [pscustomobject]@{
+                    Recipient = New-ADDatabaseBackupKey -Path $identity -RecipientsFile $recipients -Verbose -Debug
+                    Again     = Get-Caught { New-ADDatabaseBackupKey -Path $identity }
+                }
+            }
+        }
+        $r.Terminating | Should -BeNullOrEmpty
+        $o = $r.Output[0]
+        $o.Recipient | Should -BeOfType [string]
+        $o.Recipient | Should -Match '^age1[0-9a-z]{58}$'
+        (Get-Item -LiteralPath $identity).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite') -Because 'owner-only'
+        $text = Get-Content -Raw -LiteralPath $identity
+        $text | Should -Match "(?m)^# public key: $($o.Recipient)$"
+        $text | Should -Match '(?m)^AGE-SECRET-KEY-1[0-9A-Z]+$'
+        (Get-Content -LiteralPath $recipients | Where-Object { $_ -notlike '#*' }) | Should -Be $o.Recipient
+        Test-Path -LiteralPath (Join-Path $folder 'planned.key') | Should -BeFalse -Because '-WhatIf writes nothing'
+        $o.Again.FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.DESTINATION_EXISTS,New-ADDatabaseBackupKey'
+        $o.Again.CategoryInfo.Category | Should -Be 'ResourceExists'
+        Get-Content -Raw -LiteralPath $identity | Should -BeExactly $text -Because 'the existing key is untouched'
+        $secret = ([regex]::Match($text, 'AGE-SECRET-KEY-1[0-9A-Z]+')).Value
+        $everything = @([System.Management.Automation.PSSerializer]::Serialize($r.Output, 6)) + @($r.Error | Out-String) + $r.Warning + $r.Verbose + $r.Debug + @($r.Information | ForEach-Object { "$($_.MessageData)" })
+        ($everything -join "`n").Contains($secret) | Should -BeFalse -Because 'the private key goes to the file alone'
+        $captured = @(Get-RecordedRequest $rec)
+        @($captured.command) | Should -Be @('keygen', 'keygen')
+        foreach ($c in $captured) { $c.valid | Should -BeTrue; @($c.argv) | Should -Be @('keygen', '--progress') }
+
+        $out = New-TestFolder keyed
+        $b = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName DC01 -Recipient $o.Recipient -ErrorAction Stop
+        (Test-ADDatabaseBackup -LiteralPath $b.Path -IdentityFile $identity).IsValid | Should -BeTrue
+    }
+}

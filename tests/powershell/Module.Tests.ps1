@@ -269,6 +269,30 @@ Describe 'Errors' {
         $f.Warning | Should -BeNullOrEmpty
     }
 
+    It 'Restore-ADDatabase -WhatIf on an expired backup shows the plan AND the refusal (a non-terminating BACKUP_EXPIRED naming -AllowExpired) instead of throwing' {
+        $old = Join-Path (New-TestFolder expired-plan) 'old.tar.zst'
+        $null = Invoke-Fixture backup-at $dsa.dir $old 200
+        $root = New-TestFolder root
+        $live = New-LiveFolder $root
+        $before = Get-TreeHash $root
+        $child = Invoke-ChildPwsh @"
+`$plan = Restore-ADDatabase -LiteralPath $(ConvertTo-PsLiteral $old) -Root $(ConvertTo-PsLiteral $root) -WhatIf -ErrorVariable ev -ErrorAction SilentlyContinue -WarningVariable wv -WarningAction SilentlyContinue
+"PLAN=`$(`$plan.Plan)|EXPIRED=`$(`$plan.Expired)|OVERRIDE=`$(`$plan.ExpiredOverride)|FILES=`$(`$plan.FileCount)"
+"ERRORS=`$(@(`$ev).Count)|`$(`$ev[0].FullyQualifiedErrorId)|`$(`$ev[0].CategoryInfo.Category)"
+"ACTION=`$(`$ev[0].ErrorDetails.RecommendedAction)"
+"WARNINGS=`$(@(`$wv) -join ' / ')"
+"@
+        $child.ExitCode | Should -Be 0 -Because $child.StdErr
+        $lines = @($child.StdOut -split "`r?`n")
+        $lines | Where-Object { $_.StartsWith('What if: ') -and $_.Contains('"Write ntds/ntds.dit from the archive') -and $_.Contains((Join-Path $live 'ntds.dit')) } |
+            Should -Not -BeNullOrEmpty -Because 'the plan is shown'
+        $lines | Should -Contain "PLAN=True|EXPIRED=True|OVERRIDE=False|FILES=$(1 + $dsa.logNames.Count)"
+        $lines | Should -Contain 'ERRORS=1|ADDatabaseBackup.BACKUP_EXPIRED,Restore-ADDatabase|InvalidOperation'
+        ($lines | Where-Object { $_.StartsWith('ACTION=') }) | Should -Match '-AllowExpired'
+        ($lines | Where-Object { $_.StartsWith('WARNINGS=') }) | Should -Not -Match 'allowExpired' -Because 'nothing was allowed: no warning about an override'
+        (Get-TreeHash $root | ConvertTo-Json) | Should -Be ($before | ConvertTo-Json) -Because '-WhatIf changed nothing'
+    }
+
     It 'adbackup <code> (<category>, exit <exit>) becomes ErrorCategory <expected>' -ForEach @(
         @{ code = 'SCHEMA_VIOLATION'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
         @{ code = 'DESTINATION_NAME_MISMATCH'; category = 'InvalidRequest'; exit = 2; expected = 'InvalidArgument' }
@@ -400,11 +424,25 @@ Describe 'Confirmation, progress, views and pipelines' {
         $out = New-TestFolder views
         $b = Backup-Dsa $out
         ($b | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Logs +CorruptPages +Size\(MiB\) Name'
-        (Get-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Label +Name'
+        (Get-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250) | Should -Match 'ComputerName +CreatedAt +ExpiresAt +Expired +Encrypted +Logs +Size\(MiB\) Name'
         $verify = Test-ADDatabaseBackup -LiteralPath $b.Path | Out-String -Width 250
         $verify | Should -Match 'IsValid +Expired +GoodPages +BlankPages +CorruptPages Logs +Errors Name'
         $verify | Should -Match 'True +False +\d+ +\d+ +0 1-5 +0 DC01-ntds-'
         (Get-ADDatabaseFileInfo -LiteralPath $dsa.databasePath | Out-String -Width 250) | Should -Match 'Name +Kind +State +Generation +LogRequired +Checkpoint +CorruptPages +FileSize'
+    }
+
+    It 'the Get-ADDatabaseBackup table keeps the whole archive name in a 120-column console: a default name on one line, a longer one wrapped, never cut' {
+        $out = New-TestFolder wide
+        $short = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName 'DC01' -ErrorAction Stop
+        $long = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName 'BRANCH-DC-0042' -NameTemplate '{computer}-ntds-{date}-nightly-before-upgrade' -Label nightly -ErrorAction Stop
+        $table = @((Get-ADDatabaseBackup -LiteralPath $short.Path, $long.Path | Out-String -Width 120) -split "`r?`n")
+        $table | Where-Object { $_.Length -gt 120 } | Should -BeNullOrEmpty
+        $table | Where-Object { $_.EndsWith(" $($short.Name)") } | Should -Not -BeNullOrEmpty -Because "$($short.Name) fits on its line: $($table -join "`n")"
+        $table -join "`n" | Should -Not -Match '…' -Because 'nothing is cut'
+        $column = $table[1].LastIndexOf('Name')
+        $column | Should -BeGreaterThan 0
+        $rows = @($table | Select-Object -Skip 3 | Where-Object { $_.Length -gt $column })
+        (($rows | ForEach-Object { $_.Substring($column).Trim() }) -join '') | Should -BeLike "*$($long.Name)*" -Because "the long name is wrapped in its column: $($table -join "`n")"
     }
 
     It 'pipelines: Get-ADDatabaseBackup | Test-ADDatabaseBackup; strings by value; FileInfo objects by FullName; folders and wildcards' {

@@ -139,4 +139,15 @@ Describe 'What an admin sees' {
         (Get-ADDatabaseBackup -LiteralPath $b1.Path).Recipients.Count | Should -Be 0
         (ConvertTo-Json -Compress -InputObject @((Get-ADDatabaseBackup -LiteralPath $b1.Path).Recipients)) | Should -Be '[]'
     }
+
+    It 'Get-Help shows no made-up default: a value-type parameter without a default (e.g. -CompressionLevel) does not say 0' {
+        $wrong = foreach ($command in Get-Command -Module ADDatabaseBackup) {
+            foreach ($parameter in @((Get-Help $command.Name).parameters.parameter)) {
+                $declared = $command.ScriptBlock.Ast.Body.ParamBlock.Parameters | Where-Object { $_.Name.VariablePath.UserPath -eq $parameter.name }
+                if ($declared -and -not $declared.DefaultValue -and "$($parameter.defaultValue)" -eq '0') { "$($command.Name) -$($parameter.name)" }
+            }
+        }
+        @($wrong) | Should -BeNullOrEmpty
+        (Get-Help Backup-ADDatabase -Parameter CompressionLevel).defaultValue | Should -Match 'zstd 3.*gzip 6'
+    }
 }

@@ -57,3 +57,27 @@ Describe 'dsrm-restore-runbook.ps1' {
         $run.StdOut | Should -Not -Match 'What if: .*Restore the Active Directory database'
     }
 }
+
+Describe 'Unattended samples exit non-zero on failure' {
+    It 'nightly-backup-job.ps1: a failing backup ends the script with exit code 1 and the error in its transcript; its help says so' {
+        $data = New-TestFolder programdata
+        $run = Invoke-Sample 'nightly-backup-job.ps1' "-BackupPath $(ConvertTo-PsLiteral (New-TestFolder share))" @{ ProgramData = $data; COMPUTERNAME = 'DC01' }
+        $run.ExitCode | Should -Be 1 -Because "the backup cannot run here (no Directory Backup API): $($run.StdErr)"
+        $run.StdErr | Should -Match 'NTDSBCLI_UNAVAILABLE|Directory Backup API'
+        $transcript = @(Get-ChildItem -LiteralPath (Join-Path $data 'ADDatabaseBackup/logs') -Filter 'backup-*.log')
+        $transcript.Count | Should -Be 1
+        ((Get-Help (Join-Path $p.Samples 'nightly-backup-job.ps1')).description.Text -replace '\s+', ' ') | Should -Match 'exit code 0 on success and 1 on failure'
+    }
+
+    It 'gpo-startup-backup-task.ps1: a failure (here: no CIM off Windows) ends the script with exit code 1; its help says so' {
+        $data = New-TestFolder programdata
+        $run = Invoke-Sample 'gpo-startup-backup-task.ps1' "-ModuleSource $(ConvertTo-PsLiteral $p.Module) -BackupPath $(ConvertTo-PsLiteral (New-TestFolder share))" @{ ProgramData = $data }
+        $run.ExitCode | Should -Be 1 -Because $run.StdErr
+        ((Get-Help (Join-Path $p.Samples 'gpo-startup-backup-task.ps1')).description.Text -replace '\s+', ' ') | Should -Match 'exit code 0 on success and 1 on failure'
+    }
+
+    It 'the README shows the pattern for scripts run with pwsh -File: try/catch with -ErrorAction Stop and exit 1' {
+        $readme = Get-Content -Raw -LiteralPath (Join-Path $p.Root 'README.md')
+        $readme | Should -Match '(?s)```powershell\s+try \{.*-ErrorAction Stop.*\} catch \{.*exit 1.*\}.*exit 0\s+```'
+    }
+}

@@ -31,11 +31,11 @@ BeforeAll {
 }
 
 Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
-    It 'is Windows PowerShell 7 on Windows, and the module exports its six cmdlets' {
+    It 'is Windows PowerShell 7 on Windows, and the module exports its seven cmdlets' {
         $IsWindows | Should -BeTrue
         $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
         $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
-        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
+        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'New-ADDatabaseBackupKey', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
         (Get-Help Backup-ADDatabase).Synopsis | Should -Not -BeNullOrEmpty
     }
 
