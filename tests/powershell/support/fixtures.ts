@@ -21,13 +21,36 @@ async function dsa(dir: string, options: string | undefined): Promise<unknown> {
   const o = (options ? JSON.parse(options) : {}) as DsaOptions;
   // A VSS snapshot's database by default: what a Restore in Progress (KB 814167) restore accepts, as the module tests
   // assert; `{"backup": null}` gives a plain copy (restored as "Database restored from backup").
-  const f = await makeDsaFolder(dir, { databaseBytes: 2 << 20, logFileBytes: 64 * 1024, logs: 4, state: 'dirty', computerName: 'DC01', backup: 'snapshot', ...o });
-  return { dir: f.dir, databasePath: f.databasePath, logPath: f.logPath, checkpointPath: f.checkpointPath, logNames: f.logNames, expected: f.expected };
+  const f = await makeDsaFolder(dir, {
+    databaseBytes: 2 << 20,
+    logFileBytes: 64 * 1024,
+    logs: 4,
+    state: 'dirty',
+    computerName: 'DC01',
+    backup: 'snapshot',
+    ...o,
+  });
+  return {
+    dir: f.dir,
+    databasePath: f.databasePath,
+    logPath: f.logPath,
+    checkpointPath: f.checkpointPath,
+    logNames: f.logNames,
+    expected: f.expected,
+  };
 }
 
 async function backupAt(dsaDir: string, archive: string, days: number): Promise<unknown> {
-  const source = createFolderSource({ path: dsaDir, computer: 'DC01', recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS } });
-  await runBackup(source, { destination: { path: archive } }, { now: () => new Date(Date.now() - days * 86_400_000), progress: () => {} });
+  const source = createFolderSource({
+    path: dsaDir,
+    computer: 'DC01',
+    recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS },
+  });
+  await runBackup(
+    source,
+    { destination: { path: archive } },
+    { now: () => new Date(Date.now() - days * 86_400_000), progress: () => {} },
+  );
   return { archive };
 }
 
@@ -36,7 +59,9 @@ function requests(dir: string): unknown {
     .filter((n) => n.endsWith('.argv'))
     .sort()
     .map((n) => {
-      const argv = readFileSync(join(dir, n), 'utf8').split('\n').filter((x) => x !== '');
+      const argv = readFileSync(join(dir, n), 'utf8')
+        .split('\n')
+        .filter((x) => x !== '');
       const command = argv[0] ?? '';
       const request = JSON.parse(readFileSync(join(dir, n.replace(/\.argv$/, '.request.json')), 'utf8')) as unknown;
       const name = `${command.replace(/-([a-z])/g, (_, x: string) => x.toUpperCase())}Request`;
@@ -47,7 +72,12 @@ function requests(dir: string): unknown {
 }
 
 function reg(file: string): unknown {
-  return parseRegFile(readFileSync(file)).values.map((v) => ({ key: v.key, name: v.name, type: v.type, value: v.value }));
+  return parseRegFile(readFileSync(file)).values.map((v) => ({
+    key: v.key,
+    name: v.name,
+    type: v.type,
+    value: v.value,
+  }));
 }
 
 async function main(argv: string[]): Promise<unknown> {
@@ -56,7 +86,9 @@ async function main(argv: string[]): Promise<unknown> {
   if (mode === 'backup-at' && a && b && c) return backupAt(a, b, Number(c));
   if (mode === 'requests' && a) return requests(a);
   if (mode === 'reg' && a) return reg(a);
-  throw new Error(`usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS | requests DIR | reg FILE (got ${argv.join(' ')})`);
+  throw new Error(
+    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS | requests DIR | reg FILE (got ${argv.join(' ')})`,
+  );
 }
 
 process.stdout.write(`${JSON.stringify(await main(process.argv.slice(2)))}\n`);

@@ -23,7 +23,11 @@ const emit = (line: string) => {
   console.log(line);
 };
 
-interface PesterTest { name: string; result: string; message: string }
+interface PesterTest {
+  name: string;
+  result: string;
+  message: string;
+}
 
 /** Prints and writes the TAP lines; the exit code. */
 function finish(tests: PesterTest[], note?: string): number {
@@ -47,14 +51,21 @@ function finish(tests: PesterTest[], note?: string): number {
 }
 
 function unavailable(reason: string): number {
-  if (process.env['CI']) return finish([{ name: 'the Windows Pester suite runs', result: 'Failed', message: `${reason} — required when CI is set` }]);
-  return finish([{ name: 'the Windows Pester suite runs', result: 'Skipped', message: '' }], `skipping the Windows Pester suite: ${reason}`);
+  if (process.env['CI'])
+    return finish([
+      { name: 'the Windows Pester suite runs', result: 'Failed', message: `${reason} — required when CI is set` },
+    ]);
+  return finish(
+    [{ name: 'the Windows Pester suite runs', result: 'Skipped', message: '' }],
+    `skipping the Windows Pester suite: ${reason}`,
+  );
 }
 
 async function main(): Promise<number> {
   const tools = findWine();
   if (tools === null) return unavailable(wineUnavailable() ?? 'Wine 10 unavailable');
-  if (!existsSync(pwsh)) return unavailable('build/pwsh-win/pwsh.exe is missing: bash scripts/build-pwsh-windows.sh (npm test runs it)');
+  if (!existsSync(pwsh))
+    return unavailable('build/pwsh-win/pwsh.exe is missing: bash scripts/build-pwsh-windows.sh (npm test runs it)');
   if (!existsSync(dll)) {
     const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-emu.sh')], { encoding: 'utf8' });
     if (r.status !== 0) return unavailable(`building the emulated ntdsbcli.dll failed: ${r.stderr}`);
@@ -67,7 +78,13 @@ async function main(): Promise<number> {
   let note: string;
   try {
     // A VSS snapshot's database (Restore in Progress) and an offline copy without logs (Database restored from backup).
-    const dsa = await makeDsaFolder(join(scratch, 'NTDS'), { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty', backup: 'snapshot' });
+    const dsa = await makeDsaFolder(join(scratch, 'NTDS'), {
+      databaseBytes: 512 * 1024,
+      logFileBytes: 64 * 1024,
+      logs: 3,
+      state: 'dirty',
+      backup: 'snapshot',
+    });
     const offline = await makeDsaFolder(join(scratch, 'NTDS-offline'), { databaseBytes: 512 * 1024, logs: 0 });
     for (const n of ['edb.log', 'edb.chk']) await rm(join(offline.dir, n));
     await mkdir(join(scratch, 'work'));
@@ -86,11 +103,23 @@ async function main(): Promise<number> {
     });
     delete wine.env['ADBACKUP_EXE'];
     const script = windowsPath(join(projectRoot, 'tests', 'powershell', 'windows', 'Invoke-WindowsPester.ps1'));
-    const r = await wine.run([windowsPath(pwsh), '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script], 15 * 60_000);
+    const r = await wine.run(
+      [windowsPath(pwsh), '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', script],
+      15 * 60_000,
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     note = `${tools.version}, pwsh 7.6.10 for Windows, Pester 6.2.0: prefix ${(wine.bootMs / 1000).toFixed(1)} s, suite ${seconds} s (pwsh exit ${r.code})`;
     if (!existsSync(results)) {
-      return finish([{ name: 'the Windows Pester suite runs', result: 'Failed', message: `no results (pwsh exit ${r.code}, signal ${r.signal})\n${r.stdout.toString().slice(-3000)}\n${r.stderr.slice(-3000)}` }], note);
+      return finish(
+        [
+          {
+            name: 'the Windows Pester suite runs',
+            result: 'Failed',
+            message: `no results (pwsh exit ${r.code}, signal ${r.signal})\n${r.stdout.toString().slice(-3000)}\n${r.stderr.slice(-3000)}`,
+          },
+        ],
+        note,
+      );
     }
     tests = JSON.parse(readFileSync(results, 'utf8').replace(/^\uFEFF/, '')) as PesterTest[];
     const shaAfter = sha256File(builtExe);
