@@ -22,15 +22,18 @@ function adbackup(command: string, request: object): any {
 }
 
 try {
+  // A VSS snapshot's database: restored through KB 814167's Restore in Progress (an IFM or offline copy would get
+  // "Database restored from backup" instead; README, Two registrations).
   const dsa = await makeDsaFolder(join(work, 'NTDS'), {
     state: 'dirty',
+    backup: 'snapshot',
     logs: 8,
     databaseBytes: 32 * 1024 * 1024,
     logFileBytes: 1024 * 1024,
     computerName: 'DC01',
   });
   console.log(
-    `synthetic DSA folder: ${dsa.dir} (ntds.dit 32 MiB, ${dsa.logNames.length} logs, edb.chk, 2 reserve logs)`,
+    `synthetic DSA folder: ${dsa.dir} (a VSS snapshot's ntds.dit, 32 MiB, ${dsa.logNames.length} logs, edb.chk, 2 reserve logs)`,
   );
 
   const db = adbackup('header', { path: dsa.databasePath });
