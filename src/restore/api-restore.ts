@@ -22,17 +22,7 @@ export interface RestoreApi {
   isOnline(server: string): boolean;
   restorePrepare(server: string, token: Buffer | null): unknown;
   databaseLocations(hbc: unknown): { kind: string; path: string }[];
-  restoreRegister(
-    hbc: unknown,
-    r: {
-      checkpointPath: string;
-      logPath: string;
-      map: { original: string; new: string }[];
-      backupLogPath: string;
-      genLow: number;
-      genHigh: number;
-    },
-  ): void;
+  restoreRegister(hbc: unknown, r: Registration): void;
   restoreRegisterComplete(hbc: unknown, hr: number): void;
   restoreEnd(hbc: unknown): void;
 }
@@ -55,7 +45,7 @@ type ApiPorts = Pick<RestorePorts, 'now' | 'signal' | 'progress'> & {
 };
 
 /** What DsRestoreRegister is given. */
-interface Registration {
+export interface Registration {
   checkpointPath: string;
   logPath: string;
   map: { original: string; new: string }[];

@@ -1,6 +1,6 @@
 // The native bridge for real: the shipped adbackup.exe (byte-identical to the build, see windows-exe.ts) under Wine 10 calls the emulated ntdsbcli.dll (tests/native, mingw-w64)
 // through koffi for an online backup and a restore through the API, and writes Wine's registry through advapi32.
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,19 +10,13 @@ import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
-import { setup, wineMissing } from '../support/windows-exe.ts';
+import { setup, wineSerialTest } from '../support/windows-exe.ts';
 import { parseRegQuery } from '../support/reg-query.ts';
 import { numberedLogName } from '../../src/logs/names.ts';
 
 const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
 const missingExportDll = join(projectRoot, 'build', 'native', 'missing-export', 'ntdsbcli.dll');
-type Impl = (t: ExecutionContext) => Promise<void>;
-const wineTest: (title: string, impl: Impl) => void = (() => {
-  if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
-  if (process.env['CI'])
-    return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
-  return (title: string) => test.skip(title, () => undefined);
-})();
+const wineTest = wineSerialTest('native-bridge.test.ts');
 
 test.before(() => {
   if (!existsSync(dll) || !existsSync(missingExportDll)) {

@@ -1,7 +1,7 @@
 // The VSS requester for real: the shipped adbackup.exe (byte-identical to the build) under Wine 10 calls the emulated
 // vssapi.dll (tests/native/vssapi-emu.c, mingw-w64) through koffi COM vtables: a full backup with the NTDS writer, the
 // documented call order, BackupComplete only after the archive exists, and a released set after every failure.
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
@@ -10,16 +10,10 @@ import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
-import { setup, wineMissing } from '../support/windows-exe.ts';
+import { setup, wineSerialTest } from '../support/windows-exe.ts';
 
 const dll = join(projectRoot, 'build', 'native', 'vss', 'vssapi.dll');
-type Impl = (t: ExecutionContext) => Promise<void>;
-const wineTest: (title: string, impl: Impl) => void = (() => {
-  if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
-  if (process.env['CI'])
-    return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
-  return (title: string) => test.skip(title, () => undefined);
-})();
+const wineTest = wineSerialTest('vss-bridge.test.ts');
 
 test.before(() => {
   if (!existsSync(dll)) {

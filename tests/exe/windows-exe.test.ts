@@ -5,14 +5,14 @@
 // Wine needs files, not pipes, for the standard streams (tests/support/wine.ts). One prefix for the whole file; a
 // call takes about a second once it exists. Wine 10 runs in the chroot of scripts/wine10-chroot.sh: when it is not
 // built the tests fail when CI is set, and are skipped with a printed reason otherwise.
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
-import { builtExe, setup, sha256File, wineMissing } from '../support/windows-exe.ts';
+import { builtExe, setup, sha256File, wineSerialTest } from '../support/windows-exe.ts';
 import type { Validator } from '../../src/protocol/validator.ts';
 import * as v from '../../src/protocol/generated/validators.js';
 
@@ -23,14 +23,7 @@ const koffiVersion = JSON.parse(
   readFileSync(join(projectRoot, 'node_modules', 'koffi', 'package.json'), 'utf8'),
 ).version;
 
-type Impl = (t: ExecutionContext) => Promise<void>;
-const wineTest: (title: string, impl: Impl) => void = (() => {
-  if (wineMissing === null) return (title: string, impl: Impl) => test.serial(title, impl);
-  if (process.env['CI'])
-    return (title: string) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
-  console.log(`windows-exe.test.ts: skipping: ${wineMissing}`);
-  return (title: string) => test.skip(title, () => undefined);
-})();
+const wineTest = wineSerialTest('windows-exe.test.ts');
 
 function conforms(t: ExecutionContext, validate: Validator, value: unknown) {
   t.true(validate(value), JSON.stringify(validate.errors));

@@ -1,7 +1,7 @@
 // The Windows executable under Wine 10, shared by the test files that run it. One prefix per test file, created on
 // first use. What runs is the built module/bin/win-x64/adbackup.exe itself, in place (Wine's Z:\ reaches the project
 // folder): no copy, no patch. The setup checks that its sha256 is the one the build recorded.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -13,6 +13,19 @@ import { type WinePrefix, type WineResult, createWinePrefix, findWine, wineUnava
 
 export const wineTools = findWine();
 export const wineMissing = wineTools === null ? wineUnavailable() : null;
+
+type Impl = (t: ExecutionContext) => Promise<void>;
+
+/**
+ * A test that runs the Windows executable under Wine 10: serial (one prefix per file), failing under CI when Wine is
+ * missing, skipped with the reason (printed once, naming `file`) elsewhere.
+ */
+export function wineSerialTest(file: string): (title: string, impl: Impl) => void {
+  if (wineMissing === null) return (title, impl) => test.serial(title, impl);
+  if (process.env['CI']) return (title) => test(title, (t) => t.fail(`${wineMissing} — required when CI is set`));
+  console.log(`${file}: skipping: ${wineMissing}`);
+  return (title) => test.skip(title, () => undefined);
+}
 
 export interface Call extends WineResult {
   json: any;

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.ts';
 import { type Koffi, loadKoffi } from '../native/koffi.ts';
 import { ERROR_HANDLE_EOF, S_OK, hex, hresultName, hresultText } from './hresults.ts';
 import { type BftEntry, parseBftList } from './lists.ts';
+import type { Registration } from '../../restore/api-restore.ts';
 
 export const BACKUP_TYPE_FULL = 0x1;
 export const RESTORE_TYPE_CATCHUP = 0x4;
@@ -53,17 +54,7 @@ export interface NtdsbcliApi {
   truncateLogs(hbc: Handle): void;
   backupEnd(hbc: Handle): void;
   restorePrepare(server: string, token: Buffer | null): Handle;
-  restoreRegister(
-    hbc: Handle,
-    r: {
-      checkpointPath: string;
-      logPath: string;
-      map: { original: string; new: string }[];
-      backupLogPath: string;
-      genLow: number;
-      genHigh: number;
-    },
-  ): void;
+  restoreRegister(hbc: Handle, r: Registration): void;
   restoreRegisterComplete(hbc: Handle, hr: number): void;
   restoreEnd(hbc: Handle): void;
 }
