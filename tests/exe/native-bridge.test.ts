@@ -1,6 +1,6 @@
 // The native bridge for real: the shipped adbackup.exe (byte-identical to the build, see windows-exe.ts) under Wine 10 calls the emulated ntdsbcli.dll (tests/native, mingw-w64)
 // through koffi for an online backup and a restore through the API, and writes Wine's registry through advapi32.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -119,6 +119,21 @@ wineTest('restore through the API registers the expected values in the registry 
   t.deepEqual(done['Emulator RegisterComplete HRESULT'], ['REG_DWORD', '0x0'], 'DsRestoreRegisterComplete(S_OK)');
 });
 
+/** A folder backup (on Linux) of `dir`, recorded as DC01's C:\Windows\NTDS; its result. */
+async function backupAsDc01(t: ExecutionContext, dir: string, archive: string) {
+  const b = await adbackup(['backup'], {
+    source: {
+      type: 'folder',
+      path: dir,
+      computer: 'DC01',
+      recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
+    },
+    destination: { path: archive },
+  });
+  t.is(b.code, 0, b.stdout);
+  return b;
+}
+
 wineTest(
   'a file-level restore with registry.apply writes the KB 814167 plan into the registry (advapi32)',
   async (t) => {
@@ -126,16 +141,7 @@ wineTest(
     // A VSS snapshot's database: what Restore in Progress (ESE's hard recovery) accepts.
     const f = await makeDsaFolder(join(s.dir, 'NTDS-files'), { ...small, backup: 'snapshot' });
     const archive = join(s.dir, 'files.tar.zst');
-    const b = await adbackup(['backup'], {
-      source: {
-        type: 'folder',
-        path: f.dir,
-        computer: 'DC01',
-        recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
-      },
-      destination: { path: archive },
-    });
-    t.is(b.code, 0, b.stdout);
+    const b = await backupAsDc01(t, f.dir, archive);
     const root = join(s.dir, 'volume');
     await mkdir(join(root, 'C', 'Windows', 'NTDS'), { recursive: true });
     const refused = await s.call(['restore'], {
@@ -169,16 +175,7 @@ wineTest(
     const s = await setup();
     const f = await makeDsaFolder(join(s.dir, 'NTDS-drfb'), { ...small, logs: 0, state: 'clean' });
     const archive = join(s.dir, 'drfb.tar.zst');
-    const b = await adbackup(['backup'], {
-      source: {
-        type: 'folder',
-        path: f.dir,
-        computer: 'DC01',
-        recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
-      },
-      destination: { path: archive },
-    });
-    t.is(b.code, 0, b.stdout);
+    const b = await backupAsDc01(t, f.dir, archive);
     t.is(b.json.manifest.logRange.restoreMethod, 'database-restored-from-backup');
     const params = 'HKLM\\SYSTEM\\CurrentControlSet\\Services\\NTDS\\Parameters';
     // The DC's registry before the restore: restored twice before, and the copy protection of the broken database
