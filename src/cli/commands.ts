@@ -144,7 +144,11 @@ export const COMMANDS: Record<string, Command> = {
       if (req.source.type === 'vss') {
         const { computer, timeoutSeconds } = req.source as { computer?: string; timeoutSeconds?: number };
         return runBackup(
-          createVssSource({ ...(computer ? { computer } : {}), ...(timeoutSeconds ? { timeoutSeconds } : {}) }),
+          createVssSource({
+            ...(computer ? { computer } : {}),
+            ...(timeoutSeconds ? { timeoutSeconds } : {}),
+            signal: ctx.signal,
+          }),
           opts,
           env,
         );

@@ -2,7 +2,7 @@
 // vssapi.dll (tests/native/vssapi-emu.c, mingw-w64) through koffi COM vtables: a full backup with the NTDS writer, the
 // documented call order, BackupComplete only after the archive exists, and a released set after every failure.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
-import { setup, wineSerialTest } from '../support/windows-exe.ts';
+import { type Setup, setup, wineSerialTest } from '../support/windows-exe.ts';
 
 const dll = join(projectRoot, 'build', 'native', 'vss', 'vssapi.dll');
 const wineTest = wineSerialTest('vss-bridge.test.ts');
@@ -46,7 +46,7 @@ async function scene(dir: string, extra: Record<string, string> = {}) {
   };
   const calls = async () => (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
   const request = { source: { type: 'vss', computer: 'DC01' }, destination: { path: windowsPath(archive) } };
-  return { f, root, snapshots, archive, env, calls, request };
+  return { f, root, snapshots, archive, env, calls, request, log };
 }
 
 const methods = (lines: string[]) => lines.map((l) => l.split(' ')[0]!);
@@ -268,3 +268,76 @@ wineTest("Wine's own vssapi.dll (no backup support) is refused as VSS_UNAVAILABL
   t.is(r.json.error.code, 'VSS_UNAVAILABLE');
   t.regex(r.json.error.message, /E_NOTIMPL/);
 });
+
+/**
+ * Runs `adbackup.exe backup` inside the Wine chroot, in the background of a shell that sends it SIGINT (what Wine
+ * turns into the console's Ctrl+C for the Windows process) once the call log shows `afterCall`.
+ */
+async function backupInterrupted(s: Setup, c: Awaited<ReturnType<typeof scene>>, afterCall: string) {
+  const request = join(c.root, 'request.json');
+  await writeFile(request, JSON.stringify(c.request));
+  const script = [
+    '"$1" "$2" backup < "$3" > "$5" 2>&1 & pid=$!',
+    'i=0; until grep -q "^$4 " "$6" 2>/dev/null || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done',
+    'sleep 0.5; kill -INT $pid; wait $pid; echo "exit=$?" >> "$5.code"',
+  ].join('\n');
+  const out = join(c.root, 'stdout.json');
+  const child = spawn(
+    'bash',
+    [
+      s.wine.tools.runner,
+      'run',
+      '/bin/sh',
+      '-c',
+      script,
+      'sh',
+      s.wine.tools.loader,
+      s.exe,
+      request,
+      afterCall,
+      out,
+      c.log,
+    ],
+    { env: { ...s.wine.env, ...c.env }, stdio: 'ignore' },
+  );
+  const started = performance.now();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  await new Promise((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
+  const code = Number(/exit=(\d+)/.exec(await readFile(`${out}.code`, 'utf8').catch(() => ''))?.[1] ?? NaN);
+  const stdout = await readFile(out, 'utf8').catch(() => '');
+  let json: any;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    /* the assertions say what was wrong */
+  }
+  return { code, stdout, json, ms: performance.now() - started };
+}
+
+wineTest(
+  'Ctrl+C (SIGINT) during a slow DoSnapshotSet: the step is cancelled, the backup aborted, no snapshot, no archive, exit 5 INTERRUPTED',
+  async (t) => {
+    const s = await setup();
+    // The freeze would last a minute: the interruption must not wait for it.
+    const c = await scene(s.dir, { VSSAPI_EMU_PENDING: 'DoSnapshotSet:60000' });
+    const r = await backupInterrupted(s, c, 'DoSnapshotSet');
+    const calls = await c.calls();
+    t.is(r.code, 5, `${r.stdout}\n${calls.join('\n')}`);
+    t.is(r.json?.error?.code, 'INTERRUPTED');
+    t.regex(r.json?.error?.message ?? '', /interrupted during DoSnapshotSet/);
+    t.true(r.ms < 45_000, `ended ${Math.round(r.ms)} ms after the start, not after the minute-long freeze`);
+    const m = methods(calls);
+    t.true(m.includes('IVssAsync::Cancel'), calls.join('\n'));
+    t.true(m.indexOf('AbortBackup') > m.indexOf('DoSnapshotSet'), 'AbortBackup after the interrupted DoSnapshotSet');
+    t.false(m.includes('SetBackupSucceeded') || m.includes('BackupComplete'), 'the writer never hears of success');
+    t.regex(calls.at(-1) ?? '', /^Release final .* live=0 completed=0 aborted=1/, calls.join('\n'));
+    t.deepEqual(await readdir(c.snapshots), [], 'no snapshot left behind');
+    t.false(existsSync(c.archive), 'no archive');
+    t.deepEqual(
+      (await readdir(join(c.archive, '..'))).filter((n) => n.endsWith('.partial')),
+      [],
+      'no .partial either',
+    );
+  },
+);

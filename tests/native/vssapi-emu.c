@@ -25,6 +25,9 @@
  *                          BackupComplete) the value arrives through IVssAsync::QueryStatus, as VSS reports vetoes;
  *                          "Method!:0xHRESULT" makes such a method itself return the value instead.
  *                          "CreateVssBackupComponents:0x80070005" makes the export itself fail (not elevated).
+ *   VSSAPI_EMU_PENDING     "Method:ms[,…]": that asynchronous method's operation takes ms milliseconds: until then
+ *                          QueryStatus says VSS_S_ASYNC_PENDING and Wait(t) sleeps up to t (a slow writer freeze, for
+ *                          the interruption tests); IVssAsync::Cancel ends it as VSS_S_ASYNC_CANCELLED.
  *   VSSAPI_EMU_WATCH       Windows path of a file (the archive): DoSnapshotSet, SetBackupSucceeded and BackupComplete log
  *                          "watch=present" or "watch=absent", so a test sees what existed when the writer was told.
  *   VSSAPI_EMU_LOG         Windows path of the call log: one line per call, "<Method> <hr>[ details]", appended.
@@ -122,6 +125,19 @@ static HRESULT done(const char *method, HRESULT hr, const char *detail) {
     return hr;
 }
 
+/* How long the operation of an asynchronous method stays pending (VSSAPI_EMU_PENDING), 0 for none. */
+static DWORD pending_ms(const char *method) {
+    WCHAR spec[EMU_MAX];
+    if (!env(L"VSSAPI_EMU_PENDING", spec, EMU_MAX)) return 0;
+    char s[EMU_MAX];
+    WideCharToMultiByte(CP_UTF8, 0, spec, -1, s, EMU_MAX, NULL, NULL);
+    size_t len = strlen(method);
+    for (char *p = s; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        if (strncmp(p, method, len) == 0 && p[len] == ':') return (DWORD)strtoul(p + len + 1, NULL, 10);
+    }
+    return 0;
+}
+
 /* " watch=present|absent" for VSSAPI_EMU_WATCH, or "". */
 static const char *watched(void) {
     WCHAR path[EMU_MAX];
@@ -192,6 +208,7 @@ typedef struct Async {
     IVssAsync iface;
     LONG refs;
     HRESULT status;
+    ULONGLONG readyAt; /* GetTickCount64 when a pending operation finishes; 0: finished */
 } Async;
 static IVssAsyncVtbl async_vtbl;
 
@@ -215,29 +232,41 @@ static ULONG STDMETHODCALLTYPE async_release(IVssAsync *This) {
     }
     return (ULONG)r;
 }
+static BOOL async_pending(Async *a) {
+    if (a->readyAt && GetTickCount64() >= a->readyAt) a->readyAt = 0;
+    return a->readyAt != 0;
+}
 static HRESULT STDMETHODCALLTYPE async_cancel(IVssAsync *This) {
     ((Async *)This)->status = VSS_S_ASYNC_CANCELLED;
+    ((Async *)This)->readyAt = 0;
     return done("IVssAsync::Cancel", S_OK, NULL);
 }
 static HRESULT STDMETHODCALLTYPE async_wait(IVssAsync *This, DWORD ms) {
-    (void)This;
-    (void)ms;
-    return S_OK; /* every operation of the emulation has finished when it returns its async object */
+    Async *a = (Async *)This;
+    /* Every operation has finished when it returns its async object, unless VSSAPI_EMU_PENDING delays it. */
+    if (async_pending(a)) {
+        ULONGLONG left = a->readyAt - GetTickCount64();
+        Sleep(ms == INFINITE || ms > left ? (DWORD)left : ms);
+    }
+    return S_OK;
 }
 static HRESULT STDMETHODCALLTYPE async_query(IVssAsync *This, HRESULT *status, INT *reserved) {
     (void)reserved;
     if (!status) return E_INVALIDARG;
-    *status = ((Async *)This)->status;
+    Async *a = (Async *)This;
+    *status = SUCCEEDED(a->status) && async_pending(a) ? VSS_S_ASYNC_PENDING : a->status;
     return S_OK;
 }
 
 /* Hands out an async object whose status is `status` (VSS_S_ASYNC_FINISHED or the operation's failure). */
-static HRESULT new_async(IVssAsync **out, HRESULT status) {
+static HRESULT new_async(IVssAsync **out, HRESULT status, const char *method) {
     Async *a = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *a);
     if (!a) return E_OUTOFMEMORY;
     a->iface.lpVtbl = &async_vtbl;
     a->refs = 1;
     a->status = status;
+    DWORD ms = pending_ms(method);
+    if (ms) a->readyAt = GetTickCount64() + ms;
     g_live++;
     *out = &a->iface;
     return S_OK;
@@ -607,7 +636,7 @@ static HRESULT STDMETHODCALLTYPE bc_gather_metadata(IVssBackupComponents *This, 
     WCHAR w[32];
     g_ntds.listed = !(env(L"VSSAPI_EMU_WRITER", w, 32) && wcscmp(w, L"missing") == 0);
     HRESULT inj = injected("GatherWriterMetadata");
-    HRESULT hr = new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED);
+    HRESULT hr = new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED, "GatherWriterMetadata");
     return done("GatherWriterMetadata", hr, FAILED(inj) ? "async-failure" : NULL);
 }
 
@@ -695,7 +724,7 @@ static HRESULT STDMETHODCALLTYPE bc_prepare(IVssBackupComponents *This, IVssAsyn
     }
     char d[32];
     sprintf(d, "components=%d", b->componentAdded ? 1 : 0);
-    return done("PrepareForBackup", new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED), d);
+    return done("PrepareForBackup", new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED, "PrepareForBackup"), d);
 }
 
 static HRESULT STDMETHODCALLTYPE bc_do_snapshot(IVssBackupComponents *This, IVssAsync **out) {
@@ -712,7 +741,7 @@ static HRESULT STDMETHODCALLTYPE bc_do_snapshot(IVssBackupComponents *This, IVss
     }
     char d[64];
     sprintf(d, "volumes=%d%s", b->nSnapshots, watched());
-    return done("DoSnapshotSet", new_async(out, status), d);
+    return done("DoSnapshotSet", new_async(out, status, "DoSnapshotSet"), d);
 }
 
 static HRESULT STDMETHODCALLTYPE bc_abort(IVssBackupComponents *This) {
@@ -727,7 +756,7 @@ static HRESULT STDMETHODCALLTYPE bc_abort(IVssBackupComponents *This) {
 static HRESULT STDMETHODCALLTYPE bc_gather_status(IVssBackupComponents *This, IVssAsync **out) {
     if (!B(This)->gathered) return done("GatherWriterStatus", VSS_E_BAD_STATE, NULL);
     HRESULT inj = injected("GatherWriterStatus");
-    return done("GatherWriterStatus", new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED), NULL);
+    return done("GatherWriterStatus", new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED, "GatherWriterStatus"), NULL);
 }
 static HRESULT STDMETHODCALLTYPE bc_status_count(IVssBackupComponents *This, UINT *n) {
     (void)This;
@@ -791,7 +820,7 @@ static HRESULT STDMETHODCALLTYPE bc_complete(IVssBackupComponents *This, IVssAsy
     }
     char d[64];
     sprintf(d, "%s%s", b->succeeded ? "recorded" : "not-recorded", watched());
-    return done("BackupComplete", new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED), d);
+    return done("BackupComplete", new_async(out, FAILED(inj) ? inj : VSS_S_ASYNC_FINISHED, "BackupComplete"), d);
 }
 
 static HRESULT STDMETHODCALLTYPE bc_delete(IVssBackupComponents *This, VSS_ID id, VSS_OBJECT_TYPE type, WINBOOL force, LONG *deleted, VSS_ID *failed) {

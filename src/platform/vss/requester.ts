@@ -18,6 +18,7 @@ import {
   callChecked,
 } from './vssapi.ts';
 import { type NtdsWriter, type WriterStatus, checkNtdsWriter, findNtdsWriter } from './writers.ts';
+import { callAsyncAbortable } from './async-wait.ts';
 
 export interface Snapshot {
   id: string;
@@ -40,7 +41,8 @@ export interface SnapshotSet {
 type Phase = 'none' | 'created' | 'prepared' | 'snapshot' | 'released';
 
 export interface Requester {
-  snapshot(): SnapshotSet;
+  /** The long waits give way to the event loop; `signal` aborting one cancels it with INTERRUPTED. */
+  snapshot(): Promise<SnapshotSet>;
   /** After the archive is published: SetBackupSucceeded + BackupComplete; then release. */
   complete(): WriterStatus;
   /** After a failure or an interruption: AbortBackup / DeleteSnapshots as far as the backup got; then release. */
@@ -49,7 +51,7 @@ export interface Requester {
 
 const NULL_ID = Buffer.alloc(16);
 
-export function createRequester(native: VssNative, timeoutMs: number): Requester {
+export function createRequester(native: VssNative, timeoutMs: number, signal?: AbortSignal): Requester {
   const { com } = native;
   let bc: Ptr = null;
   let phase: Phase = 'none';
@@ -57,11 +59,11 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
   let setId: Buffer | null = null;
   const call = (m: keyof typeof BC, args: string, ...v: unknown[]) => callChecked(com, bc, m, args, ...v);
 
-  function discover(): NtdsWriter {
+  async function discover(): Promise<NtdsWriter> {
     call('InitializeForBackup', 'void *xml', null);
     call('SetContext', 'int32_t context', VSS_CTX_BACKUP);
     call('SetBackupState', 'uint8_t select, uint8_t bootable, int32_t type, uint8_t partial', 1, 0, VSS_BT_FULL, 0);
-    callAsync(com, bc, 'GatherWriterMetadata', timeoutMs);
+    await callAsyncAbortable(com, bc, 'GatherWriterMetadata', timeoutMs, signal);
     const w = findNtdsWriter(com, bc);
     if (!w) {
       throw new AppError(
@@ -128,11 +130,11 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
   }
 
   return {
-    snapshot() {
+    async snapshot() {
       const privilege = native.initCom();
       bc = native.create();
       phase = 'created';
-      const w = (writer = discover());
+      const w = (writer = await discover());
       call(
         'AddComponent',
         'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name',
@@ -141,10 +143,10 @@ export function createRequester(native: VssNative, timeoutMs: number): Requester
       setId = Buffer.alloc(16);
       call('StartSnapshotSet', 'void *id', setId);
       const snaps = addVolumes(w);
-      callAsync(com, bc, 'PrepareForBackup', timeoutMs);
+      await callAsyncAbortable(com, bc, 'PrepareForBackup', timeoutMs, signal);
       phase = 'prepared';
       checkNtdsWriter(com, bc, 'PrepareForBackup', timeoutMs);
-      callAsync(com, bc, 'DoSnapshotSet', timeoutMs);
+      await callAsyncAbortable(com, bc, 'DoSnapshotSet', timeoutMs, signal);
       phase = 'snapshot';
       const writerStatus = checkNtdsWriter(com, bc, 'DoSnapshotSet', timeoutMs);
       const xml: unknown[] = [null];

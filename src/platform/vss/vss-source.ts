@@ -9,6 +9,7 @@ import type { BackupSource, SourceItem, SourcePlan } from '../../backup/source.t
 import { createFolderSource, localComputerName } from '../folder-source.ts';
 import { type Requester, type SnapshotSet, createRequester, expand } from './requester.ts';
 import { type VssNative, loadVssapi } from './vssapi.ts';
+import { interruptedError } from './async-wait.ts';
 import type { NtdsWriter } from './writers.ts';
 
 export const VSS_COMPONENTS_ENTRY_NAME = 'vss-backup-components.xml';
@@ -17,6 +18,8 @@ export interface VssSourceOptions {
   computer?: string;
   /** How long each asynchronous VSS step may take (default 600 s). */
   timeoutSeconds?: number;
+  /** Aborted on SIGINT/SIGTERM: a VSS step in progress is cancelled and the backup aborted (INTERRUPTED). */
+  signal?: AbortSignal;
   /** For tests: another binding than the loaded vssapi.dll's. */
   native?: VssNative;
 }
@@ -29,8 +32,10 @@ export function createVssSource(opts: VssSourceOptions = {}): BackupSource {
     computer,
     async plan(): Promise<SourcePlan> {
       const native = opts.native ?? loadVssapi();
-      requester = createRequester(native, (opts.timeoutSeconds ?? 600) * 1000);
-      const set = requester.snapshot();
+      requester = createRequester(native, (opts.timeoutSeconds ?? 600) * 1000, opts.signal);
+      const set = await requester.snapshot();
+      // Interrupted during a short synchronous step after the last wait: stop before reading the snapshot.
+      if (opts.signal?.aborted) throw interruptedError('the snapshot');
       const files = ntdsFiles(set.writer);
       const inSnapshot = (p: string) => snapshotPath(set, p);
       const folder = createFolderSource({
