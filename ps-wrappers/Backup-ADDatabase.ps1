@@ -9,11 +9,19 @@ function Backup-ADDatabase {
     <archive>.manifest.json that Get-ADDatabaseBackup reads. Every database page checksum and every log header is
     checked while the files are read; a source that could not restore the database is refused.
 
-    Two sources:
-    - Api (the default on a domain controller): an online backup through the Directory Backup API of ntdsbcli.dll,
-      as Windows Server Backup does it; -TruncateLogs then lets AD DS delete the logs the backup holds, after the
-      archive is safely written.
-    - Folder: a VSS snapshot, the output of ntdsutil "ifm", or an offline copy (-SourcePath, or -DatabasePath and
+    Three sources:
+    - Vss (the default when no source is given): an online backup on the domain controller itself through the
+      Volume Shadow Copy Service and the in-box NTDS writer, the way Windows Server 2008 to 2025 (and Windows Server
+      Backup) do it. The writer makes the snapshot consistent; the files are read from the snapshot; only once the
+      archive is safely written is the writer told that the backup succeeded, so AD records the backup time (no
+      event 2089) and may truncate its logs. Any failure or Ctrl+C aborts the backup and deletes the snapshot.
+      Needs an elevated session (Administrators or Backup Operators); off a domain controller it is refused with
+      ADDatabaseBackup.NTDS_WRITER_MISSING.
+    - Api: an online backup through the Directory Backup API of ntdsbcli.dll, where that API still answers (its
+      documentation says to use VSS instead since Windows Vista); -Server reaches another DC, and -TruncateLogs then
+      lets AD DS delete the logs the backup holds, after the archive is safely written. -Server or -TruncateLogs
+      mean Api.
+    - Folder: for IFM or offline copies: a VSS snapshot, the output of ntdsutil "ifm", or an offline copy (-SourcePath, or -DatabasePath and
       -LogPath). -OriginalDatabasePath and -OriginalLogPath record where the files live on the DC when they are read
       from elsewhere, so that a restore puts them back there.
 
@@ -37,8 +45,9 @@ function Backup-ADDatabase {
     (ADDatabaseBackup.DESTINATION_NAME_MISMATCH). UNC paths (\\server\share\folder) are fine.
 
     .PARAMETER Source
-    Api or Folder. Optional: the source follows from the parameters given (-SourcePath, -DatabasePath, ... mean
-    Folder). Giving it makes the intent explicit, and a contradiction an error.
+    Vss, Api or Folder. Optional: the source follows from the parameters given (-SourcePath, -DatabasePath, ... mean
+    Folder; -Server or -TruncateLogs mean Api; none of them means Vss). Giving it makes the intent explicit, and a
+    contradiction an error.
 
     .PARAMETER Server
     Api source: the domain controller whose Directory Backup API to use (default: this computer).
@@ -132,10 +141,17 @@ function Backup-ADDatabase {
     Asks before backing up.
 
     .EXAMPLE
-    Backup-ADDatabase -Path \\backup01\ad$\DC01 -Label nightly -TruncateLogs
+    Backup-ADDatabase -Path \\backup01\ad$\DC01 -Label nightly
 
-    On a domain controller: an online backup through the Directory Backup API into a new file
-    \\backup01\ad$\DC01\DC01-ntds-<UTC time>.tar.zst; the logs it holds are truncated afterwards.
+    On a domain controller (elevated): an online backup through VSS and the NTDS writer into a new file
+    \\backup01\ad$\DC01\DC01-ntds-<UTC time>.tar.zst. AD records the backup, and may truncate its logs, once the
+    archive is written.
+
+    .EXAMPLE
+    Backup-ADDatabase -Path \\backup01\ad$\DC01 -Source Api -TruncateLogs
+
+    An online backup through the Directory Backup API (where ntdsbcli.dll still answers); the logs it holds are
+    truncated afterwards.
 
     .EXAMPLE
     $shadow = '\\?\GLOBALROOT\Device\HarddiskVolumeShadowCopy7\Windows\NTDS'
@@ -172,6 +188,9 @@ function Backup-ADDatabase {
     A failed backup is a terminating error (use try/catch in scheduled scripts); its FullyQualifiedErrorId is
     'ADDatabaseBackup.<CODE>,Backup-ADDatabase', e.g. ADDatabaseBackup.DESTINATION_EXISTS (ResourceExists),
     ADDatabaseBackup.SOURCE_NOT_RESTORABLE (InvalidData), ADDatabaseBackup.NTDSBCLI_UNAVAILABLE (NotInstalled),
+    ADDatabaseBackup.VSS_UNAVAILABLE (NotInstalled), ADDatabaseBackup.NTDS_WRITER_MISSING (InvalidOperation: not a
+    domain controller), ADDatabaseBackup.VSS_ACCESS_DENIED (PermissionDenied: not elevated),
+    ADDatabaseBackup.INTERRUPTED (OperationStopped: Ctrl+C; the snapshot is released),
     ADDatabaseBackup.ENCRYPTION_PARAMETERS (InvalidArgument: -Passphrase with recipients, an empty passphrase),
     ADDatabaseBackup.DESTINATION_NAME_MISMATCH (InvalidArgument: an archive name that contradicts -Compression or
     the encryption, e.g. x.tar.gz with -Compression Zstd, or x.tar.zst with -Recipient).
@@ -187,7 +206,7 @@ function Backup-ADDatabase {
     .LINK
     Restore-ADDatabase
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Api')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Vss')]
     [OutputType('ADDatabaseBackup.BackupResult')]
     param(
         [Parameter(Mandatory, Position = 0)]
@@ -195,7 +214,7 @@ function Backup-ADDatabase {
         [ValidateNotNullOrEmpty()]
         [string] $Path,
 
-        [ValidateSet('Api', 'Folder')]
+        [ValidateSet('Vss', 'Api', 'Folder')]
         [string] $Source,
 
         [Parameter(ParameterSetName = 'Api')]
@@ -279,12 +298,16 @@ function Backup-ADDatabase {
     )
 
     try {
-        $sourceType = if ($Source) { $Source } else { $PSCmdlet.ParameterSetName }
-        if ($sourceType -ne $PSCmdlet.ParameterSetName -or ($sourceType -eq 'Folder' -and -not ($SourcePath -or $DatabasePath))) {
-            $message = if ($sourceType -eq 'Folder') {
+        # The parameter set says which parameters were given: Vss (the default) when no source-specific one was.
+        $given = $PSCmdlet.ParameterSetName
+        $sourceType = if ($Source) { $Source } else { $given }
+        if (($given -ne 'Vss' -and $sourceType -ne $given) -or ($sourceType -eq 'Folder' -and -not ($SourcePath -or $DatabasePath))) {
+            $message = if ($sourceType -eq 'Folder' -and $given -ne 'Api') {
                 'A folder backup needs -SourcePath (the folder) or -DatabasePath (the ntds.dit file).'
+            } elseif ($given -eq 'Folder') {
+                "-Source $sourceType takes no folder parameters (-SourcePath, -DatabasePath, -LogPath, ...); use -Source Folder."
             } else {
-                "-Source Api takes no folder parameters (-SourcePath, -DatabasePath, -LogPath, ...); use -Source Folder."
+                "-Source $sourceType takes neither -Server nor -TruncateLogs (they belong to -Source Api)."
             }
             $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'SOURCE_PARAMETERS' -Message $message -TargetObject $sourceType `
                         -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
@@ -315,7 +338,9 @@ function Backup-ADDatabase {
 
         $request = [ordered]@{}
         $sourceRequest = [ordered]@{ type = $sourceType.ToLowerInvariant() }
-        if ($sourceType -eq 'Api') {
+        if ($sourceType -eq 'Vss') {
+            $sourceText = 'a VSS snapshot of this domain controller (the NTDS writer)'
+        } elseif ($sourceType -eq 'Api') {
             if ($Server) { $sourceRequest['server'] = $Server }
             if ($TruncateLogs) { $sourceRequest['truncateLogs'] = $true }
             $sourceText = if ($Server) { "the Directory Backup API of $Server" } else { 'the Directory Backup API of this domain controller' }

@@ -7,7 +7,7 @@ Finds the DCs of every domain of the forest (ActiveDirectory module), or takes -
 Backup-ADDatabase on each one in parallel through PowerShell remoting (WinRM), into a local folder of that DC.
 Writing straight to a network share from a remote session would need credential delegation (the "second hop"), so
 the archives are written locally and, with -CollectTo, pulled afterwards from this machine through the DCs' admin
-shares (\\DC\D$\...), sidecar included. Each DC is backed up through its own Directory Backup API; a failure on one
+shares (\\DC\D$\...), sidecar included. Each DC takes its own online backup (VSS with its NTDS writer); a failure on one
 DC is reported and does not stop the others.
 
 Returns one ADDatabaseBackup.BackupResult per DC (deserialized, with PSComputerName), and writes a warning per DC

@@ -7,8 +7,9 @@ Meant to run unattended as SYSTEM from the scheduled task that register-nightly-
 scheduler): no prompts, a transcript per day in $env:ProgramData\ADDatabaseBackup\logs, exit code 0 on success and 1
 on failure (the task's "Last Run Result" shows it).
 
-1. Backup-ADDatabase -Path <BackupPath>\<computer> (an online backup through the Directory Backup API; the share
-   must let the DC's computer account write, e.g. DOMAIN\Domain Controllers).
+1. Backup-ADDatabase -Path <BackupPath>\<computer> (an online backup through VSS and the NTDS writer, or with
+   -TruncateLogs through the Directory Backup API; the share must let the DC's computer account write, e.g.
+   DOMAIN\Domain Controllers).
 2. Test-ADDatabaseBackup on the new archive: a damaged archive fails the job.
 3. Retention: deletes (archive and sidecar) every other backup of this DC that has expired (older than the forest's
    tombstone lifetime: it can no longer be restored) or, with -KeepDays, is older than that. The newest valid
@@ -21,8 +22,9 @@ The backup share or folder; a subfolder per DC is used (\\backup01\ad$ -> \\back
 Also delete backups older than this many days (default: only expired ones).
 
 .PARAMETER TruncateLogs
-Let AD DS truncate the transaction logs the backup holds, as a full Windows Server Backup does. Leave it off when
-another backup product owns log truncation.
+Back up through the Directory Backup API (-Source Api) and let AD DS truncate the transaction logs the backup holds
+afterwards. Without it the backup goes through VSS, where the NTDS writer itself decides about its logs once the
+backup is recorded, as with a full Windows Server Backup.
 
 .EXAMPLE
 powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File nightly-backup-job.ps1 -BackupPath \\backup01\ad$ -KeepDays 30
@@ -59,7 +61,9 @@ try {
     Import-Module ADDatabaseBackup
     $destination = Join-Path $BackupPath $env:COMPUTERNAME
 
-    $backup = Backup-ADDatabase -Path $destination -Label nightly -TruncateLogs:$TruncateLogs -Confirm:$false -Verbose
+    $parameters = @{ Path = $destination; Label = 'nightly'; Confirm = $false; Verbose = $true }
+    if ($TruncateLogs) { $parameters['Source'] = 'Api'; $parameters['TruncateLogs'] = $true }
+    $backup = Backup-ADDatabase @parameters
     Write-Output $backup
 
     $verification = Test-ADDatabaseBackup -LiteralPath $backup.Path

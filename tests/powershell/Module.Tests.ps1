@@ -353,6 +353,8 @@ Describe 'Errors' {
             'tombstone lifetime too short'     = @({ Backup-ADDatabase -Path x -SourcePath $dsa.dir -TombstoneLifetimeDays 1 }, '^ParameterArgumentValidationError,Backup-ADDatabase$', 'InvalidData')
             'api source with folder paths'     = @({ Backup-ADDatabase -Path x -Source Api -SourcePath $dsa.dir }, '^ADDatabaseBackup\.SOURCE_PARAMETERS,Backup-ADDatabase$', 'InvalidArgument')
             'folder source without a path'     = @({ Backup-ADDatabase -Path x -Source Folder }, '^ADDatabaseBackup\.SOURCE_PARAMETERS,Backup-ADDatabase$', 'InvalidArgument')
+            'vss source with folder paths'     = @({ Backup-ADDatabase -Path x -Source Vss -SourcePath $dsa.dir }, '^ADDatabaseBackup\.SOURCE_PARAMETERS,Backup-ADDatabase$', 'InvalidArgument')
+            'vss source with an api switch'    = @({ Backup-ADDatabase -Path x -Source Vss -TruncateLogs }, '^ADDatabaseBackup\.SOURCE_PARAMETERS,Backup-ADDatabase$', 'InvalidArgument')
             'name template for a file'         = @({ Backup-ADDatabase -Path x.tar.zst -SourcePath $dsa.dir -NameTemplate '{computer}' }, '^ADDatabaseBackup\.DESTINATION_PARAMETERS,Backup-ADDatabase$', 'InvalidArgument')
             'bad computer name'                = @({ Backup-ADDatabase -Path x -SourcePath $dsa.dir -ComputerName 'no spaces' }, '^ParameterArgumentValidationError,Backup-ADDatabase$', 'InvalidData')
             'files option with the api method' = @({ Restore-ADDatabase -Path (Join-Path $two 'a.tar.zst') -Method Api -Root x -Confirm:$false }, '^ADDatabaseBackup\.METHOD_PARAMETERS,Restore-ADDatabase$', 'InvalidArgument')
@@ -541,6 +543,9 @@ Describe 'Requests and platforms' {
             $null = Backup-ADDatabase -Path (Join-Path $out 'plain.tar') -DatabasePath $dsa.databasePath -LogPath $dsa.logPath -CheckpointPath $dsa.checkpointPath
             $null = Backup-ADDatabase -Path (Join-Path $out 'file.tar.zst') -SourcePath $dsa.dir -Source Folder
             try { $null = Backup-ADDatabase -Path $out -Server DC07 -TruncateLogs -Source Api } catch { $null = $_ }
+            try { $null = Backup-ADDatabase -Path $out } catch { $null = $_ }
+            try { $null = Backup-ADDatabase -Path $out -Source Vss } catch { $null = $_ }
+            try { $null = Backup-ADDatabase -Path $out -Source Api } catch { $null = $_ }
             $null = Get-ADDatabaseBackup -LiteralPath $b.Path
             $null = Test-ADDatabaseBackup -LiteralPath $b.Path
             $null = Get-ADDatabaseFileInfo -Path $dsa.dir -Pages
@@ -570,6 +575,9 @@ Describe 'Requests and platforms' {
         $backups[1].PSObject.Properties['compression'] | Should -BeNullOrEmpty -Because "the extension decides the compression: adbackup's rule, not the module's"
         ($backups[1].source | ConvertTo-Json -Compress) | Should -Be (ConvertTo-Json -Compress ([ordered]@{ type = 'folder'; databasePath = $dsa.databasePath; logPath = $dsa.logPath; checkpointPath = $dsa.checkpointPath }))
         ($backups[3].source | ConvertTo-Json -Compress) | Should -Be '{"type":"api","server":"DC07","truncateLogs":true}'
+        ($backups[4].source | ConvertTo-Json -Compress) | Should -Be '{"type":"vss"}' -Because 'no source given: VSS with the NTDS writer'
+        ($backups[5].source | ConvertTo-Json -Compress) | Should -Be '{"type":"vss"}'
+        ($backups[6].source | ConvertTo-Json -Compress) | Should -Be '{"type":"api"}' -Because '-Source Api alone still means the Directory Backup API'
         $restores = @($captured | Where-Object command -EQ 'restore' | ForEach-Object request)
         ($restores[0].target | ConvertTo-Json -Compress) | Should -Be (ConvertTo-Json -Compress ([ordered]@{ type = 'files'; root = $root; databasePath = 'D:\NTDS\ntds.dit'; logPath = $NTDS; backupLogPath = $NTDS; checkpointPath = $NTDS; computer = 'DC01'; createFolders = $true; restoreCheckpoint = $true }))
         $restores[0].allowExpired | Should -BeTrue

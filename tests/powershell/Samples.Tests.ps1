@@ -62,8 +62,8 @@ Describe 'Unattended samples exit non-zero on failure' {
     It 'nightly-backup-job.ps1: a failing backup ends the script with exit code 1 and the error in its transcript; its help says so' {
         $data = New-TestFolder programdata
         $run = Invoke-Sample 'nightly-backup-job.ps1' "-BackupPath $(ConvertTo-PsLiteral (New-TestFolder share))" @{ ProgramData = $data; COMPUTERNAME = 'DC01' }
-        $run.ExitCode | Should -Be 1 -Because "the backup cannot run here (no Directory Backup API): $($run.StdErr)"
-        $run.StdErr | Should -Match 'NTDSBCLI_UNAVAILABLE|Directory Backup API'
+        $run.ExitCode | Should -Be 1 -Because "the backup cannot run here (no VSS off Windows): $($run.StdErr)"
+        $run.StdErr | Should -Match 'VSS_UNAVAILABLE|VSS exists only on' -Because 'no source given: VSS, which exists on Windows only'
         $transcript = @(Get-ChildItem -LiteralPath (Join-Path $data 'ADDatabaseBackup/logs') -Filter 'backup-*.log')
         $transcript.Count | Should -Be 1
         ((Get-Help (Join-Path $p.Samples 'nightly-backup-job.ps1')).description.Text -replace '\s+', ' ') | Should -Match 'exit code 0 on success and 1 on failure'
