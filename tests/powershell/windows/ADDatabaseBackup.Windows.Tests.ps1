@@ -1,7 +1,8 @@
 # The module on Windows: pwsh 7.6.10 for Windows under Wine 10 (run-pester.ts), the module folder as built, which runs
 # its own bin\win-x64\adbackup.exe. The environment (set by run-pester.ts, Z:\ paths): ADB_TEST_MODULE (the .psd1),
 # ADB_TEST_DSA (a synthetic DSA folder: a VSS snapshot's database with logs), ADB_TEST_OFFLINE (an offline copy of a
-# clean database without logs), ADB_TEST_DLL (the emulated ntdsbcli.dll), ADB_TEST_WORK (scratch).
+# clean database without logs), ADB_TEST_DLL (the emulated ntdsbcli.dll), ADB_TEST_VSSAPI (the emulated vssapi.dll,
+# loaded instead of Wine's through WINEDLLOVERRIDES vssapi=n), ADB_TEST_WORK (scratch).
 BeforeAll {
     Import-Module $env:ADB_TEST_MODULE -Force
     $script:Work = $env:ADB_TEST_WORK
@@ -27,6 +28,29 @@ BeforeAll {
         $env:NTDSBCLI_EMU_DSA = $Dsa
         $env:NTDSBCLI_EMU_COMPUTER = 'DC01'
         foreach ($k in $Extra.Keys) { [Environment]::SetEnvironmentVariable($k, $Extra[$k]) }
+    }
+    # The emulated vssapi.dll as this machine's VSS: a DC stand-in whose NTDS writer serves the DSA folder. A fresh
+    # snapshot folder (\\?\GLOBALROOT\Device) and call log per backup; the injections of earlier tests are cleared.
+    $script:VssScenes = 0
+    function Set-VssEmulator([hashtable] $Extra = @{}) {
+        $root = New-TestFolder "vss-$((++$script:VssScenes))"
+        $scene = @{ Root = $root; Log = (Join-Path $root 'calls.log'); Snapshots = (New-TestFolder "vss-$($script:VssScenes)\GLOBALROOT-Device") }
+        foreach ($k in @('VSSAPI_EMU_FAIL', 'VSSAPI_EMU_WRITER', 'VSSAPI_EMU_WRITER_FAILS_AT', 'VSSAPI_EMU_WATCH', 'VSSAPI_EMU_PENDING')) {
+            [Environment]::SetEnvironmentVariable($k, $null)
+        }
+        $env:ADBACKUP_VSSAPI = $env:ADB_TEST_VSSAPI
+        $env:VSSAPI_EMU_NTDS = $script:Dsa
+        $env:VSSAPI_EMU_SNAPSHOTS = $scene.Snapshots
+        $env:VSSAPI_EMU_LOG = $scene.Log
+        foreach ($k in $Extra.Keys) { [Environment]::SetEnvironmentVariable($k, $Extra[$k]) }
+        $scene
+    }
+    # The call log as lines, and the methods called (without the IVssAsync/IVssExamineWriterMetadata calls).
+    function Get-VssCalls([hashtable] $Scene) {
+        if (Test-Path -LiteralPath $Scene.Log) { @(Get-Content -LiteralPath $Scene.Log) } else { @() }
+    }
+    function Get-VssMethods([string[]] $Calls) {
+        @($Calls | ForEach-Object { ($_ -split ' ')[0] } | Where-Object { $_ -notlike 'IVss*' })
     }
 }
 
@@ -93,6 +117,70 @@ Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
         $entries | Should -Contain 'ntds/ntds.dit'
         $entries | Should -Contain 'meta/expiry-token.bin'
         (Test-ADDatabaseBackup -Path $backup.Path).IsValid | Should -BeTrue
+    }
+
+    It 'takes a VSS backup with no source argument on a DC stand-in (the emulated vssapi.dll): it verifies, holds the bytes a folder backup holds, and the calls come in the documented order' {
+        $scene = Set-VssEmulator
+        $archive = Join-Path $scene.Root 'vss.tar.zst'
+        $env:VSSAPI_EMU_WATCH = $archive
+        $backup = Backup-ADDatabase -Path $archive -TombstoneLifetimeDays 180
+        $backup.SourceType | Should -Be 'vss'
+        $backup.Path | Should -Be $archive
+        @($backup.Manifest.files | ForEach-Object entry) | Should -Contain 'meta/vss-backup-components.xml'
+        $vss = $backup.Manifest.source.extra.vss
+        $vss.writer.writerId | Should -Be 'b2014c9e-8711-4c5c-a5a9-3cf384484757'
+        $vss.writer.component.name | Should -Be 'ntds'
+        $backup.Manifest.source.paths.database.path | Should -Be (Join-Path $script:Dsa 'ntds.dit') -Because 'recorded under the live path, not the snapshot''s'
+        (Test-ADDatabaseBackup -Path $backup.Path).IsValid | Should -BeTrue
+
+        $folder = Backup-ADDatabase -Path (Join-Path $scene.Root 'folder.tar.zst') -SourcePath $script:Dsa -TombstoneLifetimeDays 180
+        $folder.SourceType | Should -Be 'folder'
+        $data = { param($manifest) @($manifest.files | Where-Object { $_.role -in @('database', 'log', 'checkpoint') } | ForEach-Object { "$($_.entry) $($_.sha256)" }) }
+        $same = & $data $folder.Manifest
+        $same.Count | Should -BeGreaterThan 2
+        (& $data $backup.Manifest) | Should -Be $same -Because 'the same database, log and checkpoint bytes as a folder backup of the same files'
+
+        $calls = Get-VssCalls $scene
+        Get-VssMethods $calls | Should -Be @('CreateVssBackupComponents', 'InitializeForBackup', 'SetContext', 'SetBackupState',
+            'GatherWriterMetadata', 'GetWriterMetadataCount', 'GetWriterMetadata', 'GetWriterMetadata', 'FreeWriterMetadata',
+            'AddComponent', 'StartSnapshotSet', 'IsVolumeSupported', 'AddToSnapshotSet', 'PrepareForBackup', 'GatherWriterStatus',
+            'DoSnapshotSet', 'GatherWriterStatus', 'SaveAsXML', 'GetSnapshotProperties', 'VssFreeSnapshotProperties',
+            'SetBackupSucceeded', 'BackupComplete', 'GatherWriterStatus', 'Release')
+        $calls | Should -Contain 'SetBackupState 0x00000000 select=1 bootable=0 type=1 partial=0'
+        @($calls | Where-Object { $_ -like 'DoSnapshotSet 0x00000000 *watch=absent' }).Count | Should -Be 1 -Because 'no archive while the snapshot is taken'
+        $calls | Should -Contain 'SetBackupSucceeded 0x00000000 succeeded=1 watch=present'
+        $calls | Should -Contain 'BackupComplete 0x00000000 recorded watch=present' -Because 'BackupComplete only once the archive is published'
+        $calls[-1] | Should -Match '^Release final .* live=0 completed=1 aborted=0$'
+        @(Get-ChildItem -LiteralPath $scene.Snapshots -Force).Count | Should -Be 0 -Because 'no snapshot left behind'
+    }
+
+    It 'a failure injected at each VSS step: an ADDatabaseBackup.* error record, no archive, no snapshot, the set released, never BackupComplete' {
+        $cases = @(
+            @{ Name = 'GatherWriterMetadata fails'; Env = @{ VSSAPI_EMU_FAIL = 'GatherWriterMetadata:0x80042318' }; Code = 'VSS_ERROR'; Exit = 6; Aborted = $false }
+            @{ Name = 'no NTDS writer (not a DC)'; Env = @{ VSSAPI_EMU_WRITER = 'missing' }; Code = 'NTDS_WRITER_MISSING'; Exit = 4; Aborted = $false; Message = 'not a domain controller' }
+            @{ Name = 'AddToSnapshotSet: another backup'; Env = @{ VSSAPI_EMU_FAIL = 'AddToSnapshotSet:0x80042316' }; Code = 'VSS_BACKUP_IN_PROGRESS'; Exit = 4; Aborted = $false }
+            @{ Name = 'PrepareForBackup vetoed'; Env = @{ VSSAPI_EMU_FAIL = 'PrepareForBackup:0x80042306' }; Code = 'VSS_ERROR'; Exit = 6; Aborted = $false }
+            @{ Name = 'DoSnapshotSet: insufficient storage'; Env = @{ VSSAPI_EMU_FAIL = 'DoSnapshotSet:0x8004231F' }; Code = 'VSS_ERROR'; Exit = 6; Aborted = $true; Message = 'DoSnapshotSet failed: VSS_E_INSUFFICIENT_STORAGE \(0x8004231F\)' }
+            @{ Name = 'the writer fails at freeze'; Env = @{ VSSAPI_EMU_WRITER_FAILS_AT = 'DoSnapshotSet' }; Code = 'NTDS_WRITER_FAILED'; Exit = 4; Aborted = $true }
+        )
+        foreach ($case in $cases) {
+            $scene = Set-VssEmulator $case.Env
+            $archive = Join-Path $scene.Root 'vss.tar.zst'
+            $caught = $null
+            try { Backup-ADDatabase -Path $archive -TombstoneLifetimeDays 180 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -Be "ADDatabaseBackup.$($case.Code),Backup-ADDatabase" -Because $case.Name
+            $caught.Exception.Data['ExitCode'] | Should -Be $case.Exit -Because $case.Name
+            if ($case.Message) { $caught.Exception.Message | Should -Match $case.Message -Because $case.Name }
+            Test-Path -LiteralPath $archive | Should -BeFalse -Because "$($case.Name): no archive"
+            @(Get-ChildItem -LiteralPath $scene.Root -Filter '*.partial').Count | Should -Be 0 -Because "$($case.Name): no .partial"
+            @(Get-ChildItem -LiteralPath $scene.Snapshots -Force).Count | Should -Be 0 -Because "$($case.Name): no snapshot left behind"
+            $calls = Get-VssCalls $scene
+            $methods = Get-VssMethods $calls
+            $methods | Should -Not -Contain 'SetBackupSucceeded' -Because "$($case.Name): the writer never hears of success"
+            $methods | Should -Not -Contain 'BackupComplete' -Because $case.Name
+            ($methods -contains 'AbortBackup') | Should -Be $case.Aborted -Because "$($case.Name): AbortBackup exactly when PrepareForBackup had succeeded"
+            $calls[-1] | Should -Match '^Release final .* live=0 completed=0' -Because "$($case.Name): the set released`n$($calls -join "`n")"
+        }
     }
 
     It 'refuses -ApplyRegistry outside DSRM, then restores in a DSRM stand-in (SAFEBOOT_OPTION=DSREPAIR) and the values are in the registry' {

@@ -16,6 +16,7 @@ import { builtExe, builtExeSha256, sha256File } from '../../support/built-exe.ts
 
 const pwsh = join(projectRoot, 'build', 'pwsh-win', 'pwsh.exe');
 const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
+const vssDll = join(projectRoot, 'build', 'native', 'vss', 'vssapi.dll');
 const tapPath = process.argv[2] ?? join(projectRoot, '.test-output', 'pester-windows.tap');
 const lines: string[] = [];
 const emit = (line: string) => {
@@ -66,9 +67,9 @@ async function main(): Promise<number> {
   if (tools === null) return unavailable(wineUnavailable() ?? 'Wine 10 unavailable');
   if (!existsSync(pwsh))
     return unavailable('build/pwsh-win/pwsh.exe is missing: bash scripts/build-pwsh-windows.sh (npm test runs it)');
-  if (!existsSync(dll)) {
+  if (!existsSync(dll) || !existsSync(vssDll)) {
     const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-emu.sh')], { encoding: 'utf8' });
-    if (r.status !== 0) return unavailable(`building the emulated ntdsbcli.dll failed: ${r.stderr}`);
+    if (r.status !== 0) return unavailable(`building the emulated ntdsbcli.dll and vssapi.dll failed: ${r.stderr}`);
   }
   const shaBefore = sha256File(builtExe);
   const scratch = await mkdtemp(join(tmpdir(), 'adbackup-win-pester-'));
@@ -90,14 +91,16 @@ async function main(): Promise<number> {
     await mkdir(join(scratch, 'work'));
     const results = join(scratch, 'results.json');
     // The emulated DLL loads .NET-free; pwsh's managed DLLs need Wine's mscoree (the prefix was made without it).
+    // Wine prefers its builtin vssapi.dll (no backup support) even for a full path: vssapi=n asks for the emulated one.
     Object.assign(wine.env, {
-      WINEDLLOVERRIDES: 'mshtml=;winedbg.exe=d',
+      WINEDLLOVERRIDES: 'mshtml=;winedbg.exe=d;vssapi=n',
       NO_COLOR: '1',
       ADB_TEST_MODULE: windowsPath(join(projectRoot, 'module', 'ADDatabaseBackup.psd1')),
       ADB_TEST_WORK: windowsPath(join(scratch, 'work')),
       ADB_TEST_DSA: windowsPath(dsa.dir),
       ADB_TEST_OFFLINE: windowsPath(offline.dir),
       ADB_TEST_DLL: windowsPath(dll),
+      ADB_TEST_VSSAPI: windowsPath(vssDll),
       ADB_TEST_RESULTS: windowsPath(results),
       ADB_TEST_SUITE: windowsPath(join(projectRoot, 'tests', 'powershell', 'windows')),
     });
