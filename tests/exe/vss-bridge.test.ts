@@ -341,3 +341,24 @@ wineTest(
     );
   },
 );
+
+wineTest(
+  'a step that outlasts timeoutSeconds is cancelled: VSS_TIMEOUT, the backup aborted, nothing left behind',
+  async (t) => {
+    const s = await setup();
+    const c = await scene(s.dir, { VSSAPI_EMU_PENDING: 'PrepareForBackup:60000' });
+    const started = performance.now();
+    const r = await s.call(['backup'], { ...c.request, source: { ...c.request.source, timeoutSeconds: 2 } }, c.env);
+    const calls = await c.calls();
+    t.is(r.code, 6, r.stdout.toString());
+    t.is(r.json?.error?.code, 'VSS_TIMEOUT');
+    t.regex(r.json.error.message, /PrepareForBackup did not finish within 2 s/);
+    t.true(performance.now() - started < 30_000, 'the wait ended at the timeout, not with the operation');
+    const m = methods(calls);
+    t.true(m.includes('IVssAsync::Cancel'), calls.join('\n'));
+    t.false(m.includes('DoSnapshotSet') || m.includes('BackupComplete'));
+    t.false(existsSync(c.archive));
+    t.deepEqual(await readdir(c.snapshots), []);
+    t.regex(calls.at(-1) ?? '', /^Release final .* live=0 completed=0/, calls.join('\n'));
+  },
+);
