@@ -5,7 +5,7 @@
     Author               = 'ADDatabaseBackup contributors'
     CompanyName          = 'ADDatabaseBackup contributors'
     Copyright            = '(c) ADDatabaseBackup contributors. MIT License.'
-    Description          = 'Backs up and restores an Active Directory domain controller''s database (ntds.dit, transaction logs, checkpoint) the way Microsoft documents it: online through the Directory Backup API or from a VSS snapshot / IFM folder into one verified archive (tar + zstd), verification of every hash, header and page, and the offline restore in DSRM with the KB 814167 registration. The work is done by the bundled adbackup executable (Windows x64, Linux x64).'
+    Description          = 'Backs up and restores an Active Directory domain controller''s database (ntds.dit, transaction logs, checkpoint) the way Microsoft documents it: online through VSS with the NTDS writer or the Directory Backup API, or from a snapshot / IFM folder into one verified archive (tar + zstd), verification of every hash, header and page, and the offline restore in DSRM with the KB 814167 registration. The work is done by the bundled adbackup executable (Windows x64, Linux x64).'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
@@ -48,8 +48,8 @@
             Tags         = @('ActiveDirectory', 'AD', 'DomainController', 'Backup', 'Restore', 'NTDS', 'ntds.dit', 'ESE', 'DSRM', 'DisasterRecovery', 'Windows', 'Linux', 'PSEdition_Desktop', 'PSEdition_Core')
             ReleaseNotes = @'
 0.1.0
-- Backup-ADDatabase: online backups through the Directory Backup API (ntdsbcli.dll) or backups of a VSS snapshot,
-  IFM or offline folder into one .tar.zst/.tar.gz/.tar archive with SHA256SUMS, a manifest and a sidecar; every page
+- Backup-ADDatabase: online backups through VSS with the NTDS writer (the default on a DC) or the Directory Backup
+  API (ntdsbcli.dll), or backups of a snapshot, IFM or offline folder, into one .tar.zst/.tar.gz/.tar archive with SHA256SUMS, a manifest and a sidecar; every page
   checksum and log header checked while reading; shelf life from the forest's tombstone lifetime.
 - Test-ADDatabaseBackup: end-to-end verification with page statistics (good, blank, corrupt pages).
 - Get-ADDatabaseBackup: backup listing for retention (created, expires, expired, log range, size, DC, label).
