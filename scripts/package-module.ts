@@ -64,7 +64,10 @@ export function sourceDate(env: NodeJS.ProcessEnv): Date {
 }
 
 function fingerprint(files: PackageFile[], at: Date): string {
-  const h = createHash('sha256').update(`${PACKAGE_ID} ${at.toISOString()} ${readFileSync(import.meta.filename)}\n`);
+  const h = createHash('sha256').update(`${PACKAGE_ID} ${at.toISOString()}\n`);
+  // The packaging code is an input too: a change to how packages are written rewrites them.
+  const code = join(import.meta.dirname, 'package');
+  for (const f of [import.meta.filename, ...walk(code).map((f) => join(code, f))]) h.update(readFileSync(f));
   for (const f of files) h.update(`${f.path} ${f.executable} ${f.data.length}\n`).update(f.data);
   return h.digest('hex');
 }

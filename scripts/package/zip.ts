@@ -126,6 +126,10 @@ export interface ZipListing {
   mode: number;
   time: number;
   date: number;
+  method: number;
+  crc: number;
+  /** Where the entry's local header starts. */
+  offset: number;
 }
 
 /** The central directory of a zip file this module wrote (no zip64, no comment): what the package holds. */
@@ -147,6 +151,9 @@ export function listZip(zip: Buffer): ZipListing[] {
       mode: zip.readUInt32LE(at + 38) >>> 16,
       time: zip.readUInt16LE(at + 12),
       date: zip.readUInt16LE(at + 14),
+      method: zip.readUInt16LE(at + 10),
+      crc: zip.readUInt32LE(at + 16),
+      offset: zip.readUInt32LE(at + 42),
     });
     at += 46 + nameLength + skip;
   }
