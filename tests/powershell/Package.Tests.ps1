@@ -69,10 +69,21 @@ Import-Module ADDatabaseBackup
         $r.Executable | Should -Match '^-rwx'
     }
     $script:repository = $null
+    # PowerShellGet 2.x, loaded by an elevated user (root), creates its empty AllUsers script folders
+    # (<shared>/Scripts/InstalledScriptInfos): removed afterwards when this run made them and they are still empty.
+    $script:sharedScripts = if ($IsLinux) { '/usr/local/share/powershell' } else { $null }
+    $script:sharedScriptsExisted = $sharedScripts -and (Test-Path -LiteralPath $sharedScripts)
 }
 
 AfterAll {
     if ($repository) { Unregister-PSResourceRepository -Name $repository -ErrorAction SilentlyContinue }
+    if ($sharedScripts -and -not $sharedScriptsExisted) {
+        foreach ($dir in "$sharedScripts/Scripts/InstalledScriptInfos", "$sharedScripts/Scripts", $sharedScripts) {
+            if ([System.IO.Directory]::Exists($dir) -and @([System.IO.Directory]::GetFileSystemEntries($dir)).Count -eq 0) {
+                [System.IO.Directory]::Delete($dir)
+            }
+        }
+    }
     Remove-TestWork
 }
 
@@ -125,9 +136,12 @@ $useModule
         Assert-WorkingInstall $r
     }
 
-    It 'the win-x64 package: Save-PSResource from a registered folder repository saves every file of the module, byte for byte, and no Linux executable' {
+    It 'the win-x64 package: Publish-PSResource -NupkgPath to a registered folder repository, Save-PSResource saves every file of the module, byte for byte, and no Linux executable' {
         $script:repository = 'ADB-Pester-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
-        Register-PSResourceRepository -Name $repository -Uri (New-Feed 'win-x64') -Trusted
+        $feed = New-TestFolder feed-win-x64
+        Register-PSResourceRepository -Name $repository -Uri $feed -Trusted
+        Publish-PSResource -NupkgPath $packages['win-x64'] -Repository $repository -ErrorAction Stop
+        (Get-FileHash -LiteralPath (Join-Path $feed "ADDatabaseBackup.$version.nupkg")).Hash | Should -Be (Get-FileHash -LiteralPath $packages['win-x64']).Hash
         $dest = New-TestFolder saved
         Save-PSResource -Name ADDatabaseBackup -Repository $repository -Path $dest -TrustRepository -ErrorAction Stop
         $saved = Join-Path $dest "ADDatabaseBackup/$version"
@@ -149,5 +163,45 @@ Get-ADDatabaseFileInfo -LiteralPath $(ConvertTo-PsLiteral $dsa.databasePath) -Er
 `$e[0].FullyQualifiedErrorId
 "@
         $child.StdOut.Trim() | Should -Be 'ADDatabaseBackup.EXECUTABLE_NOT_FOUND,Get-ADDatabaseFileInfo'
+    }
+
+    It 'samples/gpo-startup-backup-task.ps1 -PackageSource: installs from the package share at the first start, does nothing at the next, then registers the task' {
+        # The sample beside a stand-in for register-nightly-backup-task.ps1 (no scheduled tasks here) that records its
+        # call. Its AllUsers scope is a system folder here: the copy installs into the child's HOME (CurrentUser).
+        $gpo = New-TestFolder gpo
+        $text = Get-Content -Raw -LiteralPath (Join-Path $p.Samples 'gpo-startup-backup-task.ps1')
+        $install = '(?m)^(\s+Install-Module [^\r\n]*)-Scope AllUsers'
+        ([regex]::Matches($text, $install)).Count | Should -Be 1
+        Set-Content -LiteralPath (Join-Path $gpo 'gpo-startup-backup-task.ps1') -Value ($text -replace $install, '$1-Scope CurrentUser')
+        Set-Content -LiteralPath (Join-Path $gpo 'register-nightly-backup-task.ps1') -Value @'
+param($BackupPath, $At, $KeepDays, $TruncateLogs, $Confirm)
+Add-Content -LiteralPath (Join-Path $PSScriptRoot 'registered.txt') -Value "$BackupPath $At $KeepDays"
+'@
+        $feed = New-Feed 'linux-x64'
+        $sample = ConvertTo-PsLiteral (Join-Path $gpo 'gpo-startup-backup-task.ps1')
+        $data = New-TestFolder programdata
+        # Off Windows, CIM says "a domain controller" through a stand-in.
+        $r = Invoke-Install @"
+`$env:ProgramData = $(ConvertTo-PsLiteral $data)
+function global:Get-CimInstance([string] `$ClassName) { [pscustomobject]@{ DomainRole = 5 } }
+`$log = ''
+`$codes = foreach (`$run in 1, 2) {
+    `$global:LASTEXITCODE = 0
+    `$log += & $sample -PackageSource $(ConvertTo-PsLiteral $feed) -BackupPath /share/ad -KeepDays 30 *>&1 | Out-String
+    `$LASTEXITCODE
+}
+[pscustomobject]@{
+    Codes = @(`$codes); Installed = @(Get-Module -ListAvailable ADDatabaseBackup | ForEach-Object ModuleBase)
+    Repository = (Get-PSRepository -Name ADDatabaseBackupFeed).SourceLocation
+    Installing = ([regex]::Matches(`$log, 'Installing ADDatabaseBackup $version from')).Count
+    Current = ([regex]::Matches(`$log, 'ADDatabaseBackup $version is installed')).Count
+} | ConvertTo-Json -Compress
+"@
+        @($r.Codes) | Should -Be @(0, 0)
+        @($r.Installed) | Should -Be @([System.IO.Path]::Combine($r.Home, '.local/share/powershell/Modules/ADDatabaseBackup', $version))
+        $r.Repository | Should -Be $feed
+        $r.Installing | Should -Be 1
+        $r.Current | Should -Be 1
+        @(Get-Content -LiteralPath (Join-Path $gpo 'registered.txt')) | Should -Be @('/share/ad 02:00 30', '/share/ad 02:00 30')
     }
 }
