@@ -6,20 +6,29 @@ the nightly backup task.
 .DESCRIPTION
 Link a GPO to the Domain Controllers OU and add this script under Computer Configuration > Policies > Windows
 Settings > Scripts (Startup/Shutdown) > Startup > PowerShell Scripts, with its parameters in "Script Parameters"
-(e.g. -ModuleSource \\contoso.com\NETLOGON\ADDatabaseBackup -BackupPath \\backup01\ad$ -KeepDays 30). Copy
+(e.g. -PackageSource \\contoso.com\NETLOGON\psfeed -BackupPath \\backup01\ad$ -KeepDays 30). Copy
 register-nightly-backup-task.ps1 and nightly-backup-job.ps1 into the same GPO scripts folder.
 
 At each start, as SYSTEM and without any prompt, it:
   1. does nothing on a computer that is not a domain controller (DomainRole 4 or 5);
-  2. copies the module folder (ADDatabaseBackup.psd1 with its bin folder) from -ModuleSource into
-     $env:ProgramFiles\WindowsPowerShell\Modules\ADDatabaseBackup\<version> when that version is not installed yet;
+  2. with -PackageSource (a folder repository: a share holding the win-x64 ADDatabaseBackup.<version>.nupkg of
+     `npm run package`), registers it for PowerShellGet (once; as SYSTEM) and runs Install-Module -Scope AllUsers
+     when it holds a newer version than the newest one installed, so publishing a new version there updates every
+     DC at its next start; with -ModuleSource, copies the module folder (ADDatabaseBackup.psd1 with its bin folder)
+     into $env:ProgramFiles\WindowsPowerShell\Modules\ADDatabaseBackup\<version> when that version is not
+     installed yet;
   3. runs register-nightly-backup-task.ps1, which creates or updates the task.
 A transcript goes to $env:ProgramData\ADDatabaseBackup\logs\gpo-startup.log. The script ends with exit code 0 on
 success and 1 on failure (any error: the module source unreadable, the task not registered; the transcript holds
 it): a script run with -File ends with exit code 0 after a failing cmdlet unless it exits non-zero itself.
 
+.PARAMETER PackageSource
+A folder repository holding the win-x64 package ADDatabaseBackup.<version>.nupkg, e.g. on NETLOGON. PowerShellGet
+needs the NuGet provider 2.8.5.201 or later on the DC (without internet access: copied into
+$env:ProgramFiles\PackageManagement\ProviderAssemblies); the script fails and says so when it is missing.
+
 .PARAMETER ModuleSource
-The folder holding the module to deploy (ADDatabaseBackup.psd1, .psm1, functions, bin), e.g. on NETLOGON.
+The folder holding the unpacked module to deploy (ADDatabaseBackup.psd1, .psm1, functions, bin), e.g. on NETLOGON.
 
 .PARAMETER BackupPath
 Passed to the task: the backup share (a subfolder per DC is used).
@@ -34,9 +43,14 @@ Passed to the task: also delete backups older than this many days.
 Passed to the task: let AD DS truncate its logs after each backup.
 
 .EXAMPLE
+-PackageSource \\contoso.com\NETLOGON\psfeed -BackupPath \\backup01\ad$ -KeepDays 30
+
+The "Script Parameters" of the GPO startup script entry: install or update the module from the package share.
+
+.EXAMPLE
 -ModuleSource \\contoso.com\NETLOGON\ADDatabaseBackup -BackupPath \\backup01\ad$ -KeepDays 30
 
-The "Script Parameters" of the GPO startup script entry.
+The same with an unpacked module folder copied as it is.
 
 .EXAMPLE
 powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\gpo-startup-backup-task.ps1 -ModuleSource \\contoso.com\NETLOGON\ADDatabaseBackup -BackupPath \\backup01\ad$
@@ -44,11 +58,15 @@ powershell.exe -NoProfile -ExecutionPolicy Bypass -File .\gpo-startup-backup-tas
 A manual run on one DC (elevated), e.g. to test the GPO's effect.
 
 .NOTES
-The DCs' computer accounts need read access to -ModuleSource and write access to -BackupPath.
+The DCs' computer accounts need read access to -PackageSource or -ModuleSource and write access to -BackupPath.
 #>
-[CmdletBinding()]
+[CmdletBinding(DefaultParameterSetName = 'Package')]
 param(
-    [Parameter(Mandatory)]
+    [Parameter(Mandatory, ParameterSetName = 'Package')]
+    [ValidateNotNullOrEmpty()]
+    [string] $PackageSource,
+
+    [Parameter(Mandatory, ParameterSetName = 'Folder')]
     [ValidateNotNullOrEmpty()]
     [string] $ModuleSource,
 
@@ -76,12 +94,36 @@ try {
         return
     }
 
-    $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleSource 'ADDatabaseBackup.psd1')
-    $target = Join-Path $env:ProgramFiles ("WindowsPowerShell\Modules\ADDatabaseBackup\{0}" -f $manifest.ModuleVersion)
-    if (-not (Test-Path -LiteralPath (Join-Path $target 'ADDatabaseBackup.psd1'))) {
-        Write-Verbose "Installing ADDatabaseBackup $($manifest.ModuleVersion) into $target" -Verbose
-        $null = New-Item -ItemType Directory -Path $target -Force
-        Copy-Item -Path (Join-Path $ModuleSource '*') -Destination $target -Recurse -Force
+    if ($PSCmdlet.ParameterSetName -eq 'Package') {
+        # Unattended as SYSTEM nothing can answer PowerShellGet's offer to download the NuGet provider: fail clearly.
+        $provider = Get-PackageProvider -ListAvailable -Name NuGet -ErrorAction SilentlyContinue |
+            Where-Object { $_.Version -ge [version]'2.8.5.201' }
+        if (-not $provider) {
+            throw 'PowerShellGet needs the NuGet provider 2.8.5.201 or later: copy it into $env:ProgramFiles\PackageManagement\ProviderAssemblies (see the README, Install).'
+        }
+        $feed = 'ADDatabaseBackupFeed'
+        $repository = Get-PSRepository -Name $feed -ErrorAction SilentlyContinue
+        if (-not $repository) {
+            Register-PSRepository -Name $feed -SourceLocation $PackageSource -InstallationPolicy Trusted
+        } elseif ($repository.SourceLocation -ne $PackageSource) {
+            Set-PSRepository -Name $feed -SourceLocation $PackageSource -InstallationPolicy Trusted
+        }
+        $available = [version] (Find-Module -Name ADDatabaseBackup -Repository $feed).Version
+        $installed = Get-Module -ListAvailable -Name ADDatabaseBackup | Sort-Object Version -Descending | Select-Object -First 1
+        if ($installed -and $installed.Version -ge $available) {
+            Write-Verbose "ADDatabaseBackup $($installed.Version) is installed; $PackageSource has $available." -Verbose
+        } else {
+            Write-Verbose "Installing ADDatabaseBackup $available from $PackageSource" -Verbose
+            Install-Module -Name ADDatabaseBackup -RequiredVersion $available -Repository $feed -Scope AllUsers -Force
+        }
+    } else {
+        $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $ModuleSource 'ADDatabaseBackup.psd1')
+        $target = Join-Path $env:ProgramFiles ("WindowsPowerShell\Modules\ADDatabaseBackup\{0}" -f $manifest.ModuleVersion)
+        if (-not (Test-Path -LiteralPath (Join-Path $target 'ADDatabaseBackup.psd1'))) {
+            Write-Verbose "Installing ADDatabaseBackup $($manifest.ModuleVersion) into $target" -Verbose
+            $null = New-Item -ItemType Directory -Path $target -Force
+            Copy-Item -Path (Join-Path $ModuleSource '*') -Destination $target -Recurse -Force
+        }
     }
 
     $register = @{ BackupPath = $BackupPath; At = $At; TruncateLogs = $TruncateLogs; Confirm = $false }
