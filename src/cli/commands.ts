@@ -36,6 +36,8 @@ import { type StatusRequest, restoreStatus } from '../restore/status.ts';
 import type { RegistryReader } from '../restore/ports.ts';
 import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
 import { writeNewIdentity } from '../archive/keygen.ts';
+import { type PruneRequest, prune } from '../retention/prune.ts';
+import { type StatusRequest as BackupStatusRequest, backupStatus } from '../retention/freshness.ts';
 
 /**
  * On a DC, files go where NTDS\Parameters says NTDS keeps them now (as the restore API's DsRestoreGetDatabaseLocations
@@ -266,6 +268,24 @@ export const COMMANDS: Record<string, Command> = {
         registryReader: localRegistryReader(),
         ntdsServiceState: win ? ntdsServiceState : null,
       });
+    },
+  },
+  prune: {
+    summary:
+      'remove old backups by rule (keepLast, keepDays, expired) per DC; never the newest good one, never a file not ours',
+    validate: v.pruneRequest,
+    async run({ decryption, ...req }: PruneRequest & { decryption?: DecryptionRequest }, ctx) {
+      const keyring = await resolveKeyring(decryption);
+      return prune(req, { now: () => new Date(), signal: ctx.signal, ...(keyring ? { keyring } : {}) });
+    },
+  },
+  status: {
+    summary:
+      'per DC: the newest good backup, its age, days of shelf life left, and a verdict (Healthy/Warning/Critical)',
+    validate: v.statusRequest,
+    async run({ decryption, ...req }: BackupStatusRequest & { decryption?: DecryptionRequest }, ctx) {
+      const keyring = await resolveKeyring(decryption);
+      return backupStatus(req, { now: () => new Date(), signal: ctx.signal, ...(keyring ? { keyring } : {}) });
     },
   },
   'restore-map': {
