@@ -53,3 +53,33 @@ test('prune without a rule, and status of a missing folder: structured errors wi
   t.is(missing.code, 5);
   t.is(missing.json.error.code, 'FILE_NOT_FOUND');
 });
+
+test('backup with retention: pruned after it is published, never when it fails', async (t) => {
+  const dir = await tempDir(t);
+  const folder = join(dir, 'backups');
+  const archives = await makeBackups(folder, dir);
+  const dsa = join(dir, 'dsa');
+  const ok = await adbackup(['backup'], {
+    source: { type: 'folder', path: dsa, computer: 'DC02' },
+    destination: { directory: folder },
+    retention: { keepLast: 2 },
+  });
+  t.is(ok.code, 0, ok.stderr);
+  t.true(v.backupResponse(ok.json), JSON.stringify(v.backupResponse.errors));
+  t.is(ok.json.retention.removedCount, AGES.length - 1, 'DC02 keeps the new backup and its newest old one');
+  t.deepEqual(
+    ok.json.retention.computers.map((c: { computer: string }) => c.computer),
+    ['DC02'],
+  );
+  t.true(await exists(archives.get('DC02/1')!));
+  t.false(await exists(archives.get('DC02/2')!));
+  t.true(await exists(archives.get('DC01/89')!), 'other DCs untouched');
+  // A backup that fails (a source without a database) prunes nothing.
+  const failed = await adbackup(['backup'], {
+    source: { type: 'folder', path: join(dir, 'empty-source'), computer: 'DC01' },
+    destination: { directory: folder },
+    retention: { keepLast: 1 },
+  });
+  t.not(failed.code, 0);
+  for (const age of AGES) t.true(await exists(archives.get(`DC01/${age}`)!));
+});
