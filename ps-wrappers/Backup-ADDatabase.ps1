@@ -131,6 +131,11 @@ function Backup-ADDatabase {
     After the backup is written, remove this DC's backups in the destination folder older than D days (see
     -KeepLast). A retention that cannot run is a warning; the backup stands.
 
+    .PARAMETER RunLogPath
+    A run log file: one JSON line per run (start, end, outcome, archive, size, sha256, error code; never a secret),
+    appended under a lock so that runs do not interleave. The folder must exist. On Windows each run is also reported
+    to the Application log (source ADDatabaseBackup: Register-ADDatabaseBackupEventSource).
+
     .PARAMETER Force
     Overwrite an existing archive of the same name.
 
@@ -291,7 +296,10 @@ function Backup-ADDatabase {
         [int] $KeepLast,
 
         [ValidateRange(0, 100000)]
-        [int] $KeepDays
+        [int] $KeepDays,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $RunLogPath
     )
 
     try {
@@ -393,6 +401,7 @@ function Backup-ADDatabase {
             if ($null -ne $lifetime) { $request['tombstoneLifetimeDays'] = $lifetime }
         }
 
+        if ($RunLogPath) { $request['report'] = [ordered]@{ log = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RunLogPath) } }
         if ($PSBoundParameters.ContainsKey('KeepLast') -or $PSBoundParameters.ContainsKey('KeepDays')) {
             $request['retention'] = [ordered]@{}
             if ($PSBoundParameters.ContainsKey('KeepLast')) { $request['retention']['keepLast'] = $KeepLast }

@@ -50,6 +50,11 @@ function Remove-ADDatabaseBackup {
     .PARAMETER Passphrase
     With -Verify: the passphrase of encrypted archives, as a SecureString (sent to adbackup on its standard input).
 
+    .PARAMETER RunLogPath
+    A run log file: one JSON line per run (start, end, outcome, archive, size, sha256, error code; never a secret),
+    appended under a lock so that runs do not interleave. The folder must exist. On Windows each run is also reported
+    to the Application log (source ADDatabaseBackup: Register-ADDatabaseBackupEventSource).
+
     .EXAMPLE
     Remove-ADDatabaseBackup -Path \\backup01\ad$\DC01 -KeepLast 14 -Expired -WhatIf
     Shows which backups a nightly retention of 14 backups per DC would remove; removes nothing.
@@ -100,7 +105,10 @@ function Remove-ADDatabaseBackup {
         [ValidateNotNullOrEmpty()]
         [string] $IdentityFile,
 
-        [securestring] $Passphrase
+        [securestring] $Passphrase,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $RunLogPath
     )
 
     try {
@@ -116,6 +124,7 @@ function Remove-ADDatabaseBackup {
             $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
             if ($null -ne $decryption) { $request['decryption'] = $decryption }
         }
+        if ($RunLogPath) { $request['report'] = [ordered]@{ log = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RunLogPath) } }
         $request['plan'] = $true
         $plan = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command prune -Request $request -TargetObject $folder -Activity 'Choosing the backups to remove'
         if ($plan.ErrorRecord) { $PSCmdlet.ThrowTerminatingError($plan.ErrorRecord) }

@@ -87,17 +87,16 @@ function New-ADBBackupStatus {
 function Add-ADBRetentionOutcome {
     <#
     .SYNOPSIS
-    Adds RemovedBackups to a BackupResult from the retention its backup ran, and warns about what the retention
-    could not do (the backup itself stands).
+    Adds RemovedBackups to a BackupResult from the retention its backup ran (Invoke-ADBExecutable has shown the
+    warnings of what the retention could not do; the backup itself stands).
     .PARAMETER Result
     The ADDatabaseBackup.BackupResult.
     .PARAMETER Response
-    adbackup backup's result (with its retention and warnings).
+    adbackup backup's result (with its retention).
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] [object] $Result, [Parameter(Mandatory)] [object] $Response)
 
-    foreach ($w in @(Get-ADBMember $Response 'warnings')) { if ($w) { Write-Warning -Message $w } }
     $retention = Get-ADBMember $Response 'retention'
     $removed = @(Get-ADBMember $retention 'items' | Where-Object { (Get-ADBMember $_ 'action') -eq 'removed' } | ForEach-Object { [string](Get-ADBMember $_ 'archive') })
     foreach ($a in $removed) { Write-Verbose -Message "Retention removed $a and its sidecar." }

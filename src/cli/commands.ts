@@ -38,6 +38,7 @@ import type { RegistryReader } from '../restore/ports.ts';
 import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
 import { writeNewIdentity } from '../archive/keygen.ts';
 import { type PruneRequest, prune } from '../retention/prune.ts';
+import { withPlaintextWarning } from '../ops/plaintext-warning.ts';
 import { type StatusRequest as BackupStatusRequest, backupStatus } from '../retention/freshness.ts';
 
 /**
@@ -121,14 +122,18 @@ async function withRetention(
       { folder: dirname(result.archive), computers: [result.manifest.source.computer], ...rules },
       { now: () => new Date(), signal },
     );
-    const warnings = retention.items.filter((i) => i.error).map((i) => `retention: ${i.archive}: ${i.error!.message}`);
+    const failed = retention.items.filter((i) => i.error).map((i) => `retention: ${i.archive}: ${i.error!.message}`);
+    const warnings = [...((result as { warnings?: string[] }).warnings ?? []), ...failed];
     return { ...result, retention, ...(warnings.length > 0 ? { warnings } : {}) };
   } catch (err) {
     const e = err instanceof AppError ? err : new AppError('Internal', 'INTERNAL', String(err));
     return {
       ...result,
       retention: { error: { code: e.code, message: e.message } },
-      warnings: [`the backup succeeded, but the retention did not run: ${e.message}`],
+      warnings: [
+        ...((result as { warnings?: string[] }).warnings ?? []),
+        `the backup succeeded, but the retention did not run: ${e.message}`,
+      ],
     };
   }
 }
@@ -196,7 +201,7 @@ export const COMMANDS: Record<string, Command> = {
       'archive a DSA (VSS with the NTDS writer, the Directory Backup API, or a snapshot/IFM/offline-copy folder) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
     validate: v.backupRequest,
     async run(req, ctx) {
-      const result = await backupFromSource(req, ctx);
+      const result = withPlaintextWarning(await backupFromSource(req, ctx), !!req.encryption);
       return req.retention ? withRetention(result, req.retention, ctx.signal) : result;
     },
   },

@@ -64,12 +64,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         },
       );
     }
-    const reported = isReported(args.command) ? args.command : null;
+    // A plan (restore or prune with plan: true) changes nothing: not a run to log.
+    const reported = isReported(args.command) && (request as { plan?: boolean }).plan !== true ? args.command : null;
     const { report, ...body } = request as { report?: ReportRequest };
     const started = new Date();
     let result: unknown;
     try {
-      result = await command.run(reported ? body : request, {
+      result = await command.run(isReported(args.command) ? body : request, {
         standalone: io.standalone,
         signal: io.signal ?? new AbortController().signal,
         progress: args.progress

@@ -37,8 +37,12 @@ wineTest(
     );
     t.is(b.code, 0, b.stdout.toString());
     const stderr = b.stderr;
-    t.regex(stderr, /adbackup backup: success/, 'the event text went through ReportEventW');
+    t.regex(stderr, /warn:eventlog:.*adbackup backup: warning/s, 'an unencrypted backup is a warning event');
     t.true(stderr.includes(b.json.sha256), 'the event names the archive hash');
+    t.true(
+      (b.json.warnings ?? []).some((w: string) => /not encrypted/.test(w)),
+      'secure by default: said',
+    );
     t.true((b.json.warnings ?? []).some((w: string) => /event source ADDatabaseBackup is not registered/.test(w)));
 
     const add = await s.wine.run([

@@ -5,6 +5,7 @@ import { tempDir } from '../support/temp.ts';
 import { reportRun, type ReportPorts } from '../../src/ops/report-run.ts';
 import { EVENT_IDS, eventText, recordOfError, recordOfResult } from '../../src/ops/outcome.ts';
 import { AppError } from '../../src/errors.ts';
+import { withPlaintextWarning } from '../../src/ops/plaintext-warning.ts';
 
 const times = { start: new Date('2026-12-01T02:00:00Z'), end: new Date('2026-12-01T02:03:00Z') };
 const backup = {
@@ -76,4 +77,13 @@ test('a report that cannot be made is a warning, never an exception', async (t) 
   t.deepEqual(await reportRun('backup', recordOfResult('backup', backup, times), { log }, ports('linux').p), []);
   const line = JSON.parse(await readFile(log, 'utf8'));
   t.like(line, { command: 'backup', outcome: 'success', computer: 'DC01', size: 123456, errorCode: null });
+});
+
+test('an unencrypted backup warns, louder on a network share; an encrypted one does not', (t) => {
+  t.is(withPlaintextWarning({ archive: 'D:\\ADBackup\\a.tar.zst.age' }, true).warnings, undefined);
+  const local = withPlaintextWarning({ archive: 'D:\\ADBackup\\a.tar.zst', warnings: ['earlier'] }, false).warnings!;
+  t.is(local[0], 'earlier');
+  t.regex(local[1]!, /not encrypted: it holds every password hash/);
+  for (const unc of ['\\\\backup01\\ad$\\a.tar.zst', '//backup01/ad/a.tar.zst'])
+    t.regex(withPlaintextWarning({ archive: unc }, false).warnings![0]!, /network share: everyone who can read/);
 });

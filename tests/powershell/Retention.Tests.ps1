@@ -70,13 +70,45 @@ Describe 'Remove-ADDatabaseBackup' {
 Describe 'Backup-ADDatabase -KeepLast' {
     It 'prunes this DC''s older backups after the backup is written, and names what it removed' {
         $folder = Copy-Generated
-        $b = Backup-ADDatabase -Path $folder -SourcePath $dsa.dir -ComputerName DC01 -KeepLast 2 -ErrorAction Stop
+        $b = Backup-ADDatabase -Path $folder -SourcePath $dsa.dir -ComputerName DC01 -KeepLast 2 -WarningAction SilentlyContinue -ErrorAction Stop
         $left = Get-Left $folder
         $left | Should -Contain $b.Name
         $left | Should -Contain 'DC01-1d.tar.zst'
         @($left | Where-Object { $_ -like 'DC01*' }).Count | Should -Be 2 # the new one and DC01-1d
         @($left | Where-Object { $_ -like 'DC02*' }).Count | Should -Be 2
         @($b.RemovedBackups | ForEach-Object { Split-Path -Leaf $_ } | Sort-Object) | Should -Be @('DC01-10d.tar.zst', 'DC01-200d.tar.zst', 'DC01-3d.tar.zst')
+    }
+}
+
+Describe 'Run log, event source and secure defaults' {
+    It '-RunLogPath: one JSON line per backup and per prune, with the archive and the outcome' {
+        $folder = Copy-Generated
+        $log = Join-Path (New-TestFolder runlog) 'runs.jsonl'
+        $b = Backup-ADDatabase -Path $folder -SourcePath $dsa.dir -ComputerName DC02 -RunLogPath $log -WarningAction SilentlyContinue -ErrorAction Stop
+        $null = Remove-ADDatabaseBackup -Path $folder -KeepLast 1 -ComputerName DC02 -RunLogPath $log -Confirm:$false
+        $lines = @(Get-Content -LiteralPath $log | ForEach-Object { $_ | ConvertFrom-Json })
+        $lines.Count | Should -Be 2
+        $lines[0].command | Should -Be 'backup'
+        $lines[0].archive | Should -Be $b.Path
+        $lines[0].sha256 | Should -Be $b.Sha256
+        $lines[0].outcome | Should -Be 'warning' # not encrypted
+        $lines[1].command | Should -Be 'prune'
+        $lines[1].outcome | Should -Be 'success'
+    }
+
+    It 'an unencrypted backup warns that the archive holds every password hash; an encrypted one does not' {
+        $out = New-TestFolder plain
+        $null = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName DC01 -WarningVariable plain -WarningAction SilentlyContinue -ErrorAction Stop
+        ($plain -join "`n") | Should -Match 'not encrypted: it holds every password hash'
+        $key = Join-Path (New-TestFolder key) 'key.txt'
+        $recipient = New-ADDatabaseBackupKey -Path $key
+        $null = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName DC03 -Recipient $recipient -WarningVariable sealed -WarningAction SilentlyContinue -ErrorAction Stop
+        ($sealed -join "`n") | Should -Not -Match 'not encrypted'
+    }
+
+    It 'Register-ADDatabaseBackupEventSource off Windows: ADDatabaseBackup.PLATFORM_NOT_SUPPORTED' {
+        $e = { Register-ADDatabaseBackupEventSource -Confirm:$false } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -BeLike 'ADDatabaseBackup.PLATFORM_NOT_SUPPORTED*'
     }
 }
 
