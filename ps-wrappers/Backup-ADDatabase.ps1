@@ -131,6 +131,20 @@ function Backup-ADDatabase {
     and memory both to make and to try a passphrase (18: about a second and 256 MiB); age refuses more than 22.
     Lower values weaken the protection against guessing.
 
+    .PARAMETER KeepLast
+    After the backup is written (never after a failed one), remove this DC's older backups in the destination folder
+    beyond the N newest, as Remove-ADDatabaseBackup -KeepLast does (the newest good backup always stays; only our
+    archives with matching sidecars are touched). With -KeepDays, a backup stays when either keeps it.
+
+    .PARAMETER KeepDays
+    After the backup is written, remove this DC's backups in the destination folder older than D days (see
+    -KeepLast). A retention that cannot run is a warning; the backup stands.
+
+    .PARAMETER RunLogPath
+    A run log file: one JSON line per run (start, end, outcome, archive, size, sha256, error code; never a secret),
+    appended under a lock so that runs do not interleave. The folder must exist. On Windows each run is also reported
+    to the Application log (source ADDatabaseBackup: Register-ADDatabaseBackupEventSource).
+
     .PARAMETER Force
     Overwrite an existing archive of the same name.
 
@@ -182,7 +196,8 @@ function Backup-ADDatabase {
     .OUTPUTS
     ADDatabaseBackup.BackupResult. Name, Path, ComputerName, Label, CreatedAt, ExpiresAt, TombstoneLifetimeDays,
     SourceType, Compression, DatabaseState, LowLog, HighLog, LogCount, Restorable, BackupId, PageSize, PageCount,
-    GoodPages, BlankPages, CorruptPages, Findings, Size, Sha256, SidecarPath, CompletedAt and the full Manifest.
+    GoodPages, BlankPages, CorruptPages, Findings, Size, Sha256, SidecarPath, CompletedAt and the full Manifest;
+    with -KeepLast/-KeepDays also RemovedBackups (the archives the retention removed).
 
     .NOTES
     A failed backup is a terminating error (use try/catch in scheduled scripts); its FullyQualifiedErrorId is
@@ -294,7 +309,16 @@ function Backup-ADDatabase {
 
         [ValidateRange(10, 22)]
         [PSDefaultValue(Help = '18')]
-        [int] $PassphraseWorkFactor
+        [int] $PassphraseWorkFactor,
+
+        [ValidateRange(1, 100000)]
+        [int] $KeepLast,
+
+        [ValidateRange(0, 100000)]
+        [int] $KeepDays,
+
+        [ValidateNotNullOrEmpty()]
+        [string] $RunLogPath
     )
 
     try {
@@ -402,6 +426,13 @@ function Backup-ADDatabase {
             if ($null -ne $lifetime) { $request['tombstoneLifetimeDays'] = $lifetime }
         }
 
+        if ($RunLogPath) { $request['report'] = [ordered]@{ log = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RunLogPath) } }
+        if ($PSBoundParameters.ContainsKey('KeepLast') -or $PSBoundParameters.ContainsKey('KeepDays')) {
+            $request['retention'] = [ordered]@{}
+            if ($PSBoundParameters.ContainsKey('KeepLast')) { $request['retention']['keepLast'] = $KeepLast }
+            if ($PSBoundParameters.ContainsKey('KeepDays')) { $request['retention']['keepDays'] = $KeepDays }
+        }
+
         Write-Verbose -Message ("Backing up the Active Directory database from $sourceText to $destination.")
         $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command backup -Request $request -TargetObject $destination `
             -Activity 'Backing up the Active Directory database'
@@ -416,6 +447,7 @@ function Backup-ADDatabase {
         }
         Write-Verbose -Message (('Archive {0}: {1:N1} MiB, logs {2}-{3}, {4} pages checked, restorable until {5:u}.' -f
                 $result.Path, ($result.Size / 1MB), $result.LowLog, $result.HighLog, $result.PageCount, $result.ExpiresAt.ToUniversalTime()))
+        if ($request.Contains('retention')) { Add-ADBRetentionOutcome -Result $result -Response $run.Result }
         $result
     } catch {
         # A .NET exception (a host that cannot prompt, a bad path) would end only its statement: stop the cmdlet.

@@ -66,7 +66,7 @@ function Invoke-ADBExecutable {
     [OutputType([System.Management.Automation.PSObject])]
     param(
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [Parameter(Mandatory)] [ValidateSet('backup', 'verify', 'inspect', 'restore', 'restore-status', 'header', 'pages', 'keygen', 'version')] [string] $Command,
+        [Parameter(Mandatory)] [ValidateSet('backup', 'verify', 'inspect', 'restore', 'restore-status', 'prune', 'status', 'header', 'pages', 'keygen', 'version')] [string] $Command,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $Request,
         [string] $Activity = "adbackup $Command",
         [object] $TargetObject
@@ -168,6 +168,10 @@ function Invoke-ADBExecutable {
         }
     }
     $errorBody = if ($null -ne $document) { Get-ADBMember $document 'error' } else { $null }
+    # What did not fail the run but must be heard: an unencrypted archive, a retention or report that could not run.
+    if ($null -ne $document -and $null -eq $errorBody) {
+        foreach ($w in @(Get-ADBMember $document 'warnings')) { if ($w) { Write-Warning -Message ([string]$w) } }
+    }
     if ($exitCode -eq 0 -and $null -ne $document -and $null -eq $errorBody) {
         return [pscustomobject]@{ ExitCode = 0; Result = $document; ErrorRecord = $null }
     }

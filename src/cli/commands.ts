@@ -10,7 +10,8 @@ import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { scanDatabaseFile } from '../ese/scan-file.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
-import { runBackup } from '../backup/backup.ts';
+import { type BackupResult, runBackup } from '../backup/backup.ts';
+import { dirname } from 'node:path';
 import { createFolderSource, localComputerName } from '../platform/folder-source.ts';
 import { createApiSource } from '../platform/ntdsbcli/api-source.ts';
 import { createVssSource } from '../platform/vss/vss-source.ts';
@@ -36,6 +37,9 @@ import { type StatusRequest, restoreStatus } from '../restore/status.ts';
 import type { RegistryReader } from '../restore/ports.ts';
 import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
 import { writeNewIdentity } from '../archive/keygen.ts';
+import { type PruneRequest, prune } from '../retention/prune.ts';
+import { withPlaintextWarning } from '../ops/plaintext-warning.ts';
+import { type StatusRequest as BackupStatusRequest, backupStatus } from '../retention/freshness.ts';
 
 /**
  * On a DC, files go where NTDS\Parameters says NTDS keeps them now (as the restore API's DsRestoreGetDatabaseLocations
@@ -74,6 +78,68 @@ function nativeStatus(): { koffi: string | null; error?: string } {
   return k.koffi
     ? { koffi: (k.koffi as unknown as { version: string }).version }
     : { koffi: null, error: k.error ?? 'unknown' };
+}
+
+/** The backup itself, from the source the request names. */
+async function backupFromSource(req: any, ctx: CommandContext): Promise<BackupResult> {
+  const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
+  const { retention: _r, ...backup } = req;
+  const opts = { ...backup, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
+  if (req.source.type === 'vss') {
+    const { computer, timeoutSeconds } = req.source as { computer?: string; timeoutSeconds?: number };
+    return runBackup(
+      createVssSource({
+        ...(computer ? { computer } : {}),
+        ...(timeoutSeconds ? { timeoutSeconds } : {}),
+        signal: ctx.signal,
+      }),
+      opts,
+      env,
+    );
+  }
+  if (req.source.type === 'api') {
+    return runBackup(
+      createApiSource({
+        ...(req.source.server ? { server: req.source.server } : {}),
+        truncateLogs: !!req.source.truncateLogs,
+      }),
+      opts,
+      env,
+    );
+  }
+  const { type: _t, ...folder } = req.source;
+  return runBackup(createFolderSource(folder), opts, env);
+}
+
+/**
+ * The retention a backup request asks for, run only after the backup was published: this DC's backups in the
+ * archive's folder, pruned by the rules (the new backup is the newest good one, so it stays). A prune that fails is a
+ * warning in the result: the backup itself succeeded and must be reported as such.
+ */
+async function withRetention(
+  result: BackupResult,
+  rules: { keepLast?: number; keepDays?: number; expired?: boolean },
+  signal: AbortSignal,
+): Promise<BackupResult & { retention: unknown; warnings?: string[] }> {
+  try {
+    const retention = await prune(
+      { folder: dirname(result.archive), computers: [result.manifest.source.computer], ...rules },
+      { now: () => new Date(), signal },
+    );
+    const failed = retention.items.filter((i) => i.error).map((i) => `retention: ${i.archive}: ${i.error!.message}`);
+    const warnings = [...((result as { warnings?: string[] }).warnings ?? []), ...failed];
+    return { ...result, retention, ...(warnings.length > 0 ? { warnings } : {}) };
+  } catch (err) {
+    const e = err instanceof AppError ? err : new AppError('Internal', 'INTERNAL', String(err));
+    return {
+      ...result,
+      retention: { error: { code: e.code, message: e.message } },
+      warnings: [
+        ...((result as { warnings?: string[] }).warnings ?? []),
+        `the backup succeeded, but the retention did not run: ${e.message}`,
+      ],
+    };
+  }
 }
 
 export interface CommandContext {
@@ -139,32 +205,8 @@ export const COMMANDS: Record<string, Command> = {
       'archive a DSA (VSS with the NTDS writer, the Directory Backup API, or a snapshot/IFM/offline-copy folder) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
     validate: v.backupRequest,
     async run(req, ctx) {
-      const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
-      const opts = { ...req, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
-      if (req.source.type === 'vss') {
-        const { computer, timeoutSeconds } = req.source as { computer?: string; timeoutSeconds?: number };
-        return runBackup(
-          createVssSource({
-            ...(computer ? { computer } : {}),
-            ...(timeoutSeconds ? { timeoutSeconds } : {}),
-            signal: ctx.signal,
-          }),
-          opts,
-          env,
-        );
-      }
-      if (req.source.type === 'api') {
-        return runBackup(
-          createApiSource({
-            ...(req.source.server ? { server: req.source.server } : {}),
-            truncateLogs: !!req.source.truncateLogs,
-          }),
-          opts,
-          env,
-        );
-      }
-      const { type: _t, ...folder } = req.source;
-      return runBackup(createFolderSource(folder), opts, env);
+      const result = withPlaintextWarning(await backupFromSource(req, ctx), !!req.encryption);
+      return req.retention ? withRetention(result, req.retention, ctx.signal) : result;
     },
   },
   verify: {
@@ -270,6 +312,24 @@ export const COMMANDS: Record<string, Command> = {
         registryReader: localRegistryReader(),
         ntdsServiceState: win ? ntdsServiceState : null,
       });
+    },
+  },
+  prune: {
+    summary:
+      'remove old backups by rule (keepLast, keepDays, expired) per DC; never the newest good one, never a file not ours',
+    validate: v.pruneRequest,
+    async run({ decryption, ...req }: PruneRequest & { decryption?: DecryptionRequest }, ctx) {
+      const keyring = await resolveKeyring(decryption);
+      return prune(req, { now: () => new Date(), signal: ctx.signal, ...(keyring ? { keyring } : {}) });
+    },
+  },
+  status: {
+    summary:
+      'per DC: the newest good backup, its age, days of shelf life left, and a verdict (Healthy/Warning/Critical)',
+    validate: v.statusRequest,
+    async run({ decryption, ...req }: BackupStatusRequest & { decryption?: DecryptionRequest }, ctx) {
+      const keyring = await resolveKeyring(decryption);
+      return backupStatus(req, { now: () => new Date(), signal: ctx.signal, ...(keyring ? { keyring } : {}) });
     },
   },
   'restore-map': {

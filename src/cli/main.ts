@@ -7,6 +7,9 @@ import { describeIssues } from '../protocol/validator.ts';
 import { type CliArgs, parseArgs } from './args.ts';
 import { COMMANDS, StatusResult } from './commands.ts';
 import { EXIT_CODES } from './exit-codes.ts';
+import { type ReportRequest, reportRun } from '../ops/report-run.ts';
+import { REPORTED_COMMANDS, type ReportedCommand, recordOfError, recordOfResult } from '../ops/outcome.ts';
+import type { RunRecord } from '../ops/run-log.ts';
 
 /** No request is anywhere near this; a larger one (or an endless stdin such as /dev/zero) is refused unread. */
 export const MAX_REQUEST_BYTES = 16 << 20;
@@ -61,19 +64,44 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         },
       );
     }
-    const result = await command.run(request, {
-      standalone: io.standalone,
-      signal: io.signal ?? new AbortController().signal,
-      progress: args.progress
-        ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n')
-        : () => {},
-    });
-    if (result instanceof StatusResult) {
-      io.stdout(toJson(result.value, args.pretty));
-      return EXIT_CODES[result.category];
+    // A plan (restore or prune with plan: true) changes nothing: not a run to log.
+    const reported = isReported(args.command) && (request as { plan?: boolean }).plan !== true ? args.command : null;
+    const { report, ...body } = request as { report?: ReportRequest };
+    const started = new Date();
+    let result: unknown;
+    try {
+      result = await command.run(isReported(args.command) ? body : request, {
+        standalone: io.standalone,
+        signal: io.signal ?? new AbortController().signal,
+        progress: args.progress
+          ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n')
+          : () => {},
+      });
+    } catch (err) {
+      if (reported) {
+        const e = err instanceof AppError ? err : internal(err);
+        for (const w of await reportOutcome(
+          reported,
+          recordOfError(reported, e, { start: started, end: new Date() }),
+          report,
+        ))
+          io.stderr(`adbackup: warning: ${w}\n`);
+      }
+      throw err;
     }
-    io.stdout(toJson(result, args.pretty));
-    return 0;
+    const status = result instanceof StatusResult ? result : null;
+    let value = status ? status.value : result;
+    if (reported) {
+      const record = recordOfResult(
+        reported,
+        value as Record<string, unknown>,
+        { start: started, end: new Date() },
+        status?.category === 'Integrity',
+      );
+      value = withWarnings(value, await reportOutcome(reported, record, report));
+    }
+    io.stdout(toJson(value, args.pretty));
+    return status ? EXIT_CODES[status.category] : 0;
   } catch (err) {
     const e = err instanceof AppError ? err : internal(err);
     const body: Record<string, unknown> = { code: e.code, category: e.category, message: e.message };
@@ -84,6 +112,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(String((err as Error)?.stack ?? err) + '\n');
     return EXIT_CODES[e.category];
   }
+}
+
+/** The run log and event log report of a run (src/ops/report-run.ts) with this platform's event writer. */
+function reportOutcome(command: ReportedCommand, record: RunRecord, report: ReportRequest | undefined) {
+  return reportRun(command, record, report, {
+    platform: process.platform,
+    reportEvent: async (e) => (await import('../platform/event-log.ts')).reportEvent(e),
+  });
+}
+
+function isReported(command: string): command is ReportedCommand {
+  return (REPORTED_COMMANDS as readonly string[]).includes(command);
+}
+
+/** The result with `warnings` added to any it already has (a backup's retention may have some). */
+function withWarnings(value: unknown, warnings: string[]): unknown {
+  if (warnings.length === 0 || typeof value !== 'object' || value === null) return value;
+  const v = value as { warnings?: string[] };
+  return { ...v, warnings: [...(v.warnings ?? []), ...warnings] };
 }
 
 async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {

@@ -27,8 +27,14 @@ test('no passphrase or secret key in any output, progress event, error message, 
   await mkdir(secrets);
   const out = join(dir, 'out');
   const runs: [string, CliResult][] = [];
+  // Every backup, verify and restore also writes its run log line (src/ops/run-log.ts): searched like any file.
+  const runLog = join(out, 'runs.jsonl');
+  const reported = (args: string[], req: object | string) =>
+    typeof req === 'object' && ['backup', 'verify', 'restore'].includes(args[0]!)
+      ? { ...req, report: { log: runLog } }
+      : req;
   const run = async (label: string, args: string[], req: object | string, code: number) => {
-    const r = await adbackup(args, req);
+    const r = await adbackup(args, reported(args, req));
     runs.push([label, r]);
     t.is(r.code, code, `${label}: ${r.stdout}`);
     return r;
@@ -194,6 +200,9 @@ test('no passphrase or secret key in any output, progress event, error message, 
 
   const written = await filesUnder(out);
   t.true(written.length > 20);
+  t.true(written.includes(runLog), 'the run log was written');
+  const logged = (await readFile(runLog, 'utf8')).trim().split('\n');
+  t.true(logged.length >= 12, `one line per reported run (${logged.length})`);
   for (const file of written) {
     const bytes = await readFile(file);
     for (const n of needles) t.is(bytes.indexOf(n), -1, `${relative(dir, file)} holds a secret`);

@@ -72,7 +72,8 @@ Describe 'PowerShell sources' {
         $verb, $noun = $fn.Name -split '-', 2
         $verb | Should -BeIn $verbs
         $noun | Should -BeLike 'ADDatabase*'
-        $noun | Should -Not -Match '([^s]s|ies)$' -Because 'nouns are singular'
+        # 'Status' ends in s and is singular: the plural endings are -s after a letter other than s or u, and -ies.
+        $noun | Should -Not -Match '([^su]s|ies)$' -Because 'nouns are singular'
         @($fn.Body.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'OutputType' }).Count | Should -BeGreaterThan 0
         $help = $fn.GetHelpContent()
         Test-Help $help $fn.Body.ParamBlock 2 $Name
@@ -88,9 +89,11 @@ Describe 'PowerShell sources' {
             'Uninstall', 'Protect', 'Unprotect', 'Update', 'Write', 'Move', 'Copy', 'Rename', 'Reset', 'Start', 'Stop')
         $binding = Get-Binding $fn
         ((Get-NamedArgument $binding 'SupportsShouldProcess') -eq '$true') | Should -Be $changes
-        $calls = @($fn.Body.FindAll({ param($a) $a -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and $a.Member.Extent.Text -eq 'ShouldProcess' }, $true))
+        # $PSCmdlet.ShouldProcess directly, or through Confirm-ADBAction (ShouldProcess for hosts that cannot prompt).
+        $calls = @($fn.Body.FindAll({ param($a) ($a -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -and $a.Member.Extent.Text -eq 'ShouldProcess') -or
+                    ($a -is [System.Management.Automation.Language.CommandAst] -and $a.GetCommandName() -eq 'Confirm-ADBAction') }, $true))
         if ($changes) { $calls.Count | Should -BeGreaterThan 0 }
-        $impact = @{ 'Restore-ADDatabase' = 'High'; 'Backup-ADDatabase' = 'Medium' }
+        $impact = @{ 'Restore-ADDatabase' = 'High'; 'Backup-ADDatabase' = 'Medium'; 'Remove-ADDatabaseBackup' = 'High' }
         if ($impact.ContainsKey($Name)) { Get-NamedArgument $binding 'ConfirmImpact' | Should -Be $impact[$Name] }
     }
 
@@ -162,7 +165,7 @@ Describe 'module manifest, format and types' {
         $emitted = @([regex]::Matches($sources, "-TypeName '(ADDatabaseBackup\.[A-Za-z]+)'") | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
         $declared = @([regex]::Matches($sources, "\[OutputType\('(ADDatabaseBackup\.[A-Za-z]+)'") | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
         $declared | Should -Be $emitted -Because 'every [OutputType()] names a type a helper emits, and back'
-        $emitted | Should -Be @('ADDatabaseBackup.BackupInfo', 'ADDatabaseBackup.BackupResult', 'ADDatabaseBackup.FileInfo', 'ADDatabaseBackup.RestoreResult', 'ADDatabaseBackup.RestoreStatus', 'ADDatabaseBackup.VerifyResult')
+        $emitted | Should -Be @('ADDatabaseBackup.BackupInfo', 'ADDatabaseBackup.BackupResult', 'ADDatabaseBackup.BackupStatus', 'ADDatabaseBackup.FileInfo', 'ADDatabaseBackup.PruneItem', 'ADDatabaseBackup.RestoreResult', 'ADDatabaseBackup.RestoreStatus', 'ADDatabaseBackup.VerifyResult')
         $viewed = @(([xml](Get-Content -Raw -LiteralPath $format)).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
         $viewed | Should -Be @($emitted | ForEach-Object { $_; "Deserialized.$_" } | Sort-Object) -Because 'a view for each type and its deserialized copy'
         @(([xml](Get-Content -Raw -LiteralPath $types)).Types.Type.Name | Sort-Object) | Should -Be $emitted

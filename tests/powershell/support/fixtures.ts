@@ -2,7 +2,8 @@
 // PowerShell and ava tests share one generator and one reader of each format. One JSON document on stdout.
 //
 //   node fixtures.ts dsa DIR [OPTIONS-JSON]         a synthetic DSA folder (tests/fixtures/synthetic-dsa.ts)
-//   node fixtures.ts backup-at DSA-DIR ARCHIVE DAYS  a backup of DSA-DIR taken DAYS days ago (an expired backup)
+//   node fixtures.ts backup-at DSA-DIR ARCHIVE DAYS [COMPUTER]
+//                                                    a backup of DSA-DIR taken DAYS days ago (an expired backup)
 //   node fixtures.ts requests CAPTURE-DIR            the requests a recording adbackup stand-in captured, each
 //                                                    validated against adbackup's request schema
 //   node fixtures.ts reg FILE                        the values of a .reg file, read by the project's reader
@@ -40,10 +41,10 @@ async function dsa(dir: string, options: string | undefined): Promise<unknown> {
   };
 }
 
-async function backupAt(dsaDir: string, archive: string, days: number): Promise<unknown> {
+async function backupAt(dsaDir: string, archive: string, days: number, computer = 'DC01'): Promise<unknown> {
   const source = createFolderSource({
     path: dsaDir,
-    computer: 'DC01',
+    computer,
     recordAs: { databasePath: `${NTDS}\\ntds.dit`, logPath: NTDS },
   });
   await runBackup(
@@ -81,13 +82,13 @@ function reg(file: string): unknown {
 }
 
 async function main(argv: string[]): Promise<unknown> {
-  const [mode, a, b, c] = argv;
+  const [mode, a, b, c, d] = argv;
   if (mode === 'dsa' && a) return dsa(a, b);
-  if (mode === 'backup-at' && a && b && c) return backupAt(a, b, Number(c));
+  if (mode === 'backup-at' && a && b && c) return backupAt(a, b, Number(c), d);
   if (mode === 'requests' && a) return requests(a);
   if (mode === 'reg' && a) return reg(a);
   throw new Error(
-    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS | requests DIR | reg FILE (got ${argv.join(' ')})`,
+    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS [COMPUTER] | requests DIR | reg FILE (got ${argv.join(' ')})`,
   );
 }
 
