@@ -17,7 +17,11 @@ At each start, as SYSTEM and without any prompt, it:
      DC at its next start; with -ModuleSource, copies the module folder (ADDatabaseBackup.psd1 with its bin folder)
      into $env:ProgramFiles\WindowsPowerShell\Modules\ADDatabaseBackup\<version> when that version is not
      installed yet;
-  3. runs register-nightly-backup-task.ps1, which creates or updates the task.
+  3. registers the event source ADDatabaseBackup in the Application log (Register-ADDatabaseBackupEventSource), so
+     each nightly run is an event monitoring can collect (IDs 1000-1302);
+  4. runs register-nightly-backup-task.ps1, which creates or updates the task: nightly-backup-job.ps1 backs up
+     (encrypted to -RecipientFile), keeps -KeepLast/-KeepDays backups, removes expired ones, writes a run log and
+     fails when Get-ADDatabaseBackupStatus says Critical.
 A transcript goes to $env:ProgramData\ADDatabaseBackup\logs\gpo-startup.log. The script ends with exit code 0 on
 success and 1 on failure (any error: the module source unreadable, the task not registered; the transcript holds
 it): a script run with -File ends with exit code 0 after a failing cmdlet unless it exits non-zero itself.
@@ -39,11 +43,17 @@ Passed to the task: the daily start time (default 02:00).
 .PARAMETER KeepDays
 Passed to the task: also delete backups older than this many days.
 
+.PARAMETER KeepLast
+Passed to the task: keep this DC's newest N backups (the job's default: 14).
+
+.PARAMETER RecipientFile
+Passed to the task: the age recipients file (public keys only; e.g. beside the backups) the backups are encrypted to.
+
 .PARAMETER TruncateLogs
 Passed to the task: let AD DS truncate its logs after each backup.
 
 .EXAMPLE
--PackageSource \\contoso.com\NETLOGON\psfeed -BackupPath \\backup01\ad$ -KeepDays 30
+-PackageSource \\contoso.com\NETLOGON\psfeed -BackupPath \\backup01\ad$ -KeepDays 30 -RecipientFile \\backup01\ad$\recipients.txt
 
 The "Script Parameters" of the GPO startup script entry: install or update the module from the package share.
 
@@ -79,6 +89,12 @@ param(
 
     [ValidateRange(1, 36500)]
     [int] $KeepDays,
+
+    [ValidateRange(1, 100000)]
+    [int] $KeepLast,
+
+    [ValidateNotNullOrEmpty()]
+    [string] $RecipientFile,
 
     [switch] $TruncateLogs
 )
@@ -126,8 +142,18 @@ try {
         }
     }
 
+    try {
+        Import-Module ADDatabaseBackup
+        $null = Register-ADDatabaseBackupEventSource -Confirm:$false
+    } catch {
+        # Backups still run and write their events (the Event Viewer then shows a "description not found" preamble).
+        Write-Warning "The event source ADDatabaseBackup is not registered: $($_.Exception.Message)"
+    }
+
     $register = @{ BackupPath = $BackupPath; At = $At; TruncateLogs = $TruncateLogs; Confirm = $false }
     if ($KeepDays) { $register['KeepDays'] = $KeepDays }
+    if ($KeepLast) { $register['KeepLast'] = $KeepLast }
+    if ($RecipientFile) { $register['RecipientFile'] = $RecipientFile }
     & (Join-Path $PSScriptRoot 'register-nightly-backup-task.ps1') @register | Out-Null
     Write-Verbose 'The nightly backup task is registered.' -Verbose
 } catch {

@@ -20,6 +20,12 @@ The daily start time (default 02:00, local time).
 .PARAMETER KeepDays
 Passed to the job: also delete backups older than this many days.
 
+.PARAMETER KeepLast
+Passed to the job: keep this DC's newest N backups (the job's default: 14).
+
+.PARAMETER RecipientFile
+Passed to the job: the age recipients file (public keys) the backups are encrypted to.
+
 .PARAMETER TruncateLogs
 Passed to the job: let AD DS truncate the transaction logs after each backup.
 
@@ -55,6 +61,12 @@ param(
     [ValidateRange(1, 36500)]
     [int] $KeepDays,
 
+    [ValidateRange(1, 100000)]
+    [int] $KeepLast,
+
+    [ValidateNotNullOrEmpty()]
+    [string] $RecipientFile,
+
     [switch] $TruncateLogs,
 
     [ValidateNotNullOrEmpty()]
@@ -69,6 +81,8 @@ $job = Join-Path $jobFolder 'nightly-backup-job.ps1'
 
 $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', "`"$job`"", '-BackupPath', "`"$BackupPath`"")
 if ($KeepDays) { $arguments += @('-KeepDays', $KeepDays) }
+if ($KeepLast) { $arguments += @('-KeepLast', $KeepLast) }
+if ($RecipientFile) { $arguments += @('-RecipientFile', "`"$RecipientFile`"") }
 if ($TruncateLogs) { $arguments += '-TruncateLogs' }
 
 $action = New-ScheduledTaskAction -Execute $PowerShellPath -Argument ($arguments -join ' ')
