@@ -312,9 +312,11 @@ function Backup-ADDatabase {
         [int] $PassphraseWorkFactor,
 
         [ValidateRange(1, 100000)]
+        [PSDefaultValue(Help = 'none (no count rule)')]
         [int] $KeepLast,
 
         [ValidateRange(0, 100000)]
+        [PSDefaultValue(Help = 'none (no age rule)')]
         [int] $KeepDays,
 
         [ValidateNotNullOrEmpty()]

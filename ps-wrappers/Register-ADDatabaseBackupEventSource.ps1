@@ -58,8 +58,12 @@ function Register-ADDatabaseBackupEventSource {
             $framework = if ([System.Environment]::Is64BitOperatingSystem) { 'Framework64' } else { 'Framework' }
             $MessageFile = "%SystemRoot%\Microsoft.NET\$framework\v4.0.30319\EventLogMessages.dll"
         }
-        $current = Get-ItemProperty -LiteralPath $key -Name EventMessageFile -ErrorAction SilentlyContinue
-        $changed = -not $current -or $current.EventMessageFile -ne $MessageFile
+        # Compared as stored (REG_EXPAND_SZ): Get-ItemProperty would return it expanded.
+        $current = $null
+        if (Test-Path -LiteralPath $key) {
+            $current = (Get-Item -LiteralPath $key).GetValue('EventMessageFile', $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+        }
+        $changed = $current -ne $MessageFile
         if ($changed -and (Confirm-ADBAction -Cmdlet $PSCmdlet -Target $key -Action "Register the event source $source with $MessageFile")) {
             if (-not (Test-Path -LiteralPath $key)) { $null = New-Item -Path $key -Force -ErrorAction Stop }
             $null = New-ItemProperty -LiteralPath $key -Name EventMessageFile -PropertyType ExpandString -Value $MessageFile -Force -ErrorAction Stop

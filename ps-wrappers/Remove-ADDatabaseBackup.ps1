@@ -88,9 +88,11 @@ function Remove-ADDatabaseBackup {
         [string] $Path = '.',
 
         [ValidateRange(0, 100000)]
+        [PSDefaultValue(Help = 'none (no count rule)')]
         [int] $KeepLast,
 
         [ValidateRange(0, 100000)]
+        [PSDefaultValue(Help = 'none (no age rule)')]
         [int] $KeepDays,
 
         [switch] $Expired,

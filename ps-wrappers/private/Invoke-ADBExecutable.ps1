@@ -169,7 +169,8 @@ function Invoke-ADBExecutable {
     }
     $errorBody = if ($null -ne $document) { Get-ADBMember $document 'error' } else { $null }
     # What did not fail the run but must be heard: an unencrypted archive, a retention or report that could not run.
-    if ($null -ne $document -and $null -eq $errorBody) {
+    # (Restore-ADDatabase shows its own result's warnings; header's are per file, in Get-ADDatabaseFileInfo's output.)
+    if ($null -ne $document -and $null -eq $errorBody -and $Command -in @('backup', 'verify', 'prune')) {
         foreach ($w in @(Get-ADBMember $document 'warnings')) { if ($w) { Write-Warning -Message ([string]$w) } }
     }
     if ($exitCode -eq 0 -and $null -ne $document -and $null -eq $errorBody) {

@@ -4,7 +4,7 @@ import test from 'ava';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from '../../src/protocol/generated/validators.js';
-import { adbackup, cliPath } from '../support/cli.ts';
+import { adbackup } from '../support/cli.ts';
 import { tempDir } from '../support/temp.ts';
 import { makeBackups, AGES } from '../retention/generated-backups.ts';
 
@@ -32,7 +32,7 @@ test('prune removes by rule and keeps the newest good backup; status answers per
   }
   t.deepEqual(
     real.json.computers.map((c: { newestGood: string }) => c.newestGood),
-    ['DC01', 'DC02', 'DC03'].map((c) => cliPath(archives.get(`${c}/1`)!)),
+    ['DC01', 'DC02', 'DC03'].map((c) => archives.get(`${c}/1`)!),
   );
   // Backups made in 2026-09: long past the 2-day warning and 7 days, so the answer is Critical for each DC.
   const status = await adbackup(['status'], { folder });

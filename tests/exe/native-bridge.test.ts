@@ -1,9 +1,7 @@
 // The native bridge for real: the shipped adbackup.exe (byte-identical to the build, see windows-exe.ts) under Wine 10 calls the emulated ntdsbcli.dll (tests/native, mingw-w64)
 // through koffi for an online backup and a restore through the API, and writes Wine's registry through advapi32.
 import test, { type ExecutionContext } from 'ava';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
@@ -13,16 +11,15 @@ import { windowsPath } from '../support/wine.ts';
 import { setup, wineSerialTest } from '../support/windows-exe.ts';
 import { parseRegQuery } from '../support/reg-query.ts';
 import { numberedLogName } from '../../src/logs/names.ts';
+import { ensureEmulatedDlls } from '../support/emulated-dlls.ts';
 
 const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
 const missingExportDll = join(projectRoot, 'build', 'native', 'missing-export', 'ntdsbcli.dll');
 const wineTest = wineSerialTest('native-bridge.test.ts');
 
 test.before(() => {
-  if (!existsSync(dll) || !existsSync(missingExportDll)) {
-    const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-emu.sh')], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`building the emulated ntdsbcli.dll failed: ${r.stderr}`);
-  }
+  const failed = ensureEmulatedDlls();
+  if (failed) throw new Error(`building the emulated ntdsbcli.dll failed: ${failed}`);
 });
 
 const small = { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' as const };

@@ -11,15 +11,14 @@ import { adbackup } from '../support/cli.ts';
 import { projectRoot } from '../support/shared.ts';
 import { windowsPath } from '../support/wine.ts';
 import { type Setup, setup, wineSerialTest } from '../support/windows-exe.ts';
+import { ensureEmulatedDlls } from '../support/emulated-dlls.ts';
 
 const dll = join(projectRoot, 'build', 'native', 'vss', 'vssapi.dll');
 const wineTest = wineSerialTest('vss-bridge.test.ts');
 
 test.before(() => {
-  if (!existsSync(dll)) {
-    const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-emu.sh')], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`building the emulated vssapi.dll failed: ${r.stderr}`);
-  }
+  const failed = ensureEmulatedDlls();
+  if (failed) throw new Error(`building the emulated vssapi.dll failed: ${failed}`);
 });
 
 const small = { databaseBytes: 512 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' as const };

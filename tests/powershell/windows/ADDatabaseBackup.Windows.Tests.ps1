@@ -55,11 +55,11 @@ BeforeAll {
 }
 
 Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
-    It 'is Windows PowerShell 7 on Windows, and the module exports its seven cmdlets' {
+    It 'is Windows PowerShell 7 on Windows, and the module exports its ten cmdlets' {
         $IsWindows | Should -BeTrue
         $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
         $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
-        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseFileInfo', 'New-ADDatabaseBackupKey', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
+        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseBackupStatus', 'Get-ADDatabaseFileInfo', 'New-ADDatabaseBackupKey', 'Register-ADDatabaseBackupEventSource', 'Remove-ADDatabaseBackup', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
         (Get-Help Backup-ADDatabase).Synopsis | Should -Not -BeNullOrEmpty
     }
 
@@ -231,6 +231,29 @@ Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
         $done.RestoreCountBefore | Should -Be 4
         $done.RestoreCountNow | Should -Be 5
         & reg.exe delete $params /v 'Database restored from backup' /f | Out-Null
+    }
+
+    It 'registers the event source in the registry; then a backup reports its event without a warning, and the nightly cmdlets run with Windows paths' {
+        $key = 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\ADDatabaseBackup'
+        $null = & reg.exe delete $key /f 2>&1
+        $out = New-TestFolder 'nightly'
+        $null = Backup-ADDatabase -Path $out -SourcePath $script:Dsa -ComputerName DC01 -TombstoneLifetimeDays 180 -WarningVariable before -WarningAction SilentlyContinue
+        ($before -join "`n") | Should -Match 'event source ADDatabaseBackup is not registered'
+        ($before -join "`n") | Should -Match 'not encrypted'
+        $registered = Register-ADDatabaseBackupEventSource -Confirm:$false
+        $registered.Changed | Should -BeTrue
+        $values = Get-RegValues $key
+        $values['EventMessageFile'] | Should -Be @('REG_EXPAND_SZ', '%SystemRoot%\Microsoft.NET\Framework64\v4.0.30319\EventLogMessages.dll')
+        $values['TypesSupported'] | Should -Be @('REG_DWORD', '0x7')
+        (Register-ADDatabaseBackupEventSource -Confirm:$false).Changed | Should -BeFalse
+        $log = Join-Path $out 'runs.jsonl'
+        $second = Backup-ADDatabase -Path $out -SourcePath $script:Dsa -ComputerName DC01 -TombstoneLifetimeDays 180 -NameTemplate '{computer}-second' -RunLogPath $log -WarningVariable after -WarningAction SilentlyContinue
+        ($after -join "`n") | Should -Not -Match 'not registered'
+        (Get-Content -LiteralPath $log | ConvertFrom-Json).archive | Should -Be $second.Path
+        (Get-ADDatabaseBackupStatus -Path $out).Verdict | Should -Be 'Healthy'
+        $pruned = @(Remove-ADDatabaseBackup -Path $out -KeepLast 1 -Confirm:$false)
+        @($pruned | Where-Object Action -EQ 'Removed').Count | Should -Be 1
+        @(Get-ChildItem -LiteralPath $out -Filter '*.tar.zst').Name | Should -Be @('DC01-second.tar.zst')
     }
 
     It 'maps adbackup''s errors to ADDatabaseBackup.* error records' {

@@ -4,7 +4,6 @@
 // bin\win-x64\adbackup.exe (no ADBACKUP_EXE). Prints TAP lines and "# pass/fail/skip N" (scripts/run-tests.sh adds
 // them to the final count) and writes them to the TAP file; exits 1 on any failure. When Wine 10 or pwsh is missing:
 // one failing test when CI is set, else a skip with the reason.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { makeDsaFolder } from '../../fixtures/synthetic-dsa.ts';
 import { projectRoot } from '../../support/shared.ts';
 import { createWinePrefix, findWine, windowsPath, wineUnavailable } from '../../support/wine.ts';
 import { builtExe, builtExeSha256, sha256File } from '../../support/built-exe.ts';
+import { ensureEmulatedDlls } from '../../support/emulated-dlls.ts';
 
 const pwsh = join(projectRoot, 'build', 'pwsh-win', 'pwsh.exe');
 const dll = join(projectRoot, 'build', 'native', 'ntdsbcli.dll');
@@ -67,10 +67,8 @@ async function main(): Promise<number> {
   if (tools === null) return unavailable(wineUnavailable() ?? 'Wine 10 unavailable');
   if (!existsSync(pwsh))
     return unavailable('build/pwsh-win/pwsh.exe is missing: bash scripts/build-pwsh-windows.sh (npm test runs it)');
-  if (!existsSync(dll) || !existsSync(vssDll)) {
-    const r = spawnSync('bash', [join(projectRoot, 'scripts', 'build-emu.sh')], { encoding: 'utf8' });
-    if (r.status !== 0) return unavailable(`building the emulated ntdsbcli.dll and vssapi.dll failed: ${r.stderr}`);
-  }
+  const failed = ensureEmulatedDlls();
+  if (failed) return unavailable(`building the emulated ntdsbcli.dll and vssapi.dll failed: ${failed}`);
   const shaBefore = sha256File(builtExe);
   const scratch = await mkdtemp(join(tmpdir(), 'adbackup-win-pester-'));
   const wine = await createWinePrefix(tools);
