@@ -9,7 +9,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression/index.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, SIDECAR_SUFFIX } from '../archive/layout.ts';
 import type { ArchiveHeaderDoc, Manifest, Sidecar } from '../archive/manifest.ts';
-import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { type PartialFile, createPartial } from '../publish.ts';
 import { measureStream } from '../archive/measure.ts';
 import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../archive/encryption.ts';
 import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';

@@ -2,7 +2,7 @@
 // NTDS\Parameters (where NTDS keeps its files), and the NTDS service state. Predefined keys are sign-extended
 // LONGs ((HKEY)(ULONG_PTR)(LONG)0x80000002), so handles travel as intptr_t.
 import { AppError } from '../errors.ts';
-import type { RegistryReader, RegistryWriter } from '../restore/ports.ts';
+import type { RegistryReader, RegistryWriter } from '../registry/ports.ts';
 import {
   type RegChange,
   type RegDeletion,

@@ -9,7 +9,7 @@ import { AppError, fsError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { roleOfEntry } from '../archive/layout.ts';
 import { readSidecar } from '../archive/sidecar.ts';
-import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { type PartialFile, createPartial } from '../publish.ts';
 import { verifyArchiveWithManifest } from '../archive/verify.ts';
 import type { EntrySink, EntryWriter, VerifyResult } from '../archive/verify-types.ts';
 import { readManifestEntry } from '../archive/manifest-entry.ts';

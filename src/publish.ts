@@ -8,7 +8,7 @@
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
-import { AppError, fsError } from '../errors.ts';
+import { AppError, fsError } from './errors.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 /** Owner-only: an ntds.dit archive holds every password hash of the domain. */
