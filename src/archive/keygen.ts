@@ -2,7 +2,7 @@
 // owner-only, never over an existing file. Only the public key is returned: the secret goes to the file alone.
 import { open, unlink } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
-import { ARCHIVE_FILE_MODE } from './publish.ts';
+import { ARCHIVE_FILE_MODE } from '../publish.ts';
 import { generateIdentity, identityFileText } from './age/keys.ts';
 
 export interface KeygenResult {

@@ -24,7 +24,10 @@ export interface TarEntry {
   header: TarFileHeader;
   /** offset of its first header block (including any PAX header) in the uncompressed stream */
   offset: number;
-  /** the data, exactly header.size bytes, in chunks; must be consumed (or is drained automatically when the iteration moves on) */
+  /**
+   * the data, exactly header.size bytes, in chunks; must be consumed (or is drained automatically when the iteration
+   * moves on)
+   */
   body: AsyncIterable<Buffer>;
 }
 
@@ -69,7 +72,13 @@ function writeError(message: string, name: string): AppError {
   return new AppError('Internal', 'TAR_WRITE_INVALID', message, { target: name });
 }
 
-/** Header block(s) for one regular file: a POSIX ustar header (magic "ustar\0", version "00", typeflag '0', uid/gid 0, uname/gname "root", mode given, mtime seconds, checksum per POSIX). When the name does not fit ustar (longer than 100 bytes and not splittable into prefix/name, or non-ASCII) or size > 0o77777777777 (8 GiB - 1), a PAX extended header ('x' entry named "PaxHeaders/<basename>", records "path=" and/or "size=" in the exact "<len> key=value\n" form) precedes it, and the ustar size field then holds 0 for oversize. */
+/**
+ * Header block(s) for one regular file: a POSIX ustar header (magic "ustar\0", version "00", typeflag '0', uid/gid 0,
+ * uname/gname "root", mode given, mtime seconds, checksum per POSIX). When the name does not fit ustar (longer than
+ * 100 bytes and not splittable into prefix/name, or non-ASCII) or size > 0o77777777777 (8 GiB - 1), a PAX extended
+ * header ('x' entry named "PaxHeaders/<basename>", records "path=" and/or "size=" in the exact "<len> key=value\n"
+ * form) precedes it, and the ustar size field then holds 0 for oversize.
+ */
 export function tarHeader(h: TarFileHeader): Buffer {
   const { name, size, mtime, mode } = h;
   if (name.length === 0 || name.includes('\0'))
@@ -476,7 +485,10 @@ async function readPadding(r: ByteReader, size: number, target: string | undefin
   }
 }
 
-/** Strict streaming reader over uncompressed tar bytes (any chunking, e.g. 1 byte at a time or 4 MiB). Yields regular files only. */
+/**
+ * Strict streaming reader over uncompressed tar bytes (any chunking, e.g. 1 byte at a time or 4 MiB). Yields regular
+ * files only.
+ */
 export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
   const r = new ByteReader(source);
   try {

@@ -29,7 +29,10 @@ export interface VerifyResult {
   sha256: string | null;
   backupId: string | null;
   entries: VerifiedEntry[];
-  /** Re-derived from the archived bytes; restoreMethod is what a restore of this archive registers (null: none works). */
+  /**
+   * Re-derived from the archived bytes; restoreMethod is what a restore of this archive registers (null: none
+   * works).
+   */
   logRange: {
     low: number;
     high: number;

@@ -82,7 +82,9 @@ export async function verifyArchiveWithManifest(
   return { result, manifest };
 }
 
-/** The scanned entries sorted by what the checks need (a later duplicate of a metadata entry wins, as it always did). */
+/**
+ * The scanned entries sorted by what the checks need (a later duplicate of a metadata entry wins, as it always did).
+ */
 function whatWasSeen(read: readonly ScannedEntry[]) {
   const metadata = new Map<string, Buffer>();
   const entries: VerifiedEntry[] = [];

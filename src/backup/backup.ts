@@ -9,10 +9,10 @@ import { TOOL_VERSION } from '../version.ts';
 import { type CompressionType, ARCHIVE_EXTENSIONS, createCompressor } from '../archive/compression/index.ts';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, SIDECAR_SUFFIX } from '../archive/layout.ts';
 import type { ArchiveHeaderDoc, Manifest, Sidecar } from '../archive/manifest.ts';
-import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { type PartialFile, createPartial } from '../publish.ts';
 import { measureStream } from '../archive/measure.ts';
 import { AGE_EXTENSION, type ArchiveEncryption, encryptionRecord } from '../archive/encryption.ts';
-import { createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
+import { type PreparedEncryption, createAgeEncryptStream, prepareEncryption } from '../archive/age/encrypt.ts';
 import type { BackupSource, SourceItem, SourcePlan } from './source.ts';
 import { pathApi, toUnc } from '../paths.ts';
 import { compactUtc } from '../compact-time.ts';
@@ -200,24 +200,13 @@ async function writeAndPublish(
   const partial = await createPartial(finalPath, { replaceStale: to.overwrite });
   let sidecarPartial: PartialFile | null = null;
   try {
-    const measured = measureStream();
-    const compressor = createCompressor(
-      compression.level === null ? { type: compression.type } : { type: compression.type, level: compression.level },
-    );
-    await pipeline(
-      Readable.from(archive.chunks, { objectMode: false }),
-      compressor,
-      ...(ageSeal ? [createAgeEncryptStream(ageSeal)] : []),
-      measured.stream,
-      partial.writable(),
-      ...(env.signal ? [{ signal: env.signal }] : []),
-    );
+    const written = await streamArchive(archive.chunks, compression, ageSeal, partial, env.signal);
     const manifest = await archive.manifest;
     // The sidecar is written before the archive is published, so that a full disk or a failing write leaves
     // nothing under either name; only the two renames (and their flushes) remain after that point.
     const sidecar: Sidecar = {
       ...manifest,
-      archive: { name: pathApi(finalPath).basename(finalPath), size: measured.bytes(), sha256: measured.sha256() },
+      archive: { name: pathApi(finalPath).basename(finalPath), ...written },
     };
     sidecarPartial = await createPartial(sidecarPath, { replaceStale: to.overwrite });
     await sidecarPartial.handle.writeFile(JSON.stringify(sidecar, null, 2) + '\n');
@@ -246,6 +235,29 @@ async function writeAndPublish(
     }
     throw interrupted(err, finalPath, env.signal);
   }
+}
+
+/** tar -> compress -> [age] -> measure -> the .partial: the size and sha256 of the archive file written. */
+async function streamArchive(
+  chunks: AsyncGenerator<Buffer>,
+  compression: Manifest['compression'],
+  ageSeal: PreparedEncryption | null,
+  partial: PartialFile,
+  signal: AbortSignal | undefined,
+): Promise<{ size: number; sha256: string }> {
+  const measured = measureStream();
+  const compressor = createCompressor(
+    compression.level === null ? { type: compression.type } : { type: compression.type, level: compression.level },
+  );
+  await pipeline(
+    Readable.from(chunks, { objectMode: false }),
+    compressor,
+    ...(ageSeal ? [createAgeEncryptStream(ageSeal)] : []),
+    measured.stream,
+    partial.writable(),
+    ...(signal ? [{ signal }] : []),
+  );
+  return { size: measured.bytes(), sha256: measured.sha256() };
 }
 
 function chooseItems(

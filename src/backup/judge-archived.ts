@@ -24,7 +24,8 @@ export function judgeArchived(
 ): JudgedArchive {
   const archived = analyzeArchivedFiles(items.captured);
   for (const [entry, err] of archived.problems) {
-    if (items.files.find((f) => f.entry === entry)?.role !== 'log') throw err; // the database or checkpoint header went bad mid-read
+    // the database or checkpoint header went bad mid-read
+    if (items.files.find((f) => f.entry === entry)?.role !== 'log') throw err;
   }
   const files = items.files.map((f) => {
     const p = archived.parsed.get(f.entry);

@@ -23,7 +23,7 @@ import { inspectArchive } from '../archive/inspect.ts';
 import { buildRestoreMap } from '../registry/restore-map.ts';
 import { regFileWriter } from '../registry/writers.ts';
 import { type RestoreOptions, runRestore } from '../restore/restore.ts';
-import type { RegistryWriter } from '../restore/ports.ts';
+import type { RegistryWriter } from '../registry/ports.ts';
 import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
 import { loadKoffi } from '../platform/native/koffi.ts';
@@ -34,7 +34,7 @@ import {
   windowsRegistryWriter,
 } from '../platform/windows-registry.ts';
 import { type StatusRequest, restoreStatus } from '../restore/status.ts';
-import type { RegistryReader } from '../restore/ports.ts';
+import type { RegistryReader } from '../registry/ports.ts';
 import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
 import { writeNewIdentity } from '../archive/keygen.ts';
 import { type PruneRequest, prune } from '../retention/prune.ts';

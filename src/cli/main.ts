@@ -5,7 +5,7 @@ import { AppError, fsError } from '../errors.ts';
 import { readSmallFile } from '../small-file.ts';
 import { describeIssues } from '../protocol/validator.ts';
 import { type CliArgs, parseArgs } from './args.ts';
-import { COMMANDS, StatusResult } from './commands.ts';
+import { type Command, COMMANDS, StatusResult } from './commands.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import { type ReportRequest, reportRun } from '../ops/report-run.ts';
 import { REPORTED_COMMANDS, type ReportedCommand, recordOfError, recordOfResult } from '../ops/outcome.ts';
@@ -35,83 +35,75 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(usage());
       return 0;
     }
-    if (args.command === null) {
-      throw new AppError(
-        'InvalidRequest',
-        'MISSING_COMMAND',
-        `no command given; commands: ${Object.keys(COMMANDS).join(', ')} (adbackup --help)`,
-      );
-    }
-    // Own properties only: 'constructor' or '__proto__' are not commands.
-    const command = Object.hasOwn(COMMANDS, args.command) ? COMMANDS[args.command] : undefined;
-    if (!command) {
-      throw new AppError(
-        'InvalidRequest',
-        'UNKNOWN_COMMAND',
-        `unknown command '${args.command}'; commands: ${Object.keys(COMMANDS).join(', ')}`,
-        { target: args.command },
-      );
-    }
+    const { name, command } = commandNamed(args.command);
     const request = await readRequest(args, io);
     if (!command.validate(request)) {
       const issues = describeIssues(command.validate.errors ?? []);
       throw new AppError(
         'InvalidRequest',
         'SCHEMA_VIOLATION',
-        `the ${args.command} request does not match its schema: ${issues.join('; ')}`,
+        `the ${name} request does not match its schema: ${issues.join('; ')}`,
         {
           details: { issues },
         },
       );
     }
-    // A plan (restore or prune with plan: true) changes nothing: not a run to log.
-    const reported = isReported(args.command) && (request as { plan?: boolean }).plan !== true ? args.command : null;
-    const { report, ...body } = request as { report?: ReportRequest };
-    const started = new Date();
-    let result: unknown;
-    try {
-      result = await command.run(isReported(args.command) ? body : request, {
-        standalone: io.standalone,
-        signal: io.signal ?? new AbortController().signal,
-        progress: args.progress
-          ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n')
-          : () => {},
-      });
-    } catch (err) {
-      if (reported) {
-        const e = err instanceof AppError ? err : internal(err);
-        for (const w of await reportOutcome(
-          reported,
-          recordOfError(reported, e, { start: started, end: new Date() }),
-          report,
-        ))
-          io.stderr(`adbackup: warning: ${w}\n`);
-      }
-      throw err;
-    }
-    const status = result instanceof StatusResult ? result : null;
-    let value = status ? status.value : result;
-    if (reported) {
-      const record = recordOfResult(
-        reported,
-        value as Record<string, unknown>,
-        { start: started, end: new Date() },
-        status?.category === 'Integrity',
-      );
-      value = withWarnings(value, await reportOutcome(reported, record, report));
-    }
+    const { value, status } = await runReported(name, command, request, args, io);
     io.stdout(toJson(value, args.pretty));
     return status ? EXIT_CODES[status.category] : 0;
   } catch (err) {
-    const e = err instanceof AppError ? err : internal(err);
-    const body: Record<string, unknown> = { code: e.code, category: e.category, message: e.message };
-    if (e.target !== undefined) body['target'] = e.target;
-    if (e.details !== undefined) body['details'] = e.details;
-    io.stdout(toJson({ error: body }, pretty));
-    if (e.category === 'Internal' && process.env['ADBACKUP_DEBUG'])
-      io.stderr(String((err as Error)?.stack ?? err) + '\n');
-    return EXIT_CODES[e.category];
+    return reportError(err, io, pretty);
   }
+}
+
+/**
+ * Runs the command. A backup, verify, restore or prune that is not a plan is reported (run log, event log): its
+ * `report` options are taken out of the request, and what reporting could not do comes back as warnings.
+ */
+async function runReported(
+  name: string,
+  command: Command,
+  request: unknown,
+  args: CliArgs,
+  io: CliIo,
+): Promise<{ value: unknown; status: StatusResult | null }> {
+  // A plan (restore or prune with plan: true) changes nothing: not a run to log.
+  const reported = isReported(name) && (request as { plan?: boolean }).plan !== true ? name : null;
+  const { report, ...body } = request as { report?: ReportRequest };
+  const started = new Date();
+  let result: unknown;
+  try {
+    result = await command.run(isReported(name) ? body : request, {
+      standalone: io.standalone,
+      signal: io.signal ?? new AbortController().signal,
+      progress: args.progress
+        ? (event) => io.stderr(JSON.stringify({ event: 'progress', ...event }, jsonReplacer) + '\n')
+        : () => {},
+    });
+  } catch (err) {
+    if (reported) {
+      const e = err instanceof AppError ? err : internal(err);
+      for (const w of await reportOutcome(
+        reported,
+        recordOfError(reported, e, { start: started, end: new Date() }),
+        report,
+      ))
+        io.stderr(`adbackup: warning: ${w}\n`);
+    }
+    throw err;
+  }
+  const status = result instanceof StatusResult ? result : null;
+  let value = status ? status.value : result;
+  if (reported) {
+    const record = recordOfResult(
+      reported,
+      value as Record<string, unknown>,
+      { start: started, end: new Date() },
+      status?.category === 'Integrity',
+    );
+    value = withWarnings(value, await reportOutcome(reported, record, report));
+  }
+  return { value, status };
 }
 
 /** The run log and event log report of a run (src/ops/report-run.ts) with this platform's event writer. */
@@ -131,6 +123,39 @@ function withWarnings(value: unknown, warnings: string[]): unknown {
   if (warnings.length === 0 || typeof value !== 'object' || value === null) return value;
   const v = value as { warnings?: string[] };
   return { ...v, warnings: [...(v.warnings ?? []), ...warnings] };
+}
+
+function commandNamed(name: string | null): { name: string; command: Command } {
+  if (name === null) {
+    throw new AppError(
+      'InvalidRequest',
+      'MISSING_COMMAND',
+      `no command given; commands: ${Object.keys(COMMANDS).join(', ')} (adbackup --help)`,
+    );
+  }
+  // Own properties only: 'constructor' or '__proto__' are not commands.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    throw new AppError(
+      'InvalidRequest',
+      'UNKNOWN_COMMAND',
+      `unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`,
+      { target: name },
+    );
+  }
+  return { name, command };
+}
+
+/** The error document on stdout (an unexpected exception as Internal), and its exit code. */
+function reportError(err: unknown, io: CliIo, pretty: boolean): number {
+  const e = err instanceof AppError ? err : internal(err);
+  const body: Record<string, unknown> = { code: e.code, category: e.category, message: e.message };
+  if (e.target !== undefined) body['target'] = e.target;
+  if (e.details !== undefined) body['details'] = e.details;
+  io.stdout(toJson({ error: body }, pretty));
+  if (e.category === 'Internal' && process.env['ADBACKUP_DEBUG'])
+    io.stderr(String((err as Error)?.stack ?? err) + '\n');
+  return EXIT_CODES[e.category];
 }
 
 async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {

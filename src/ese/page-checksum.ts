@@ -71,7 +71,8 @@ function newFormatBlocks(
   pgno: number,
 ): { stored: [number, number]; computed: [number, number]; blockWords: number }[] {
   const words = page.length;
-  const blockWords = words <= 2048 ? words : words === 4096 ? 1024 : 2048; // ≤8 KiB one block; 16 KiB: 4 KiB; 32 KiB: 8 KiB
+  // ≤8 KiB one block; 16 KiB: 4 KiB; 32 KiB: 8 KiB
+  const blockWords = words <= 2048 ? words : words === 4096 ? 1024 : 2048;
   const blocks = words / blockWords;
   const out: { stored: [number, number]; computed: [number, number]; blockWords: number }[] = [];
   for (let b = 0; b < blocks; b++) {

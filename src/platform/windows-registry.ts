@@ -2,13 +2,14 @@
 // NTDS\Parameters (where NTDS keeps its files), and the NTDS service state. Predefined keys are sign-extended
 // LONGs ((HKEY)(ULONG_PTR)(LONG)0x80000002), so handles travel as intptr_t.
 import { AppError } from '../errors.ts';
-import type { RegistryReader, RegistryWriter } from '../restore/ports.ts';
+import type { RegistryReader, RegistryWriter } from '../registry/ports.ts';
 import {
   type RegChange,
   type RegDeletion,
   type RegValue,
   REG_TYPE_CODES,
-  decodeMultiSz,
+  decodeSz,
+  decodeValue,
   encodeValue,
 } from '../registry/values.ts';
 import { type Koffi, loadKoffi } from './native/koffi.ts';
@@ -173,13 +174,6 @@ function deleteValue(v: RegDeletion): void {
   }
 }
 
-const REG_TYPES_BY_CODE: Record<number, RegValue['type']> = {
-  1: 'REG_SZ',
-  3: 'REG_BINARY',
-  4: 'REG_DWORD',
-  7: 'REG_MULTI_SZ',
-};
-
 /** Reads HKLM (the 64-bit view): the values a restore records before it registers, and restore-status. */
 export function windowsRegistryReader(): RegistryReader {
   load();
@@ -200,8 +194,23 @@ export function windowsRegistryReader(): RegistryReader {
   };
 }
 
-/** Any value this tool knows the type of (REG_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ), or null when absent. */
+/** Any value, in the model decodeValue maps it to (REG_EXPAND_SZ unexpanded, as text), or null when absent. */
 function readHklmValue(key: string, name: string): RegValue | null {
+  const got = getHklmValue(key, name, RRF_RT_ANY | RRF_NOEXPAND);
+  return got && decodeValue(key, name, got.type, got.data);
+}
+
+/** A REG_SZ under HKLM (a REG_EXPAND_SZ comes expanded), or null when the value (or key) does not exist. */
+export function readHklmString(key: string, name: string): string | null {
+  const got = getHklmValue(key, name, RRF_RT_REG_SZ);
+  return got && decodeSz(got.data);
+}
+
+/**
+ * RegGetValueW of HKLM's 64-bit view with `flags` (the types accepted, expansion): the type code and the data, or
+ * null when the value or key is absent. A value larger than the first buffer is read again at the size it reported.
+ */
+function getHklmValue(key: string, name: string, flags: number): { type: number; data: Buffer } | null {
   const a = load();
   const size = [4096];
   const type = [0];
@@ -211,43 +220,15 @@ function readHklmValue(key: string, name: string): RegValue | null {
       HKEY_LOCAL_MACHINE,
       hklmSubkey(key),
       name,
-      RRF_RT_ANY | RRF_NOEXPAND | RRF_SUBKEY_WOW6464KEY,
+      flags | RRF_SUBKEY_WOW6464KEY,
       type,
-      buf,
-      size,
-    );
-    if (rc === ERROR_FILE_NOT_FOUND) return null;
-    if (rc === ERROR_MORE_DATA) continue;
-    if (rc !== 0) throw regError(`RegGetValueW(${key}\\${name})`, rc);
-    const data = buf.subarray(0, size[0]!);
-    const t = REG_TYPES_BY_CODE[type[0]!];
-    if (t === 'REG_DWORD' && data.length >= 4) return { key, name, type: t, value: data.readUInt32LE(0) };
-    if (t === 'REG_SZ') return { key, name, type: t, value: data.toString('utf16le').replace(/\0+$/, '') };
-    if (t === 'REG_MULTI_SZ') return { key, name, type: t, value: decodeMultiSz(data) };
-    return { key, name, type: 'REG_BINARY', value: data.toString('hex') };
-  }
-  throw regError(`RegGetValueW(${key}\\${name})`, ERROR_MORE_DATA);
-}
-
-/** A REG_SZ under HKLM, or null when the value (or key) does not exist. */
-export function readHklmString(key: string, name: string): string | null {
-  const a = load();
-  const size = [4096];
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const buf = Buffer.alloc(size[0]!);
-    const rc = a.RegGetValueW(
-      HKEY_LOCAL_MACHINE,
-      hklmSubkey(key),
-      name,
-      RRF_RT_REG_SZ | 0x00010000 /* RRF_SUBKEY_WOW6464KEY */,
-      [0],
       buf,
       size,
     );
     if (rc === ERROR_FILE_NOT_FOUND) return null;
     if (rc === ERROR_MORE_DATA) continue; // `size` now holds what the value needs
     if (rc !== 0) throw regError(`RegGetValueW(${key}\\${name})`, rc);
-    return buf.subarray(0, size[0]!).toString('utf16le').replace(/\0+$/, '');
+    return { type: type[0]!, data: buf.subarray(0, size[0]!) };
   }
   throw regError(`RegGetValueW(${key}\\${name})`, ERROR_MORE_DATA);
 }

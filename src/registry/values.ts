@@ -40,6 +40,32 @@ export function decodeMultiSz(data: Uint8Array): string[] {
   return parts;
 }
 
+/** REG_SZ (or REG_EXPAND_SZ) data as text: UTF-16LE, the terminating NUL(s) dropped. */
+export function decodeSz(data: Uint8Array): string {
+  return Buffer.from(data).toString('utf16le').replace(/\0+$/, '');
+}
+
+const REG_EXPAND_SZ_CODE = 2;
+
+/**
+ * A value as the registry hands it back (its type code and data bytes) in this tool's model. REG_EXPAND_SZ becomes
+ * REG_SZ holding the unexpanded text (the model has no expandable string: nothing this tool writes is one); a type the
+ * model lacks, or a DWORD shorter than 4 bytes, becomes REG_BINARY with the bytes in hex.
+ */
+export function decodeValue(key: string, name: string, typeCode: number, data: Uint8Array): RegValue {
+  switch (typeCode) {
+    case REG_TYPE_CODES.REG_SZ:
+    case REG_EXPAND_SZ_CODE:
+      return { key, name, type: 'REG_SZ', value: decodeSz(data) };
+    case REG_TYPE_CODES.REG_DWORD:
+      if (data.length >= 4) return { key, name, type: 'REG_DWORD', value: Buffer.from(data).readUInt32LE(0) };
+      break;
+    case REG_TYPE_CODES.REG_MULTI_SZ:
+      return { key, name, type: 'REG_MULTI_SZ', value: decodeMultiSz(data) };
+  }
+  return { key, name, type: 'REG_BINARY', value: Buffer.from(data).toString('hex') };
+}
+
 export function encodeValue(v: RegValue): Buffer {
   switch (v.type) {
     case 'REG_SZ':

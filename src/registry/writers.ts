@@ -1,8 +1,8 @@
 // Registry writers without Windows: a .reg file (imported later with `reg import`) and memory (tests).
 import { stat } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
-import { writeFileAtomic } from '../archive/publish.ts';
-import type { RegistryReader, RegistryWriter } from '../restore/ports.ts';
+import { writeFileAtomic } from '../publish.ts';
+import type { RegistryReader, RegistryWriter } from './ports.ts';
 import type { RegChange, RegValue } from './values.ts';
 import { regFileBytes } from './reg-file.ts';
 

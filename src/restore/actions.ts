@@ -4,7 +4,7 @@
 import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import { fsError } from '../errors.ts';
 import type { Manifest, ManifestFile } from '../archive/manifest.ts';
-import { PARTIAL_SUFFIX } from '../archive/publish.ts';
+import { PARTIAL_SUFFIX } from '../publish.ts';
 import { isWindowsPath, pathApi } from '../paths.ts';
 import { compactUtc } from '../compact-time.ts';
 import { classifyLogName } from '../logs/names.ts';
@@ -17,7 +17,10 @@ export type RestoreAction =
 
 type Folders = Pick<RestoreTargets, 'database' | 'logFolder' | 'backupLogFolder' | 'checkpointFolder'>;
 
-/** Where each archived file is written (entry -> path; `destination` null: left in the archive), and those writes as actions. */
+/**
+ * Where each archived file is written (entry -> path; `destination` null: left in the archive), and those writes as
+ * actions.
+ */
 function planWrites(
   manifest: Manifest,
   destination: (f: ManifestFile) => string | null,

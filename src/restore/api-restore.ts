@@ -145,15 +145,7 @@ async function planApiRestore(
     backupLogFolder: place(local.logDir),
     checkpointFolder: place(local.checkpointDir),
   };
-  for (const f of new Set([pathApi(local.database).dirname(local.database), local.logDir, local.checkpointDir])) {
-    if (!(await isDirectory(f)))
-      throw new AppError(
-        'Precondition',
-        'TARGET_FOLDER_MISSING',
-        `the folder '${f}' that DsRestoreGetDatabaseLocations names does not exist`,
-        { target: f },
-      );
-  }
+  await requireFolders(local);
   const destination = (f: Manifest['files'][number]) =>
     f.role === 'database'
       ? local.database
@@ -162,14 +154,7 @@ async function planApiRestore(
         : null;
   const { writes, actions } = await planFileActions(t, manifest, destination, now);
   const original = manifest.source.paths.database.unc ?? manifest.source.paths.database.path;
-  const registration = {
-    checkpointPath: unc.checkpointDir,
-    logPath: unc.logDir,
-    map: [{ original, new: unc.database }],
-    backupLogPath: unc.logDir,
-    genLow: registered.low,
-    genHigh: registered.high,
-  };
+  const registration = apiRegistration(unc, original, registered);
   const { warnings, expired } = shelf;
   const targets = {
     database: local.database,
@@ -195,6 +180,35 @@ async function planApiRestore(
       `the database goes to ${unc.database}, not where it was backed up (${original}); the restore map records the move`,
     );
   return { result, registration, targets: t, writes };
+}
+
+/** The folders DsRestoreGetDatabaseLocations names must exist: the API restore creates none. */
+async function requireFolders(local: Locations['local']): Promise<void> {
+  for (const f of new Set([pathApi(local.database).dirname(local.database), local.logDir, local.checkpointDir])) {
+    if (!(await isDirectory(f)))
+      throw new AppError(
+        'Precondition',
+        'TARGET_FOLDER_MISSING',
+        `the folder '${f}' that DsRestoreGetDatabaseLocations names does not exist`,
+        { target: f },
+      );
+  }
+}
+
+/** What DsRestoreRegister is given: the API's (UNC) locations, the restore map and the generations registered. */
+function apiRegistration(
+  unc: Locations['unc'],
+  original: string,
+  registered: { low: number; high: number },
+): Registration {
+  return {
+    checkpointPath: unc.checkpointDir,
+    logPath: unc.logDir,
+    map: [{ original, new: unc.database }],
+    backupLogPath: unc.logDir,
+    genLow: registered.low,
+    genHigh: registered.high,
+  };
 }
 
 /** Stage and verify, register, put the files in place, and tell the API whether that worked. */

@@ -3,7 +3,7 @@
 // pre-restore-<UTC> folder. restore-status reads it after the DC's restart to tell whether NTDS took the restore.
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
-import { writeFileAtomic } from '../archive/publish.ts';
+import { writeFileAtomic } from '../publish.ts';
 import type { SignatureSummary } from '../ese/report.ts';
 import type { RestoreMethod } from '../logs/restore-method.ts';
 import { pathApi } from '../paths.ts';
@@ -16,7 +16,7 @@ import {
 } from '../registry/restore-plan.ts';
 import type { RegChange } from '../registry/values.ts';
 import { TOOL_VERSION } from '../version.ts';
-import type { RegistryReader } from './ports.ts';
+import type { RegistryReader } from '../registry/ports.ts';
 
 const RECEIPT_NAME = 'restore-receipt.json';
 export const RECEIPT_FORMAT = 'adbackup-restore-receipt';

@@ -119,14 +119,7 @@ async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date)
   const { warnings, expired } = shelfLife(manifest, opts, now);
   const method = selectMethod(manifest, opts.method, opts.archive);
   const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
-  if (targets.relocated) {
-    warnings.push(
-      `the database goes to ${targets.database.logical}, not where it was backed up (${targets.originalDatabase}); ` +
-        (method === 'restore-in-progress'
-          ? "the restore map records the move, and NTDS's own paths must point there before restart"
-          : "NTDS's own paths (NTDS\\Parameters) must point there before restart"),
-    );
-  }
+  if (targets.relocated) warnings.push(relocationWarning(targets, method));
   const mode = await checkMachine(opts, ports, targets);
   const before = ports.registryReader ? await readRegistryBefore(ports.registryReader) : null;
   warnings.push(
@@ -143,16 +136,7 @@ async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date)
     now,
   );
   const actions = [...folders, ...files.actions];
-  const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
-  const registry = registrationFor({
-    method,
-    manifest,
-    targets,
-    style,
-    registered: method === 'restore-in-progress' ? registeredRange(manifest) : null,
-    ...(opts.registry?.keepDatabaseEpoch ? { keepDatabaseEpoch: true } : {}),
-    ...(opts.registry?.newDatabaseGuid ? { newDatabaseGuid: opts.registry.newDatabaseGuid } : {}),
-  });
+  const registry = plannedRegistration(opts, manifest, targets, method);
   const paths = {
     database: targets.database.physical,
     logPath: targets.logFolder.physical,
@@ -173,6 +157,34 @@ async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date)
     warnings,
   });
   return { result, manifest, targets, mode, actions, writes: files.writes };
+}
+
+function relocationWarning(targets: RestoreTargets, method: RestoreMethod): string {
+  return (
+    `the database goes to ${targets.database.logical}, not where it was backed up (${targets.originalDatabase}); ` +
+    (method === 'restore-in-progress'
+      ? "the restore map records the move, and NTDS's own paths must point there before restart"
+      : "NTDS's own paths (NTDS\\Parameters) must point there before restart")
+  );
+}
+
+/** The registry values the method registers, in the path style asked for (by default the one the backup recorded). */
+function plannedRegistration(
+  opts: RestoreOptions,
+  manifest: Manifest,
+  targets: RestoreTargets,
+  method: RestoreMethod,
+): ReturnType<typeof registrationFor> {
+  const style: PathStyle = opts.registry?.pathStyle ?? (manifest.source.paths.database.unc ? 'unc' : 'local');
+  return registrationFor({
+    method,
+    manifest,
+    targets,
+    style,
+    registered: method === 'restore-in-progress' ? registeredRange(manifest) : null,
+    ...(opts.registry?.keepDatabaseEpoch ? { keepDatabaseEpoch: true } : {}),
+    ...(opts.registry?.newDatabaseGuid ? { newDatabaseGuid: opts.registry.newDatabaseGuid } : {}),
+  });
 }
 
 /** Restore mode and a database in use: refused before anything changes (a plan only reports them). */

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { pathApi } from '../paths.ts';
 import { readHeaderFile } from '../ese/read.ts';
 import { summarizeSignature } from '../ese/report.ts';
-import type { RegistryReader } from './ports.ts';
+import type { RegistryReader } from '../registry/ports.ts';
 import { type RegistryBefore, type RestoreReceipt, findReceipt, readReceipt, readRegistryBefore } from './receipt.ts';
 import { reroot } from './targets.ts';
 

@@ -9,7 +9,7 @@ import { AppError, fsError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
 import { roleOfEntry } from '../archive/layout.ts';
 import { readSidecar } from '../archive/sidecar.ts';
-import { type PartialFile, createPartial } from '../archive/publish.ts';
+import { type PartialFile, createPartial } from '../publish.ts';
 import { verifyArchiveWithManifest } from '../archive/verify.ts';
 import type { EntrySink, EntryWriter, VerifyResult } from '../archive/verify-types.ts';
 import { readManifestEntry } from '../archive/manifest-entry.ts';
@@ -168,9 +168,36 @@ export async function verifyAndStage(
   now: Date,
   keyring?: AgeKeyring,
 ): Promise<{ manifest: Manifest; token: Buffer | null; sha256: string | null; commit(): Promise<void> }> {
+  const staging = stagingSink(writes);
+  let sha256: string | null = null;
+  try {
+    // From an encrypted archive, plaintext reaches a .partial only chunk by chunk as each chunk authenticates.
+    const { result, manifest } = await verifyArchiveWithManifest(archive, {
+      ...(ports.signal ? { signal: ports.signal } : {}),
+      ...keyed(keyring),
+      progress: ports.progress,
+      now: () => now,
+      sink: staging.sink,
+    });
+    throwUnlessVerified(archive, result);
+    sha256 = result.sha256;
+    checkStaged(archive, manifest, planned, writes, staging.partials);
+  } catch (err) {
+    for (const p of staging.partials.values()) await p.discard();
+    throw err;
+  }
+  return {
+    manifest: planned,
+    token: staging.token(),
+    sha256,
+    commit: () => commitInOrder([...staging.partials.values()]),
+  };
+}
+
+/** The pass's sink: each wanted entry into a .partial of its destination (the first copy only), the token kept. */
+function stagingSink(writes: Map<string, string>) {
   const partials = new Map<string, PartialFile>();
   let tokenParts: Buffer[] | null = null;
-  let sha256: string | null = null;
   const sink: EntrySink = {
     async open(entry) {
       if (roleOfEntry(entry) === 'expiry-token') {
@@ -184,51 +211,43 @@ export async function verifyAndStage(
       return bufferedWriter(p.writable(), dest);
     },
   };
-  try {
-    // From an encrypted archive, plaintext reaches a .partial only chunk by chunk as each chunk authenticates.
-    const { result, manifest } = await verifyArchiveWithManifest(archive, {
-      ...(ports.signal ? { signal: ports.signal } : {}),
-      ...keyed(keyring),
-      progress: ports.progress,
-      now: () => now,
-      sink,
+  return { sink, partials, token: () => (tokenParts ? Buffer.concat(tokenParts) : null) };
+}
+
+/** A verified pass must also have read the manifest the restore was planned from, and every entry it writes. */
+function checkStaged(
+  archive: string,
+  manifest: Manifest | null,
+  planned: Manifest,
+  writes: Map<string, string>,
+  partials: Map<string, PartialFile>,
+): void {
+  if (!manifest || !sameJson(manifest, planned)) {
+    throw new AppError(
+      'Integrity',
+      'ARCHIVE_CHANGED',
+      `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`,
+      { target: archive },
+    );
+  }
+  const missing = [...writes.keys()].filter((e) => !partials.has(e));
+  if (missing.length > 0)
+    throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive holds no ${missing.join(', ')}`, {
+      target: archive,
     });
-    throwUnlessVerified(archive, result);
-    sha256 = result.sha256;
-    if (!manifest || !sameJson(manifest, planned)) {
-      throw new AppError(
-        'Integrity',
-        'ARCHIVE_CHANGED',
-        `'${archive}' does not hold the manifest the restore was planned from (its sidecar describes another backup, or the file changed)`,
-        { target: archive },
-      );
+}
+
+/** Publishes the .partials one by one; on a failure the ones not yet published are discarded. */
+async function commitInOrder(pending: PartialFile[]): Promise<void> {
+  try {
+    while (pending.length > 0) {
+      await pending[0]!.commit();
+      pending.shift();
     }
-    const missing = [...writes.keys()].filter((e) => !partials.has(e));
-    if (missing.length > 0)
-      throw new AppError('Integrity', 'ARCHIVE_INVALID', `the archive holds no ${missing.join(', ')}`, {
-        target: archive,
-      });
   } catch (err) {
-    for (const p of partials.values()) await p.discard();
+    for (const p of pending) await p.discard();
     throw err;
   }
-  return {
-    manifest: planned,
-    token: tokenParts ? Buffer.concat(tokenParts) : null,
-    sha256,
-    async commit() {
-      const pending = [...partials.values()];
-      try {
-        while (pending.length > 0) {
-          await pending[0]!.commit();
-          pending.shift();
-        }
-      } catch (err) {
-        for (const p of pending) await p.discard();
-        throw err;
-      }
-    },
-  };
 }
 
 /**

@@ -276,7 +276,7 @@ async function backupInterrupted(s: Setup, c: Awaited<ReturnType<typeof scene>>,
   const request = join(c.root, 'request.json');
   await writeFile(request, JSON.stringify(c.request));
   const script = [
-    '"$1" "$2" backup < "$3" > "$5" 2>&1 & pid=$!',
+    '"$1" "$2" backup < "$3" > "$5" 2>"$5.err" & pid=$!',
     'i=0; until grep -q "^$4 " "$6" 2>/dev/null || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done',
     'sleep 0.5; kill -INT $pid; wait $pid; echo "exit=$?" >> "$5.code"',
   ].join('\n');

@@ -23,7 +23,10 @@ export interface PreparedEncryption {
   header: Buffer;
 }
 
-/** Refuses recipient sets the age spec rules out: none, a passphrase with anything else, post-quantum mixed with X25519. */
+/**
+ * Refuses recipient sets the age spec rules out: none, a passphrase with anything else, post-quantum mixed with
+ * X25519.
+ */
 export function checkRecipients(recipients: readonly AgeRecipient[]): void {
   const invalid = (message: string) => new AppError('InvalidRequest', 'ENCRYPTION_INVALID', message);
   if (recipients.length === 0) throw invalid('age encryption needs at least one recipient or a passphrase');

@@ -6,7 +6,7 @@
 // published: SetBackupSucceeded + BackupComplete (waited, writer status) — or abort(): AbortBackup once
 // PrepareForBackup succeeded, DeleteSnapshots once a snapshot exists. release() always ends it.
 import { AppError } from '../../errors.ts';
-import { type Ptr, guidBytes, guidText } from './com.ts';
+import { type Com, type Ptr, guidBytes, guidText } from './com.ts';
 import {
   BC,
   VSS_BT_FULL,
@@ -52,19 +52,103 @@ export interface Requester {
 const NULL_ID = Buffer.alloc(16);
 
 export function createRequester(native: VssNative, timeoutMs: number, signal?: AbortSignal): Requester {
-  const { com } = native;
-  let bc: Ptr = null;
-  let phase: Phase = 'none';
-  let writer: NtdsWriter | null = null;
-  let setId: Buffer | null = null;
-  const call = (m: keyof typeof BC, args: string, ...v: unknown[]) => callChecked(com, bc, m, args, ...v);
+  return new VssRequester(native, timeoutMs, signal);
+}
 
-  async function discover(): Promise<NtdsWriter> {
-    call('InitializeForBackup', 'void *xml', null);
-    call('SetContext', 'int32_t context', VSS_CTX_BACKUP);
-    call('SetBackupState', 'uint8_t select, uint8_t bootable, int32_t type, uint8_t partial', 1, 0, VSS_BT_FULL, 0);
-    await callAsyncAbortable(com, bc, 'GatherWriterMetadata', timeoutMs, signal);
-    const w = findNtdsWriter(com, bc);
+/** One backup's IVssBackupComponents: a method per step, called in the order of the header comment. */
+class VssRequester implements Requester {
+  private readonly native: VssNative;
+  private readonly com: Com;
+  private readonly timeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
+  private bc: Ptr = null;
+  private phase: Phase = 'none';
+  private writer: NtdsWriter | null = null;
+  private setId: Buffer | null = null;
+
+  constructor(native: VssNative, timeoutMs: number, signal: AbortSignal | undefined) {
+    this.native = native;
+    this.com = native.com;
+    this.timeoutMs = timeoutMs;
+    this.signal = signal;
+  }
+
+  async snapshot(): Promise<SnapshotSet> {
+    const privilege = this.native.initCom();
+    this.bc = this.native.create();
+    this.phase = 'created';
+    const w = (this.writer = await this.discover());
+    this.addComponent(w);
+    const setId = this.startSnapshotSet();
+    const snaps = this.addVolumes(w);
+    await this.prepareForBackup();
+    const writerStatus = await this.doSnapshotSet();
+    const xml = this.saveAsXml();
+    for (const s of snaps) this.properties(s);
+    return {
+      setId: guidText(setId),
+      snapshots: snaps,
+      writer: w,
+      xml,
+      writerStatus,
+      backupPrivilege: privilege.backupPrivilege,
+    };
+  }
+
+  complete(): WriterStatus {
+    if (this.phase !== 'snapshot' || !this.writer)
+      throw new AppError('Internal', 'VSS_NOT_SNAPSHOT', 'BackupComplete without a snapshot');
+    try {
+      this.call(
+        'SetBackupSucceeded',
+        'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name, uint8_t ok',
+        ...this.componentArgs(this.writer),
+        1,
+      );
+      callAsync(this.com, this.bc, 'BackupComplete', this.timeoutMs);
+      return this.writerStatusAfter('BackupComplete');
+    } finally {
+      this.release();
+    }
+  }
+
+  abort(): void {
+    try {
+      if (this.phase === 'prepared' || this.phase === 'snapshot') this.com.call(this.bc, BC.AbortBackup, '');
+      if (this.phase === 'snapshot' && this.setId) this.deleteSnapshots(this.setId);
+    } finally {
+      this.release();
+    }
+  }
+
+  private call(m: keyof typeof BC, args: string, ...v: unknown[]): number {
+    return callChecked(this.com, this.bc, m, args, ...v);
+  }
+
+  /** A long asynchronous method, waited for without blocking the event loop (its IVssAsync status checked). */
+  private waitFor(m: 'GatherWriterMetadata' | 'PrepareForBackup' | 'DoSnapshotSet'): Promise<void> {
+    return callAsyncAbortable(this.com, this.bc, m, this.timeoutMs, this.signal);
+  }
+
+  /** The NTDS writer's status after `m` (GatherWriterStatus); a failed writer is an error. */
+  private writerStatusAfter(m: 'PrepareForBackup' | 'DoSnapshotSet' | 'BackupComplete'): WriterStatus {
+    return checkNtdsWriter(this.com, this.bc, m, this.timeoutMs);
+  }
+
+  /** InitializeForBackup → SetContext → SetBackupState → GatherWriterMetadata, then the NTDS writer in it. */
+  private async discover(): Promise<NtdsWriter> {
+    this.call('InitializeForBackup', 'void *xml', null);
+    this.call('SetContext', 'int32_t context', VSS_CTX_BACKUP);
+    this.call(
+      'SetBackupState',
+      'uint8_t select, uint8_t bootable, int32_t type, uint8_t partial',
+      1,
+      0,
+      VSS_BT_FULL,
+      0,
+    );
+    await this.waitFor('GatherWriterMetadata');
+    const w = findNtdsWriter(this.com, this.bc);
     if (!w) {
       throw new AppError(
         'Precondition',
@@ -75,45 +159,102 @@ export function createRequester(native: VssNative, timeoutMs: number, signal?: A
     return w;
   }
 
-  function addVolumes(w: NtdsWriter): Snapshot[] {
-    const volumes = [...new Set(w.files.map((f) => native.volumeOf(expand(f.path)).toUpperCase()))];
-    const snaps: Snapshot[] = [];
-    for (const volume of volumes) {
-      const ok = [0];
-      call(
-        'IsVolumeSupported',
-        'ADBACKUP_VSS_ID provider, str16 volume, _Out_ int32_t *supported',
-        com.id(NULL_ID),
-        volume,
-        ok,
-      );
-      if (!ok[0])
-        throw new AppError(
-          'Platform',
-          'VSS_VOLUME_NOT_SUPPORTED',
-          `no snapshot provider supports the volume ${volume} that holds NTDS files`,
-          { target: volume },
-        );
-      const id = Buffer.alloc(16);
-      call('AddToSnapshotSet', 'str16 volume, ADBACKUP_VSS_ID provider, void *id', volume, com.id(NULL_ID), id);
-      snaps.push({ id: guidText(id), volume, device: '', createdAt: null });
-    }
-    return snaps;
+  private addComponent(w: NtdsWriter): void {
+    this.call(
+      'AddComponent',
+      'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name',
+      ...this.componentArgs(w),
+    );
   }
 
-  function properties(s: Snapshot): void {
+  private startSnapshotSet(): Buffer {
+    this.setId = Buffer.alloc(16);
+    this.call('StartSnapshotSet', 'void *id', this.setId);
+    return this.setId;
+  }
+
+  /** Every volume holding a file of the writer's, into the set. */
+  private addVolumes(w: NtdsWriter): Snapshot[] {
+    const volumes = [...new Set(w.files.map((f) => this.native.volumeOf(expand(f.path)).toUpperCase()))];
+    return volumes.map((volume) => this.addVolume(volume));
+  }
+
+  /** IsVolumeSupported (refused: VSS_VOLUME_NOT_SUPPORTED), then AddToSnapshotSet. */
+  private addVolume(volume: string): Snapshot {
+    const { com } = this;
+    const ok = [0];
+    this.call(
+      'IsVolumeSupported',
+      'ADBACKUP_VSS_ID provider, str16 volume, _Out_ int32_t *supported',
+      com.id(NULL_ID),
+      volume,
+      ok,
+    );
+    if (!ok[0])
+      throw new AppError(
+        'Platform',
+        'VSS_VOLUME_NOT_SUPPORTED',
+        `no snapshot provider supports the volume ${volume} that holds NTDS files`,
+        { target: volume },
+      );
+    const id = Buffer.alloc(16);
+    this.call('AddToSnapshotSet', 'str16 volume, ADBACKUP_VSS_ID provider, void *id', volume, com.id(NULL_ID), id);
+    return { id: guidText(id), volume, device: '', createdAt: null };
+  }
+
+  /** From here AbortBackup is owed on failure. */
+  private async prepareForBackup(): Promise<void> {
+    await this.waitFor('PrepareForBackup');
+    this.phase = 'prepared';
+    this.writerStatusAfter('PrepareForBackup');
+  }
+
+  /** From here the snapshots exist: DeleteSnapshots is owed on failure too. */
+  private async doSnapshotSet(): Promise<WriterStatus> {
+    await this.waitFor('DoSnapshotSet');
+    this.phase = 'snapshot';
+    return this.writerStatusAfter('DoSnapshotSet');
+  }
+
+  /** The backup components document (a BSTR, freed). */
+  private saveAsXml(): string {
+    const xml: unknown[] = [null];
+    this.call('SaveAsXML', '_Out_ void **xml', xml);
+    return this.com.takeBstr(xml[0]);
+  }
+
+  /** GetSnapshotProperties: the snapshot's device and creation time, into `s`. */
+  private properties(s: Snapshot): void {
+    const { com } = this;
     const prop = Buffer.alloc(128); // VSS_SNAPSHOT_PROP, x64
-    call('GetSnapshotProperties', 'ADBACKUP_VSS_ID id, void *prop', com.id(guidBytes(s.id)), prop);
+    this.call('GetSnapshotProperties', 'ADBACKUP_VSS_ID id, void *prop', com.id(guidBytes(s.id)), prop);
     try {
       s.device = com.string16(com.koffi.decode(prop, 40, 'void *'));
       const ft = prop.readBigInt64LE(112); // FILETIME: 100 ns since 1601
       s.createdAt = ft > 0n ? new Date(Number(ft / 10000n - 11644473600000n)).toISOString() : null;
     } finally {
-      native.freeSnapshotProperties(prop);
+      this.native.freeSnapshotProperties(prop);
     }
   }
 
-  function componentArgs(w: NtdsWriter): unknown[] {
+  /** DeleteSnapshots of the set; its HRESULT is not checked. */
+  private deleteSnapshots(setId: Buffer): void {
+    const deleted = [0];
+    // VSS_E_OBJECT_NOT_FOUND: AbortBackup already took them; and releasing the object deletes what is left.
+    this.com.call(
+      this.bc,
+      BC.DeleteSnapshots,
+      'ADBACKUP_VSS_ID id, int32_t type, int32_t force, _Out_ int32_t *deleted, void *failed',
+      this.com.id(setId),
+      VSS_OBJECT_SNAPSHOT_SET,
+      1,
+      deleted,
+      Buffer.alloc(16),
+    );
+  }
+
+  private componentArgs(w: NtdsWriter): unknown[] {
+    const { com } = this;
     return [
       com.id(w.instanceIdBytes),
       com.id(w.writerIdBytes),
@@ -123,83 +264,11 @@ export function createRequester(native: VssNative, timeoutMs: number, signal?: A
     ];
   }
 
-  function release(): void {
-    if (bc) com.release(bc); // with VSS_CTX_BACKUP, releasing the object deletes the snapshots it made
-    bc = null;
-    phase = 'released';
+  private release(): void {
+    if (this.bc) this.com.release(this.bc); // with VSS_CTX_BACKUP, releasing the object deletes the snapshots it made
+    this.bc = null;
+    this.phase = 'released';
   }
-
-  return {
-    async snapshot() {
-      const privilege = native.initCom();
-      bc = native.create();
-      phase = 'created';
-      const w = (writer = await discover());
-      call(
-        'AddComponent',
-        'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name',
-        ...componentArgs(w),
-      );
-      setId = Buffer.alloc(16);
-      call('StartSnapshotSet', 'void *id', setId);
-      const snaps = addVolumes(w);
-      await callAsyncAbortable(com, bc, 'PrepareForBackup', timeoutMs, signal);
-      phase = 'prepared';
-      checkNtdsWriter(com, bc, 'PrepareForBackup', timeoutMs);
-      await callAsyncAbortable(com, bc, 'DoSnapshotSet', timeoutMs, signal);
-      phase = 'snapshot';
-      const writerStatus = checkNtdsWriter(com, bc, 'DoSnapshotSet', timeoutMs);
-      const xml: unknown[] = [null];
-      call('SaveAsXML', '_Out_ void **xml', xml);
-      const text = com.takeBstr(xml[0]);
-      for (const s of snaps) properties(s);
-      return {
-        setId: guidText(setId),
-        snapshots: snaps,
-        writer: w,
-        xml: text,
-        writerStatus,
-        backupPrivilege: privilege.backupPrivilege,
-      };
-    },
-    complete() {
-      if (phase !== 'snapshot' || !writer)
-        throw new AppError('Internal', 'VSS_NOT_SNAPSHOT', 'BackupComplete without a snapshot');
-      try {
-        call(
-          'SetBackupSucceeded',
-          'ADBACKUP_VSS_ID inst, ADBACKUP_VSS_ID writer, int32_t type, str16 path, str16 name, uint8_t ok',
-          ...componentArgs(writer),
-          1,
-        );
-        callAsync(com, bc, 'BackupComplete', timeoutMs);
-        return checkNtdsWriter(com, bc, 'BackupComplete', timeoutMs);
-      } finally {
-        release();
-      }
-    },
-    abort() {
-      try {
-        if (phase === 'prepared' || phase === 'snapshot') com.call(bc, BC.AbortBackup, '');
-        if (phase === 'snapshot' && setId) {
-          const deleted = [0];
-          // VSS_E_OBJECT_NOT_FOUND: AbortBackup already took them; and releasing the object deletes what is left.
-          com.call(
-            bc,
-            BC.DeleteSnapshots,
-            'ADBACKUP_VSS_ID id, int32_t type, int32_t force, _Out_ int32_t *deleted, void *failed',
-            com.id(setId),
-            VSS_OBJECT_SNAPSHOT_SET,
-            1,
-            deleted,
-            Buffer.alloc(16),
-          );
-        }
-      } finally {
-        release();
-      }
-    },
-  };
 }
 
 /** %SystemRoot% and the like in a writer's paths (the SDK's requester sample expands them too). */

@@ -1,7 +1,8 @@
 // vssapi.dll through koffi: CreateVssBackupComponentsInternal (the export the SDK's inline CreateVssBackupComponents
 // calls) and the IVssBackupComponents methods of a full backup, by their vtable slots in mingw-w64's vsbackup.h
-// (IVssBackupComponentsVtbl; the indexes count IUnknown's three). Every HRESULT that is not a success becomes a VssError
-// naming the method and the decoded code; asynchronous methods are waited for and their IVssAsync status checked.
+// (IVssBackupComponentsVtbl; the indexes count IUnknown's three). Every HRESULT that is not a success becomes a
+// VssError naming the method and the decoded code; asynchronous methods are waited for and their IVssAsync status
+// checked.
 import { AppError } from '../../errors.ts';
 import { loadKoffi } from '../native/koffi.ts';
 import { type Com, type Ptr, createCom } from './com.ts';

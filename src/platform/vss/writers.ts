@@ -8,7 +8,8 @@ import { BC, callAsync, callChecked, vssError } from './vssapi.ts';
 
 export const NTDS_WRITER_ID = 'b2014c9e-8711-4c5c-a5a9-3cf384484757';
 const MD = { GetIdentity: 3, GetFileCounts: 4, GetComponent: 7 } as const; // IVssExamineWriterMetadataVtbl
-const COMP = { GetComponentInfo: 3, FreeComponentInfo: 4, GetDatabaseFile: 6, GetDatabaseLogFile: 7 } as const; // IVssWMComponentVtbl
+// IVssWMComponentVtbl
+const COMP = { GetComponentInfo: 3, FreeComponentInfo: 4, GetDatabaseFile: 6, GetDatabaseLogFile: 7 } as const;
 const FD = { GetPath: 3, GetFilespec: 4, GetRecursive: 5 } as const; // IVssWMFiledescVtbl
 
 export interface WriterFile {

@@ -8,7 +8,7 @@
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
-import { AppError, fsError } from '../errors.ts';
+import { AppError, fsError } from './errors.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 /** Owner-only: an ntds.dit archive holds every password hash of the domain. */
@@ -33,22 +33,7 @@ export interface PartialOptions {
 
 export async function createPartial(finalPath: string, options: PartialOptions = {}): Promise<PartialFile> {
   const partialPath = finalPath + PARTIAL_SUFFIX;
-  let handle: FileHandle;
-  try {
-    if (options.replaceStale)
-      await unlink(partialPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
-    handle = await open(partialPath, 'wx', ARCHIVE_FILE_MODE);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new AppError(
-        'Precondition',
-        'PARTIAL_EXISTS',
-        `'${partialPath}' exists: another run is writing '${finalPath}' now, or one was killed before it could clean up. If none is running, delete it (or allow overwriting, which replaces it)`,
-        { target: partialPath },
-      );
-    }
-    throw fsError(err, partialPath, 'create');
-  }
+  const handle = await openPartial(finalPath, partialPath, options);
   const mine = await handle.stat().catch(() => null);
   /** Whether the .partial on disk is still the file this process created. */
   const stillMine = async () => {
@@ -66,18 +51,7 @@ export async function createPartial(finalPath: string, options: PartialOptions =
     finalPath,
     partialPath,
     handle,
-    writable() {
-      // Not handle.createWriteStream(): a stream made from a FileHandle keeps it busy, and close() then waits forever.
-      return new Writable({
-        highWaterMark: 4 << 20,
-        write(chunk: Buffer, _e, cb) {
-          handle.write(chunk).then(() => cb(), cb);
-        },
-        writev(chunks, cb) {
-          handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
-        },
-      });
-    },
+    writable: () => sequentialWritable(handle),
     async commit() {
       try {
         await handle.sync();
@@ -101,6 +75,39 @@ export async function createPartial(finalPath: string, options: PartialOptions =
       if (await stillMine()) await unlink(partialPath).catch(() => {});
     },
   };
+}
+
+/** The .partial, created exclusively (PARTIAL_EXISTS when one is there), after removing a stale one if asked. */
+async function openPartial(finalPath: string, partialPath: string, options: PartialOptions): Promise<FileHandle> {
+  try {
+    if (options.replaceStale)
+      await unlink(partialPath).catch((err) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+    return await open(partialPath, 'wx', ARCHIVE_FILE_MODE);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new AppError(
+        'Precondition',
+        'PARTIAL_EXISTS',
+        `'${partialPath}' exists: another run is writing '${finalPath}' now, or one was killed before it could clean up. If none is running, delete it (or allow overwriting, which replaces it)`,
+        { target: partialPath },
+      );
+    }
+    throw fsError(err, partialPath, 'create');
+  }
+}
+
+/** A stream writing sequentially through `handle`, which stays the caller's to sync and close. */
+function sequentialWritable(handle: FileHandle): Writable {
+  // Not handle.createWriteStream(): a stream made from a FileHandle keeps it busy, and close() then waits forever.
+  return new Writable({
+    highWaterMark: 4 << 20,
+    write(chunk: Buffer, _e, cb) {
+      handle.write(chunk).then(() => cb(), cb);
+    },
+    writev(chunks, cb) {
+      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
+    },
+  });
 }
 
 export async function writeFileAtomic(
