@@ -1,5 +1,5 @@
-// Key and value names. A name is stored "compressed" (one byte per character, flag 0x0020 on a key, 0x0001 on a
-// value) when every character fits in a byte, else as UTF-16LE. Windows compares names case-insensitively by
+// Key and value names. A name is stored "compressed" (one byte per character, Latin-1; flag 0x0020 on a key,
+// 0x0001 on a value) or as UTF-16LE. Windows compares names case-insensitively by
 // upcasing each UTF-16 code unit; subkey lists are kept sorted in that order and "lh" lists carry a hash of the
 // upcased name (h = h * 37 + unit, 32 bits), "lf" lists the first four characters.
 import { hiveError } from './errors.ts';
@@ -12,7 +12,9 @@ export function decodeName(bytes: Buffer, compressed: boolean): string {
 }
 
 export function encodeName(name: string): { bytes: Buffer; compressed: boolean } {
-  const compressed = /^[\x00-\xff]*$/.test(name);
+  // Windows compresses any name whose characters all fit in a byte (Latin-1); hivex 1.3 reads such bytes as UTF-8
+  // and garbles those above 0x7F. A UTF-16LE name reads the same everywhere, so only ASCII names are compressed.
+  const compressed = /^[\x00-\x7f]*$/.test(name);
   return { bytes: Buffer.from(name, compressed ? 'latin1' : 'utf16le'), compressed };
 }
 

@@ -77,7 +77,9 @@ function writeBigData(store: CellStore, data: Uint8Array): number {
   const segments: number[] = [];
   for (let at = 0; at < data.length; at += SEGMENT_MAX) {
     const chunk = data.subarray(at, Math.min(at + SEGMENT_MAX, data.length));
-    const offset = store.alloc(chunk.length);
+    // Four spare bytes: hivex 1.3 takes a segment's length as its cell size less 8 (a full segment, 16344 bytes,
+    // fits a 16352-byte cell exactly); a last segment cut to its length would lose up to 4 bytes there.
+    const offset = store.alloc(chunk.length + 4);
     Buffer.from(chunk).copy(store.data(offset, 'big data segment'));
     segments.push(offset);
   }

@@ -61,8 +61,10 @@ export function readValues(store: CellStore, key: number, bigData: boolean): Raw
 export function setValue(store: CellStore, key: number, value: RawValue, time: bigint, bigData: boolean): void {
   const offsets = valueOffsets(store, key);
   const old = offsets.findIndex((o) => sameName(valueKey(store, o).name, value.name));
+  // A value set again keeps the name it has (as RegSetValueEx does when only the case differs).
+  const name = old >= 0 ? valueKey(store, offsets[old]!).name : value.name;
   const ref = writeData(store, value.data, bigData);
-  const vk = writeValueKey(store, value, ref);
+  const vk = writeValueKey(store, { ...value, name }, ref);
   if (old >= 0) {
     releaseValue(store, offsets[old]!, bigData);
     offsets[old] = vk;
