@@ -12,18 +12,15 @@ export const BIN_HEADER_SIZE = 0x20;
 const BIN_ALIGN = 0x1000;
 const align8 = (n: number): number => (n + 7) & ~7;
 
-interface FreeCell {
-  offset: number;
-  size: number;
-}
-
 export class CellStore {
   readonly target: string | undefined;
   private file: Buffer;
   private size: number;
   /** Allocated cells: offset → size (with the size field). */
   private readonly used = new Map<number, number>();
-  private readonly free: FreeCell[] = [];
+  /** Free cells: offset → size, and end → offset to find a free neighbour before a cell. */
+  private readonly free = new Map<number, number>();
+  private readonly freeEnds = new Map<number, number>();
 
   constructor(file: Buffer, binsSize: number, target?: string) {
     this.file = file;
@@ -56,7 +53,7 @@ export class CellStore {
       if (raw === 0 || length % 8 !== 0 || cell + length > pos + size)
         throw corrupt(this.target, `the cell at ${hex(cell)} has a bad size ${raw}`);
       if (raw < 0) this.used.set(cell, length);
-      else this.free.push({ offset: cell, size: length });
+      else this.addFree(cell, length);
       cell += length;
     }
     return size;
@@ -77,21 +74,19 @@ export class CellStore {
   /** Allocates a zeroed cell with room for `length` data bytes: first fit among free cells, else a new bin. */
   alloc(length: number): number {
     const need = align8(length + 4);
-    let i = this.free.findIndex((f) => f.size >= need);
-    if (i < 0) {
-      this.appendBin(need);
-      i = this.free.length - 1;
+    let offset = -1;
+    for (const [at, size] of this.free) {
+      if (size >= need) {
+        offset = at;
+        break;
+      }
     }
-    const slot = this.free[i]!;
-    const offset = slot.offset;
-    let size = need;
-    if (slot.size > need) {
-      slot.offset += need;
-      slot.size -= need;
-      this.file.writeInt32LE(slot.size, BASE_BLOCK_SIZE + slot.offset);
-    } else {
-      size = slot.size;
-      this.free.splice(i, 1);
+    if (offset < 0) offset = this.appendBin(need);
+    const slot = this.takeFree(offset);
+    const size = slot - need >= 8 ? need : slot;
+    if (size < slot) {
+      this.addFree(offset + size, slot - size);
+      this.file.writeInt32LE(slot - size, BASE_BLOCK_SIZE + offset + size);
     }
     const at = BASE_BLOCK_SIZE + offset;
     this.file.fill(0, at, at + size);
@@ -100,19 +95,40 @@ export class CellStore {
     return offset;
   }
 
-  /** Marks a cell free, its contents cleared (a value's old data should not linger in the file). */
+  /**
+   * Marks a cell free, its contents cleared (a value's old data should not linger in the file), and merges it with
+   * free neighbours in its bin (a bin header separates bins, so neighbours found here never cross one).
+   */
   release(offset: number): void {
-    const size = this.used.get(offset);
+    let size = this.used.get(offset);
     if (size === undefined) throw corrupt(this.target, `cannot free ${hex(offset)}: not an allocated cell`);
+    this.used.delete(offset);
+    const before = this.freeEnds.get(offset);
+    if (before !== undefined) {
+      size += this.takeFree(before);
+      offset = before;
+    }
+    if (this.free.has(offset + size)) size += this.takeFree(offset + size);
     const at = BASE_BLOCK_SIZE + offset;
     this.file.fill(0, at, at + size);
     this.file.writeInt32LE(size, at);
-    this.used.delete(offset);
-    this.free.push({ offset, size });
+    this.addFree(offset, size);
   }
 
-  /** Appends a hive bin with room for a cell of `need` bytes; the rest of the bin becomes a free cell. */
-  private appendBin(need: number): void {
+  private addFree(offset: number, size: number): void {
+    this.free.set(offset, size);
+    this.freeEnds.set(offset + size, offset);
+  }
+
+  private takeFree(offset: number): number {
+    const size = this.free.get(offset)!;
+    this.free.delete(offset);
+    this.freeEnds.delete(offset + size);
+    return size;
+  }
+
+  /** Appends a hive bin with room for a cell of `need` bytes, all of it one free cell; returns that cell. */
+  private appendBin(need: number): number {
     const size = Math.ceil((need + BIN_HEADER_SIZE) / BIN_ALIGN) * BIN_ALIGN;
     const bin = Buffer.alloc(size);
     bin.write('hbin', 0, 'latin1');
@@ -127,7 +143,9 @@ export class CellStore {
       this.file = grown;
     }
     bin.copy(this.file, end);
-    this.free.push({ offset: this.size + BIN_HEADER_SIZE, size: size - BIN_HEADER_SIZE });
+    const cell = this.size + BIN_HEADER_SIZE;
+    this.addFree(cell, size - BIN_HEADER_SIZE);
     this.size += size;
+    return cell;
   }
 }

@@ -11,7 +11,7 @@ import { type BaseBlock, fileTime, fromFileTime, readBaseBlock, stampBaseBlock }
 import { CellStore } from './bins.ts';
 import { hiveError } from './errors.ts';
 import { NK, createSubkey, findSubkey, keyCell, keyName, subkeyEntries } from './keys.ts';
-import { MAX_VALUE_NAME, splitKeyPath } from './names.ts';
+import { MAX_VALUE_NAME, sameName, splitKeyPath } from './names.ts';
 import { type DecodedValue, type HiveValueInput, decodeData, encodeInput, typeName } from './value-types.ts';
 import { type RawValue, deleteValue, readValues, setValue } from './values.ts';
 import { type SavedHive, writeHiveFile } from './writer.ts';
@@ -119,8 +119,7 @@ export class Hive {
 
   /** One value ("" for the default value); null when the key or the value does not exist. */
   value(path: string, name: string): HiveValue | null {
-    const lower = name.toUpperCase();
-    return this.values(path)?.find((v) => v.name.toUpperCase() === lower) ?? null;
+    return this.values(path)?.find((v) => sameName(v.name, name)) ?? null;
   }
 
   /** Creates the key and any missing parents; returns whether anything was created. */

@@ -39,7 +39,19 @@ export function keyCell(store: CellStore, offset: number): Buffer {
   return nk;
 }
 
+// Names by key node offset: key nodes are never freed or renamed here, so a name read once stays right, and a
+// key with many subkeys is not decoded again for every subkey added to it.
+const names = new WeakMap<CellStore, Map<number, string>>();
+
 export function keyName(store: CellStore, offset: number): string {
+  let known = names.get(store);
+  if (known === undefined) names.set(store, (known = new Map()));
+  let name = known.get(offset);
+  if (name === undefined) known.set(offset, (name = readKeyName(store, offset)));
+  return name;
+}
+
+function readKeyName(store: CellStore, offset: number): string {
   const nk = keyCell(store, offset);
   return decodeName(
     nk.subarray(NAME_AT, NAME_AT + nk.readUInt16LE(0x48)),
@@ -49,22 +61,36 @@ export function keyName(store: CellStore, offset: number): string {
 
 /** The subkeys of a key as (offset, name), in stored order. */
 export function subkeyEntries(store: CellStore, offset: number): ListEntry[] {
-  const nk = keyCell(store, offset);
-  const count = nk.readUInt32LE(NK.subkeys);
-  const list = nk.readUInt32LE(NK.subkeyList);
-  if (count === 0) return [];
-  if (list === NONE) throw corrupt(store.target, `the key node at ${hex(offset)} has ${count} subkeys and no list`);
-  const entries = readSubkeyList(store, list).map((o) => ({ offset: o, name: keyName(store, o) }));
-  if (entries.length !== count)
-    throw corrupt(
-      store.target,
-      `the key node at ${hex(offset)} counts ${count} subkeys, its list holds ${entries.length}`,
-    );
-  return entries;
+  return subkeyOffsets(store, offset).map((o) => ({ offset: o, name: keyName(store, o) }));
 }
 
+/** The key node offsets of a key's subkeys, in stored order (names not read). */
+function subkeyOffsets(store: CellStore, offset: number): number[] {
+  const nk = keyCell(store, offset);
+  const count = nk.readUInt32LE(NK.subkeys);
+  if (count === 0) return [];
+  const list = nk.readUInt32LE(NK.subkeyList);
+  if (list === NONE) throw corrupt(store.target, `the key node at ${hex(offset)} has ${count} subkeys and no list`);
+  const offsets = readSubkeyList(store, list);
+  if (offsets.length !== count)
+    throw corrupt(
+      store.target,
+      `the key node at ${hex(offset)} counts ${count} subkeys, its list holds ${offsets.length}`,
+    );
+  return offsets;
+}
+
+/** Binary search in the sorted list, as Windows looks up; a linear pass when that misses (an unsorted list). */
 export function findSubkey(store: CellStore, offset: number, name: string): number | null {
-  return subkeyEntries(store, offset).find((e) => sameName(e.name, name))?.offset ?? null;
+  const offsets = subkeyOffsets(store, offset);
+  for (let lo = 0, hi = offsets.length - 1; lo <= hi;) {
+    const mid = (lo + hi) >> 1;
+    const d = compareNames(name, keyName(store, offsets[mid]!));
+    if (d === 0) return offsets[mid]!;
+    if (d < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return offsets.find((o) => sameName(keyName(store, o), name)) ?? null;
 }
 
 /** Creates the subkey `name` of the key at `parent` (which has none of that name); returns its offset. */

@@ -20,6 +20,7 @@ export function encodeName(name: string): { bytes: Buffer; compressed: boolean }
 
 /** One UTF-16 code unit upcased; a character whose capital is longer (ß → SS) stays as it is, as in Windows. */
 function upcaseUnit(unit: number): number {
+  if (unit < 0x80) return unit >= 0x61 && unit <= 0x7a ? unit - 0x20 : unit;
   const up = String.fromCharCode(unit).toUpperCase();
   return up.length === 1 ? up.charCodeAt(0) : unit;
 }
