@@ -7,8 +7,10 @@
 //   0x02C clustering factor (1)   0x030 file name (UTF-16LE, 64 bytes)   0x1FC checksum of bytes 0x000..0x1FB
 //
 // A writer increments the primary sequence number, writes, then sets the secondary one equal: unequal numbers mean
-// a write did not finish, and the newest state is in the transaction logs (SYSTEM.LOG1/.LOG2). Such a hive is
-// refused here: replaying the logs is not implemented, and writing over it would lose what they hold.
+// a write did not finish, and the newest state is in the transaction logs (SYSTEM.LOG1/.LOG2); so does a bad
+// checksum. Such a hive is refused here: replaying the logs is not implemented, and writing over it would lose what
+// they hold. Log entries beside a clean hive are ignored by Windows (Suhanov, "Dirty state of a hive"), so a clean
+// hive written here with higher sequence numbers does not get old log entries replayed over it.
 import { hex, hiveError } from './errors.ts';
 
 export const BASE_BLOCK_SIZE = 0x1000;
@@ -64,11 +66,13 @@ export function readBaseBlock(file: Buffer, target?: string): BaseBlock {
   const stored = file.readUInt32LE(CHECKSUM_AT);
   const computed = baseBlockChecksum(file);
   if (stored !== computed) {
+    // Windows counts a bad checksum as dirty too, and rebuilds the base block from a log: the same cure applies.
     throw hiveError(
       'Integrity',
       'HIVE_BAD_CHECKSUM',
       target,
-      `base block checksum ${hex(stored)}, computed ${hex(computed)}`,
+      `base block checksum ${hex(stored)}, computed ${hex(computed)}; if the hive comes from a Windows that did not shut down cleanly, ${HOW_TO_CLEAN}`,
+      { stored, computed },
     );
   }
   checkVersion(bb, file.readUInt32LE(0x20), target);
