@@ -2,16 +2,13 @@
 // a SYSTEM hive). The files go where the hive's NTDS\Parameters say, byte-identical, the old ones set aside; the
 // registration lands in ControlSet001 of the hive — read back by hivex (Win::Hivex), not only by our reader — with
 // exactly the values the .reg writer writes for the same restore; a plan afterwards changes no byte; a dirty hive
-// and a path on an unmapped drive are refused before anything is written.
+// and a path on an unmapped drive are refused before anything is written. Through the CLI: offline-restore-cli.test.ts.
 import test, { type ExecutionContext } from 'ava';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
-import { tempDir } from '../support/temp.ts';
 import { restorePorts } from '../support/restore-ports.ts';
 import { snapshotTree } from '../support/tree.ts';
-import { adbackup, cliPath } from '../support/cli.ts';
-import { DSA_DATABASE_EPOCH, type StandInOptions, makeStandInVolume } from '../support/offline-volume.ts';
+import { DSA_DATABASE_EPOCH, type StandInOptions, offlineSetup } from '../support/offline-volume.ts';
 import { hivexTest } from '../registry/hive/gate.ts';
 import { hivexDump } from '../registry/hive/support.ts';
 import { baseBlockChecksum } from '../../src/registry/hive/base-block.ts';
@@ -19,38 +16,16 @@ import { hivePath } from '../../src/registry/hive/hive-registry.ts';
 import { parseRegFile } from '../../src/registry/reg-file.ts';
 import { REG_TYPE_CODES, encodeValue } from '../../src/registry/values.ts';
 import { regFileWriter } from '../../src/registry/writers.ts';
-import { runBackup } from '../../src/backup/backup.ts';
-import { createFolderSource } from '../../src/platform/folder-source.ts';
 import { type OfflineTarget, runOfflineRestore } from '../../src/restore/offline.ts';
 import { AppError } from '../../src/errors.ts';
 import { compactUtc } from '../../src/compact-time.ts';
-import * as v from '../../src/protocol/generated/validators.js';
 
 // A recent clock (a backup must be within its tombstone lifetime), whole seconds as the pre-restore names are.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
 const STAMP = compactUtc(NOW);
 const GUID = '0b9f3a52-6c1e-4d7a-8f20-93e4c5b6a718';
 
-/** A backup of a DC whose files lived in C:\Windows\NTDS, and a stand-in of its volume with broken files. */
-async function setup(t: ExecutionContext, parameters?: StandInOptions['parameters']) {
-  const dir = await tempDir(t, 'adbackup-offline-');
-  const f = await makeDsaFolder(join(dir, 'snapshot'), {
-    databaseBytes: 2 << 20,
-    logFileBytes: 64 * 1024,
-    logs: 4,
-    state: 'dirty',
-    backup: 'snapshot',
-  });
-  const archive = join(dir, 'dc01.tar.zst');
-  const source = createFolderSource({
-    path: f.dir,
-    computer: 'DC01',
-    recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
-  });
-  await runBackup(source, { destination: { path: archive } }, { now: () => NOW, progress: () => {} });
-  const volume = await makeStandInVolume(join(dir, 'volume'), parameters ? { parameters } : {});
-  return { dir, f, archive, volume };
-}
+const setup = (t: ExecutionContext, parameters?: StandInOptions['parameters']) => offlineSetup(t, parameters, NOW);
 
 const offline = (root: string, more: Partial<OfflineTarget> = {}): OfflineTarget => ({
   type: 'offline',
@@ -163,36 +138,4 @@ test('the volume spelled otherwise than the DC names it: folders found case-inse
   t.is(p.targets.database, join(volume.ntds, 'ntds.dit'), 'the existing folders and file, as the volume spells them');
   const err = await t.throwsAsync(restore(archive, offline(join(volume.root, 'Windows'))), { instanceOf: AppError });
   t.is(err!.code, 'HIVE_NOT_FOUND');
-});
-
-test('through the CLI: an offline restore, then refusals with their exit codes', async (t) => {
-  const { archive, volume, f } = await setup(t);
-  const target = { type: 'offline', windows: cliPath(volume.root) };
-  const r = await adbackup(['restore'], { archive: cliPath(archive), target });
-  t.is(r.code, 0, r.stdout + r.stderr);
-  t.true(v.restoreResponse(r.json), JSON.stringify(v.restoreResponse.errors));
-  t.is((await snapshotTree(volume.ntds))['ntds.dit'], (await snapshotTree(f.dir))['ntds.dit']);
-  t.deepEqual(r.json.registryWrittenTo, [`${cliPath(volume.hive)} (offline SYSTEM hive)`]);
-
-  const apply = await adbackup(['restore'], {
-    archive: cliPath(archive),
-    target,
-    registry: { apply: true },
-    plan: true,
-  });
-  t.is(apply.code, 2);
-  t.is(apply.json.error.code, 'APPLY_OFFLINE');
-  const onD = await adbackup(['restore'], {
-    archive: cliPath(archive),
-    target: { ...target, databasePath: 'D:\\NTDS\\ntds.dit' },
-  });
-  t.is(onD.code, 2);
-  t.is(onD.json.error.code, 'DRIVE_NOT_MAPPED');
-  const bytes = await readFile(volume.hive);
-  bytes.writeUInt32LE(bytes.readUInt32LE(4) + 1, 4);
-  bytes.writeUInt32LE(baseBlockChecksum(bytes), 0x1fc);
-  await writeFile(volume.hive, bytes);
-  const dirty = await adbackup(['restore'], { archive: cliPath(archive), target, plan: true });
-  t.is(dirty.code, 4);
-  t.is(dirty.json.error.code, 'HIVE_DIRTY');
 });

@@ -4,8 +4,13 @@
 // names as Windows created them, and the restore must find the hive case-insensitively.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
 import { Hive } from '../../src/registry/hive/hive.ts';
+import { runBackup } from '../../src/backup/backup.ts';
+import { createFolderSource } from '../../src/platform/folder-source.ts';
+import { type DsaFolder, makeDsaFolder } from '../fixtures/synthetic-dsa.ts';
 import { emptyHive } from './regf-hive.ts';
+import { tempDir } from './temp.ts';
 
 export const PARAMETERS = 'ControlSet001\\Services\\NTDS\\Parameters';
 export const DSA_DATABASE_EPOCH = 0x2f31;
@@ -54,4 +59,31 @@ export async function makeStandInVolume(root: string, o: StandInOptions = {}): P
   const file = join(config, 'SYSTEM');
   await writeFile(file, hive.toBytes());
   return { root, ntds, hive: file };
+}
+
+/** A VSS snapshot of DC01 whose files lived in C:\Windows\NTDS, archived at `now` (a Restore in Progress backup). */
+export async function backupOfDc01(dir: string, now: Date): Promise<{ f: DsaFolder; archive: string }> {
+  const f = await makeDsaFolder(join(dir, 'snapshot'), {
+    databaseBytes: 2 << 20,
+    logFileBytes: 64 * 1024,
+    logs: 4,
+    state: 'dirty',
+    backup: 'snapshot',
+  });
+  const archive = join(dir, 'dc01.tar.zst');
+  const source = createFolderSource({
+    path: f.dir,
+    computer: 'DC01',
+    recordAs: { databasePath: 'C:\\Windows\\NTDS\\ntds.dit', logPath: 'C:\\Windows\\NTDS' },
+  });
+  await runBackup(source, { destination: { path: archive } }, { now: () => now, progress: () => {} });
+  return { f, archive };
+}
+
+/** A backup of DC01 and a stand-in of its volume with broken files, in a folder removed when the test ends. */
+export async function offlineSetup(t: ExecutionContext, parameters?: StandInOptions['parameters'], now = new Date()) {
+  const dir = await tempDir(t, 'adbackup-offline-');
+  const { f, archive } = await backupOfDc01(dir, now);
+  const volume = await makeStandInVolume(join(dir, 'volume'), parameters ? { parameters } : {});
+  return { dir, f, archive, volume };
 }
