@@ -10,7 +10,7 @@ import { restorePorts } from '../support/restore-ports.ts';
 import { snapshotTree } from '../support/tree.ts';
 import { DSA_DATABASE_EPOCH, type StandInOptions, offlineSetup } from '../support/offline-volume.ts';
 import { hivexTest } from '../registry/hive/gate.ts';
-import { hivexDump } from '../registry/hive/support.ts';
+import { hivexDump, parseRegExport, tool } from '../registry/hive/support.ts';
 import { baseBlockChecksum } from '../../src/registry/hive/base-block.ts';
 import { hivePath } from '../../src/registry/hive/hive-registry.ts';
 import { parseRegFile } from '../../src/registry/reg-file.ts';
@@ -71,6 +71,14 @@ hivexTest('offline-restore.test.ts')(
       t.deepEqual(stored, { type: REG_TYPE_CODES[x.type], hex: encodeValue(x).toString('hex') }, x.name);
     }
     t.is(dump['ControlSet001\\Services\\NTDS\\Parameters']!.values['New Database GUID']!.type, 1);
+    // hivexregedit --export, the other hivex reader: the DWORDs as the .reg writer wrote them.
+    const exported = parseRegExport(await tool('hivexregedit', ['--export', volume.hive, '\\']));
+    const rip = exported['ControlSet001\\Services\\NTDS\\Restore in Progress']!;
+    for (const x of reg.filter((x) => x.type === 'REG_DWORD'))
+      t.deepEqual(rip[x.name] ?? exported['ControlSet001\\Services\\NTDS\\Parameters']![x.name], {
+        type: 4,
+        hex: encodeValue(x).toString('hex'),
+      });
 
     const receipt = JSON.parse(await readFile(r.receipt!, 'utf8'));
     t.deepEqual(receipt.registry.values, r.registry);
