@@ -21,6 +21,8 @@ Describe 'Restore-ADDatabase -OfflineWindows' {
         $plan = Restore-ADDatabase -LiteralPath $fx.archive -OfflineWindows $fx.root -WhatIf
         $plan.Plan | Should -BeTrue
         $plan.DatabasePath | Should -Be (Join-Path $fx.ntds 'ntds.dit')
+        $piped = Get-ADDatabaseBackup -LiteralPath $fx.archive | Restore-ADDatabase -OfflineWindows $fx.root -WhatIf
+        $piped.DatabasePath | Should -Be $plan.DatabasePath -Because 'a piped backup binds -LiteralPath in the offline parameter set'
         Get-TreeHash $fx.root | ConvertTo-Json | Should -Be $before
     }
 
