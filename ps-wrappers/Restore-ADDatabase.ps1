@@ -12,6 +12,9 @@ function Restore-ADDatabase {
     - registers the restore as Microsoft documents it (KB 814167: the "Restore in Progress" values and a new
       database GUID) in this computer's registry (-ApplyRegistry) and/or as a .reg file (-ExportRegistryFile).
     With -Method Api the Directory Backup API's restore functions do the copy and the registration instead.
+    With -OfflineWindows the restore goes into a DC's Windows volume mounted on this machine (a DC that will not
+    reach DSRM, a VM disk attached to a rescue host): the files go where that volume's SYSTEM hive says NTDS keeps
+    them, and the registration is written into the hive itself, for NTDS to process at the DC's next normal start.
 
     An encrypted archive (.age) needs -IdentityFile (the age private key) or -Passphrase; it is decrypted in the
     same single pass that verifies it, and plain text is released only chunk by chunk, each chunk authenticated.
@@ -59,6 +62,24 @@ function Restore-ADDatabase {
 
     .PARAMETER ComputerName
     Files method: the DC's name used in the registration's UNC paths (default: the backed-up DC).
+
+    .PARAMETER OfflineWindows
+    Offline restore: the root of the DC's Windows volume as it is mounted on this machine (E:\ on a repair VM, a
+    mount point on a rescue host). The DC's paths map onto it (C:\Windows\NTDS becomes <OfflineWindows>\Windows\NTDS);
+    where NTDS keeps its files is read from the volume's SYSTEM hive (NTDS\Parameters) unless -DatabasePath,
+    -LogPath or -CheckpointPath name other places (the DC's paths). The registration (KB 814167's values, or
+    "Database restored from backup") is written into that hive's current control set, the old hive kept beside it as
+    SYSTEM.pre-restore-<UTC>. A hive with pending transaction logs (dirty: the DC was not shut down cleanly) is
+    refused (ADDatabaseBackup.HIVE_DIRTY) before anything changes. The DC is not running, so neither DSRM nor a stopped
+    NTDS is required. Not with -Method Api, -Root, -ApplyRegistry or -Server.
+
+    .PARAMETER SystemHive
+    Offline restore: the SYSTEM hive file to read and write (default: <OfflineWindows>\Windows\System32\config\SYSTEM,
+    found whatever the case of its folders).
+
+    .PARAMETER DriveMap
+    Offline restore: where the DC's other drives are mounted here, when NTDS keeps files off its system drive, e.g.
+    @{ D = 'F:\' }. A path on a drive that is not mapped is refused (ADDatabaseBackup.DRIVE_NOT_MAPPED).
 
     .PARAMETER Server
     Api method: this computer's NetBIOS name as the restore API wants it (default: the local name).
@@ -140,6 +161,12 @@ function Restore-ADDatabase {
 
     Restores an archive encrypted with a passphrase.
 
+    .EXAMPLE
+    Restore-ADDatabase -LiteralPath D:\dc01.tar.zst -OfflineWindows F:\ -Confirm:$false
+
+    On a repair VM with the broken DC's system disk attached as F:\: writes ntds.dit and the logs where F:\'s SYSTEM
+    hive says NTDS keeps them and registers the restore in that hive. Detach the disk and start the DC normally.
+
     .INPUTS
     System.String. An archive path.
     ADDatabaseBackup.BackupInfo, ADDatabaseBackup.VerifyResult. By their PSPath property, literally; exactly one.
@@ -172,17 +199,33 @@ function Restore-ADDatabase {
     [OutputType('ADDatabaseBackup.RestoreResult')]
     param(
         [Parameter(Mandatory, Position = 0, ParameterSetName = 'Path', ValueFromPipeline)]
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'OfflinePath', ValueFromPipeline)]
         [SupportsWildcards()]
         [ValidateNotNullOrEmpty()]
         [string] $Path,
 
         [Parameter(Mandatory, ParameterSetName = 'LiteralPath', ValueFromPipelineByPropertyName)]
+        [Parameter(Mandatory, ParameterSetName = 'OfflineLiteralPath', ValueFromPipelineByPropertyName)]
         [Alias('PSPath', 'FullName')]
         [ValidateNotNullOrEmpty()]
         [string] $LiteralPath,
 
         [ValidateSet('Files', 'Api')]
         [string] $Method = 'Files',
+
+        [Parameter(Mandatory, ParameterSetName = 'OfflinePath')]
+        [Parameter(Mandatory, ParameterSetName = 'OfflineLiteralPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $OfflineWindows,
+
+        [Parameter(ParameterSetName = 'OfflinePath')]
+        [Parameter(ParameterSetName = 'OfflineLiteralPath')]
+        [ValidateNotNullOrEmpty()]
+        [string] $SystemHive,
+
+        [Parameter(ParameterSetName = 'OfflinePath')]
+        [Parameter(ParameterSetName = 'OfflineLiteralPath')]
+        [hashtable] $DriveMap,
 
         [ValidateNotNullOrEmpty()]
         [string] $Root,
@@ -236,12 +279,14 @@ function Restore-ADDatabase {
 
     begin {
         try {
-            $filesOnly = @('Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint', 'RegistrationMethod', 'KeepDatabaseEpoch')
-            $notForMethod = if ($Method -eq 'Api') { $filesOnly + @('ExportRegistryFile', 'ApplyRegistry', 'RegistryPathStyle') } else { @('Server') }
+            $filesOnly = @('OfflineWindows', 'SystemHive', 'DriveMap', 'Root', 'DatabasePath', 'LogPath', 'BackupLogPath', 'CheckpointPath', 'ComputerName', 'CreateFolders', 'RestoreCheckpoint', 'RegistrationMethod', 'KeepDatabaseEpoch')
+            $notForMethod = @(if ($Method -eq 'Api') { $filesOnly + @('ExportRegistryFile', 'ApplyRegistry', 'RegistryPathStyle') } else { 'Server' })
+            # Offline: the volume's own hive is the registry; this machine's registry and -Root do not apply.
+            if ($OfflineWindows) { $notForMethod += @('Root', 'ApplyRegistry') }
             $conflict = @($notForMethod | Where-Object { $PSBoundParameters.ContainsKey($_) })
             if ($conflict.Count -gt 0) {
                 $PSCmdlet.ThrowTerminatingError((New-ADBErrorRecord -Code 'METHOD_PARAMETERS' -TargetObject $Method `
-                            -Message "-Method $Method does not take -$($conflict -join ', -')." `
+                            -Message "-Method $Method$(if ($OfflineWindows) { ' -OfflineWindows' }) does not take -$($conflict -join ', -')." `
                             -ErrorCategory ([System.Management.Automation.ErrorCategory]::InvalidArgument)))
             }
             $archives = [System.Collections.Generic.List[string]]::new()
@@ -278,17 +323,32 @@ function Restore-ADDatabase {
                 if ($Server) { $target['server'] = $Server }
                 $where = if ($Server) { "domain controller $Server (restore API)" } else { 'this domain controller (restore API)' }
             } else {
+                if ($OfflineWindows) {
+                    $target['type'] = 'offline'
+                    $target['windows'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $OfflineWindows
+                    if ($SystemHive) { $target['hive'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $SystemHive }
+                    if ($DriveMap) {
+                        $drives = [ordered]@{}
+                        foreach ($key in $DriveMap.Keys) { $drives["$key"] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path "$($DriveMap[$key])" }
+                        $target['drives'] = $drives
+                    }
+                }
+                # Under -Root or -OfflineWindows the paths are the DC's own (mapped by adbackup).
+                $dcPaths = $Root -or $OfflineWindows
                 if ($Root) { $target['root'] = Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $Root }
                 foreach ($pair in @(@('databasePath', $DatabasePath), @('logPath', $LogPath), @('backupLogPath', $BackupLogPath), @('checkpointPath', $CheckpointPath))) {
                     if (-not $pair[1]) { continue }
                     # Under -Root these are the DC's own paths (re-rooted by adbackup); otherwise paths on this machine.
-                    $target[$pair[0]] = if ($Root) { $pair[1] } else { Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
+                    $target[$pair[0]] = if ($dcPaths) { $pair[1] } else { Resolve-ADBOutputPath -Cmdlet $PSCmdlet -Path $pair[1] }
                 }
                 if ($ComputerName) { $target['computer'] = $ComputerName }
                 if ($CreateFolders) { $target['createFolders'] = $true }
                 if ($RestoreCheckpoint) { $target['restoreCheckpoint'] = $true }
                 $where = if ($target.Contains('databasePath')) { $target['databasePath'] } else { 'the locations recorded in the backup' }
                 if ($Root) { $where = "$where under $($target['root'])" }
+                if ($OfflineWindows) {
+                    $where = if ($target.Contains('databasePath')) { "$($target['databasePath']) on the Windows volume $($target['windows'])" } else { "the Windows volume $($target['windows'])" }
+                }
             }
 
             $registry = [ordered]@{}
@@ -337,6 +397,7 @@ function Restore-ADDatabase {
                 $destinations = @()
                 if ($registry.Contains('regFile')) { $destinations += "the .reg file $($registry['regFile'])" }
                 if ($ApplyRegistry) { $destinations += "this computer's registry" }
+                if ($OfflineWindows) { $destinations += "the offline SYSTEM hive $(Get-ADBMember (Get-ADBMember $run.Result 'targets') 'hive')" }
                 if ($Method -eq 'Api') { $destinations += 'the restore API (DsRestoreRegister)' }
                 if ($destinations.Count -eq 0) { $destinations += 'nowhere yet: add -ApplyRegistry or -ExportRegistryFile' }
                 foreach ($value in $plan.Registry) {
@@ -353,6 +414,7 @@ function Restore-ADDatabase {
             $registration = @()
             if ($registry.Contains('regFile')) { $registration += "as $($registry['regFile'])" }
             if ($ApplyRegistry) { $registration += "in this computer's registry" }
+            if ($OfflineWindows) { $registration += "in the volume's SYSTEM hive" }
             if ($registry.Count -gt 0) { $request['registry'] = $registry }
             $action = "Restore the Active Directory database from '$archive'"
             if ($registration.Count -gt 0) { $action += " and register the restore $($registration -join ' and ')" }

@@ -20,17 +20,32 @@ Run on the domain controller to restore, as an administrator, in four phases:
                         says Completed, Pending or Failed, with events 1109/1587/16654; it fails the script unless the
                         restore was taken, and warns when the RID pool was not invalidated (event 16654).
 
+Offline instead, when the DC will not reach DSRM or is a VM whose disk can be attached elsewhere:
+
+  -Phase Offline        on a rescue host or repair VM with the DC's system volume attached (-OfflineWindows, e.g.
+                        F:\): picks the archive as the Restore phase does and restores it with Restore-ADDatabase
+                        -OfflineWindows: the files go where that volume's SYSTEM hive says NTDS keeps them and the
+                        registration is written into the hive (refused if the hive is dirty: start the DC once and
+                        shut it down cleanly, or load and unload the hive on Windows). No DSRM, no ExitDsrm: detach
+                        the disk, start the DC normally, then run -Phase Check on it.
+
 Afterwards check repadmin /showrepl and dcdiag. This restores the AD database only:
 SYSVOL and the rest of the system state come back through your system-state tool (see the restore's NextSteps).
 
 .PARAMETER Phase
-EnterDsrm, Restore, ExitDsrm or Check.
+EnterDsrm, Restore, ExitDsrm or Check; or Offline (on a rescue host, see above).
+
+.PARAMETER OfflineWindows
+Offline phase: the root of the DC's Windows volume as attached here (F:\, or a mount point).
+
+.PARAMETER SystemHive
+Offline phase: the volume's SYSTEM hive, when it is not at <OfflineWindows>\Windows\System32\config\SYSTEM.
 
 .PARAMETER ArchivePath
-Restore phase: the archive to restore.
+Restore and Offline phases: the archive to restore.
 
 .PARAMETER BackupFolder
-Restore phase: a folder of backups (e.g. \\backup01\ad$\DC01); the newest one that has not expired and verifies is
+Restore and Offline phases: a folder of backups (e.g. \\backup01\ad$\DC01); the newest one that has not expired and verifies is
 restored. Archives that cannot be read or fail verification are skipped with a warning.
 
 .PARAMETER AuthoritativeSubtree
@@ -59,6 +74,12 @@ In DSRM: restores the newest valid backup of DC01 and registers the restore.
 In DSRM: restores one archive and marks the Sales OU authoritative (asks for confirmation first).
 
 .EXAMPLE
+.\dsrm-restore-runbook.ps1 -Phase Offline -OfflineWindows F:\ -BackupFolder \\backup01\ad$\DC01 -Confirm:$false
+
+On a repair VM with DC01's system disk attached as F:\: restores the newest valid backup into it and registers the
+restore in its SYSTEM hive. Then detach the disk and start DC01 normally.
+
+.EXAMPLE
 .\dsrm-restore-runbook.ps1 -Phase ExitDsrm
 
 Removes the DSRM boot option and restarts normally.
@@ -76,8 +97,12 @@ session, and for the Restore phase a DSRM logon. The script never writes to the 
 [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
 param(
     [Parameter(Mandatory)]
-    [ValidateSet('EnterDsrm', 'Restore', 'ExitDsrm', 'Check')]
+    [ValidateSet('EnterDsrm', 'Restore', 'ExitDsrm', 'Check', 'Offline')]
     [string] $Phase,
+
+    [string] $OfflineWindows,
+
+    [string] $SystemHive,
 
     [string] $ArchivePath,
 
@@ -116,6 +141,18 @@ function Select-NewestGoodBackup {
     throw "No backup in $Folder is within its tombstone lifetime and verifies."
 }
 
+function Get-ArchiveToRestore {
+    # -ArchivePath verified, or the newest good backup of -BackupFolder.
+    if ($ArchivePath) {
+        Write-Verbose "Verifying $ArchivePath"
+        $verification = Test-ADDatabaseBackup -LiteralPath $ArchivePath
+        if (-not $verification.IsValid) { throw "$ArchivePath failed verification; restore another backup." }
+        return $ArchivePath
+    }
+    if (-not $BackupFolder) { throw 'Give -ArchivePath or -BackupFolder.' }
+    Select-NewestGoodBackup -Folder $BackupFolder
+}
+
 switch ($Phase) {
     'EnterDsrm' {
         if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, 'Boot into Directory Services Restore Mode (bcdedit /set {default} safeboot dsrepair) and restart')) {
@@ -130,15 +167,7 @@ switch ($Phase) {
             throw 'This computer is not in Directory Services Restore Mode: run -Phase EnterDsrm first.'
         }
         Import-Module ADDatabaseBackup
-
-        if ($ArchivePath) {
-            Write-Verbose "Verifying $ArchivePath"
-            $verification = Test-ADDatabaseBackup -LiteralPath $ArchivePath
-            if (-not $verification.IsValid) { throw "$ArchivePath failed verification; restore another backup." }
-        } else {
-            if (-not $BackupFolder) { throw 'Give -ArchivePath or -BackupFolder.' }
-            $ArchivePath = Select-NewestGoodBackup -Folder $BackupFolder
-        }
+        $ArchivePath = Get-ArchiveToRestore
 
         if ($PSCmdlet.ShouldProcess($env:COMPUTERNAME, "Restore the Active Directory database from $ArchivePath")) {
             $result = Restore-ADDatabase -LiteralPath $ArchivePath -ApplyRegistry -AllowExpired:$AllowExpired -Confirm:$false
@@ -153,6 +182,23 @@ switch ($Phase) {
             }
             foreach ($step in $result.NextSteps) { Write-Information $step -InformationAction Continue }
             Write-Information 'Then run -Phase ExitDsrm to restart normally.' -InformationAction Continue
+        }
+    }
+
+    'Offline' {
+        # The DC's Windows is not running: no DSRM to check, no ntdsutil to run (an authoritative restore needs the
+        # DC itself in DSRM: use the Restore phase for that).
+        if (-not $OfflineWindows) { throw 'Give -OfflineWindows: the root of the DC''s Windows volume attached here.' }
+        if ($AuthoritativeSubtree) { throw '-AuthoritativeSubtree needs the DC in DSRM: use -Phase Restore on the DC.' }
+        Import-Module ADDatabaseBackup
+        $ArchivePath = Get-ArchiveToRestore
+        if ($PSCmdlet.ShouldProcess($OfflineWindows, "Restore the Active Directory database from $ArchivePath into the offline Windows volume")) {
+            $hive = @{}
+            if ($SystemHive) { $hive['SystemHive'] = $SystemHive }
+            $result = Restore-ADDatabase -LiteralPath $ArchivePath -OfflineWindows $OfflineWindows @hive -AllowExpired:$AllowExpired -Confirm:$false
+            $result
+            foreach ($step in $result.NextSteps) { Write-Information $step -InformationAction Continue }
+            Write-Information 'Then detach the volume, start the DC normally and run -Phase Check on it.' -InformationAction Continue
         }
     }
 

@@ -38,7 +38,8 @@ show .test-output/ava.tap .test-output/ava.stderr ''
 # The suites that drive the CLI, again, against the standalone executable instead of `node dist/adbackup.cjs`.
 cli_suites=(tests/cli/cli.test.ts tests/backup/backup.test.ts tests/backup/encrypted-backup.test.ts
   tests/backup/secret-hygiene.test.ts tests/archive/verify.test.ts
-  tests/restore/restore.test.ts tests/registry/restore-map.test.ts tests/cli/retention-cli.test.ts)
+  tests/restore/restore.test.ts tests/restore/offline-restore-cli.test.ts tests/registry/restore-map.test.ts
+  tests/cli/retention-cli.test.ts)
 exe=module/bin/linux-x64/adbackup
 echo "# CLI contract suites against $exe (ADBACKUP_EXE)"
 ADBACKUP_EXE=$exe node_modules/.bin/ava --tap "${cli_suites[@]}" < /dev/null > .test-output/ava-exe.tap 2> .test-output/ava-exe.stderr

@@ -23,6 +23,7 @@ import { inspectArchive } from '../archive/inspect.ts';
 import { buildRestoreMap } from '../registry/restore-map.ts';
 import { regFileWriter } from '../registry/writers.ts';
 import { type RestoreOptions, runRestore } from '../restore/restore.ts';
+import { type OfflineTarget, runOfflineRestore } from '../restore/offline.ts';
 import type { RegistryWriter } from '../registry/ports.ts';
 import { posixEnvironment } from '../platform/posix-environment.ts';
 import { windowsEnvironment } from '../platform/windows-environment.ts';
@@ -248,7 +249,7 @@ export const COMMANDS: Record<string, Command> = {
         ...req
       }: Omit<RestoreOptions, 'target' | 'registry' | 'keyring'> & {
         decryption?: DecryptionRequest;
-        target: RestoreOptions['target'] | { type: 'api'; server?: string };
+        target: RestoreOptions['target'] | OfflineTarget | { type: 'api'; server?: string };
         registry?: { regFile?: string; overwriteRegFile?: boolean; apply?: boolean; pathStyle?: 'unc' | 'local' };
       },
       ctx,
@@ -271,24 +272,31 @@ export const COMMANDS: Record<string, Command> = {
           },
         );
       }
+      const offline = req.target.type === 'offline';
+      if (offline && req.registry?.apply)
+        throw new AppError(
+          'InvalidRequest',
+          'APPLY_OFFLINE',
+          "registry.apply writes this machine's registry: an offline restore writes the registration into the volume's SYSTEM hive",
+        );
       const writers: RegistryWriter[] = [];
       if (req.registry?.apply) writers.push(windowsRegistryWriter()); // a Platform error off Windows, before any change
       if (req.registry?.regFile !== undefined)
         writers.push(regFileWriter(req.registry.regFile, { overwrite: !!req.registry.overwriteRegFile }));
       const { regFile: _f, overwriteRegFile: _o, apply: _a, ...registry } = req.registry ?? {};
       const win = process.platform === 'win32';
-      return runRestore(
-        { ...req, ...(keyring ? { keyring } : {}), target: win ? withNtdsDefaults(req.target) : req.target, registry },
-        {
-          environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
-          registryWriters: writers,
-          registryReader: localRegistryReader(),
-          nativeStyle: process.platform === 'win32' ? 'win32' : 'posix',
-          now: () => new Date(),
-          signal: ctx.signal,
-          progress: ctx.progress,
-        },
-      );
+      const ports = {
+        environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
+        registryWriters: writers,
+        registryReader: offline ? null : localRegistryReader(),
+        nativeStyle: process.platform === 'win32' ? ('win32' as const) : ('posix' as const),
+        now: () => new Date(),
+        signal: ctx.signal,
+        progress: ctx.progress,
+      };
+      const options = { ...req, ...(keyring ? { keyring } : {}), registry };
+      if (req.target.type === 'offline') return runOfflineRestore({ ...options, target: req.target }, ports);
+      return runRestore({ ...options, target: win ? withNtdsDefaults(req.target) : req.target }, ports);
     },
   },
   'restore-status': {

@@ -37,6 +37,8 @@ export interface RestoreOptions {
   allowExpired?: boolean;
   /** Identities / passphrase of an encrypted archive. */
   keyring?: AgeKeyring;
+  /** An offline Windows volume (src/restore/offline.ts): where each of the DC's paths is written, and its hive. */
+  volume?: { root: string; hive: string; physical(logical: string): string };
 }
 
 export async function runRestore(opts: RestoreOptions, ports: RestorePorts): Promise<RestoreResult> {
@@ -76,6 +78,7 @@ async function restoreFrom(
       registryWrittenTo,
       expired: result.expired,
       restoreMode: mode.inRestoreMode,
+      offline: opts.volume !== undefined,
     });
   if (opts.plan) {
     result.nextSteps = steps([]);
@@ -118,7 +121,7 @@ async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date)
     : await planningManifest(opts.archive, opts.keyring);
   const { warnings, expired } = shelfLife(manifest, opts, now);
   const method = selectMethod(manifest, opts.method, opts.archive);
-  const targets = resolveTargets(manifest, opts.target, ports.nativeStyle);
+  const targets = resolveTargets(manifest, opts.target, ports.nativeStyle, opts.volume?.physical);
   if (targets.relocated) warnings.push(relocationWarning(targets, method));
   const mode = await checkMachine(opts, ports, targets);
   const before = ports.registryReader ? await readRegistryBefore(ports.registryReader) : null;
@@ -142,7 +145,8 @@ async function planRestore(opts: RestoreOptions, ports: RestorePorts, now: Date)
     logPath: targets.logFolder.physical,
     backupLogPath: targets.backupLogFolder.physical,
     checkpointFilePath: targets.checkpointFolder.physical,
-    root: opts.target.root ?? null,
+    root: opts.target.root ?? opts.volume?.root ?? null,
+    ...(opts.volume ? { hive: opts.volume.hive } : {}),
   };
   const result = restoreResult({
     archive: opts.archive,

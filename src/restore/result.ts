@@ -21,6 +21,8 @@ export interface RestoreResult {
     backupLogPath: string;
     checkpointFilePath: string;
     root: string | null;
+    /** An offline restore: the SYSTEM hive the registration went into. */
+    hive?: string;
   };
   actions: RestoreAction[];
   registry: RegChange[];

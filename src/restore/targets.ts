@@ -68,7 +68,16 @@ export function reroot(root: string, logical: string): string {
   return api.join(root, ...parts);
 }
 
-export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32' | 'posix'): RestoreTargets {
+/**
+ * `physical`, when given, says where this process writes each of the DC's paths (an offline Windows volume and its
+ * drive map, src/restore/offline-volume.ts) instead of `root` or the path itself.
+ */
+export function resolveTargets(
+  m: Manifest,
+  t: FilesTarget,
+  nativeStyle: 'win32' | 'posix',
+  physical?: (logical: string) => string,
+): RestoreTargets {
   for (const [v, what] of [
     [t.root, 'target.root'],
     [t.databasePath, 'target.databasePath'],
@@ -94,6 +103,7 @@ export function resolveTargets(m: Manifest, t: FilesTarget, nativeStyle: 'win32'
     });
   }
   const place = (logical: string): Place => {
+    if (physical !== undefined) return { logical, physical: physical(logical) };
     if (t.root !== undefined) return { logical, physical: reroot(t.root, logical) };
     if (foreign(logical)) {
       throw new AppError(

@@ -58,6 +58,18 @@ Describe 'dsrm-restore-runbook.ps1' {
     }
 }
 
+Describe 'dsrm-restore-runbook.ps1 -Phase Offline' {
+    It 'restores into a stand-in mounted Windows volume without DSRM and registers the restore in its SYSTEM hive' {
+        $fx = Invoke-Fixture offline-volume (New-TestFolder runbook-offline)
+        $run = Invoke-Sample 'dsrm-restore-runbook.ps1' "-Phase Offline -OfflineWindows $(ConvertTo-PsLiteral $fx.root) -ArchivePath $(ConvertTo-PsLiteral $fx.archive) -Confirm:`$false"
+        $run.ExitCode | Should -Be 0 -Because "$($run.StdOut)`n$($run.StdErr)"
+        (Get-FileHash -LiteralPath (Join-Path $fx.ntds 'ntds.dit')).Hash | Should -Be (Get-FileHash -LiteralPath $fx.sourceDatabase).Hash
+        $values = @(Invoke-Fixture hive $fx.hive 'ControlSet001\Services\NTDS\Restore in Progress')
+        @($values | Where-Object name -EQ 'LowLog Number').Count | Should -Be 1
+        $run.StdOut | Should -Match 'start the DC normally'
+    }
+}
+
 Describe 'Unattended samples exit non-zero on failure' {
     It 'nightly-backup-job.ps1: a failing backup ends the script with exit code 1 and the error in its transcript; its help says so' {
         $data = New-TestFolder programdata

@@ -7,12 +7,18 @@
 //   node fixtures.ts requests CAPTURE-DIR            the requests a recording adbackup stand-in captured, each
 //                                                    validated against adbackup's request schema
 //   node fixtures.ts reg FILE                        the values of a .reg file, read by the project's reader
+//   node fixtures.ts offline-volume DIR              a backup of DC01 (DIR/dc01.tar.zst) and a stand-in of its
+//                                                    mounted Windows volume (DIR/volume: Windows/NTDS with a broken
+//                                                    DC's files, Windows/system32/Config/SYSTEM with NTDS\Parameters)
+//   node fixtures.ts hive FILE KEY                   the values of a key of a hive file, read by the project's reader
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDsaFolder, type DsaOptions } from '../../fixtures/synthetic-dsa.ts';
 import { runBackup } from '../../../src/backup/backup.ts';
 import { createFolderSource } from '../../../src/platform/folder-source.ts';
 import { parseRegFile } from '../../../src/registry/reg-file.ts';
+import { Hive } from '../../../src/registry/hive/hive.ts';
+import { backupOfDc01, makeStandInVolume } from '../../support/offline-volume.ts';
 import type { Validator } from '../../../src/protocol/validator.ts';
 import * as validators from '../../../src/protocol/generated/validators.js';
 
@@ -81,14 +87,27 @@ function reg(file: string): unknown {
   }));
 }
 
+async function offlineVolume(dir: string): Promise<unknown> {
+  const { f, archive } = await backupOfDc01(dir, new Date());
+  const volume = await makeStandInVolume(join(dir, 'volume'));
+  return { archive, ...volume, sourceDatabase: f.databasePath };
+}
+
+async function hiveKey(file: string, key: string): Promise<unknown> {
+  const values = (await Hive.open(file)).values(key) ?? [];
+  return values.map((v) => ({ name: v.name, type: v.typeName, value: v.value }));
+}
+
 async function main(argv: string[]): Promise<unknown> {
   const [mode, a, b, c, d] = argv;
   if (mode === 'dsa' && a) return dsa(a, b);
   if (mode === 'backup-at' && a && b && c) return backupAt(a, b, Number(c), d);
   if (mode === 'requests' && a) return requests(a);
   if (mode === 'reg' && a) return reg(a);
+  if (mode === 'offline-volume' && a) return offlineVolume(a);
+  if (mode === 'hive' && a && b) return hiveKey(a, b);
   throw new Error(
-    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS [COMPUTER] | requests DIR | reg FILE (got ${argv.join(' ')})`,
+    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS [COMPUTER] | requests DIR | reg FILE | offline-volume DIR | hive FILE KEY (got ${argv.join(' ')})`,
   );
 }
 
