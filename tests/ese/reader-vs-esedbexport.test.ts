@@ -26,7 +26,12 @@ function fixedSlot(record: Uint8Array, table: ColumnDef[], col: ColumnDef): Uint
 }
 
 /** Why esedbexport's text may differ from ours, or null when it must not. */
-function knownDifference(col: ColumnDef, ours: Row[string], theirs: string, slot: Uint8Array | null): Known | null {
+function knownDifference(
+  col: ColumnDef,
+  ours: Row[string] | undefined,
+  theirs: string,
+  slot: Uint8Array | null,
+): Known | null {
   // libesedb ignores the fixed-column NULL bitmap and prints the slot's bytes: ESE's 0x2a filler for a column
   // never set, or the stale value of one set back to NULL.
   if (ours === undefined && col.id < 128) {
