@@ -11,7 +11,10 @@ import { isLargePage } from './page.ts';
 import { splitRecord, type RawValue } from './record.ts';
 import { decodeValue, type EseValue } from './values.ts';
 
-/** A row: column name → value; multi-valued columns give arrays; NULL columns are absent. */
+/**
+ * A row: column name → value; NULL columns are absent. A column holding several values (or flagged multi-valued in
+ * the catalog) gives an array: AD's tagged columns are not flagged, so one row may give a value, another an array.
+ */
 export type Row = Record<string, EseValue | EseValue[]>;
 
 export class EseDatabase {
