@@ -9,6 +9,7 @@ import { type HeaderKind, readHeaderFile } from '../ese/read.ts';
 import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { scanDatabaseFile } from '../ese/scan-file.ts';
+import { listTables } from '../ese/reader/list-tables.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -194,6 +195,14 @@ export const COMMANDS: Record<string, Command> = {
     async run(req: { path: string }, ctx) {
       const r = await scanDatabaseFile(req.path, ctx.progress);
       return r.corrupt > 0 ? new StatusResult(r, 'Integrity') : r;
+    },
+  },
+  tables: {
+    summary: 'tables of a database file with row counts (read-only ESE reader); exit 3 on structural findings',
+    validate: v.tablesRequest,
+    async run(req: { path: string }) {
+      const r = listTables(req.path);
+      return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   'log-range': {

@@ -1,0 +1,152 @@
+// B-tree walks (FORMAT.md §9.3). Branch pages hold (key, child page) entries, leaf pages (key, record). Keys are
+// prefix-compressed: an entry flagged "common key" starts with the number of bytes it shares with the page's key
+// prefix (tag 0 of a non-root page); its own bytes follow. Walks are depth-first with the path as the only state
+// plus one bit per page of the file to catch cycles, so memory stays small however large the tree.
+import { Findings } from './findings.ts';
+import { PAGE_FLAG, TAG_FLAG, parsePageHeader, readTag, type PageHeader } from './page.ts';
+import type { PageSource } from './page-source.ts';
+
+export interface Entry {
+  key: Uint8Array;
+  /** What follows the key: a record on a leaf, a child page number on a branch. */
+  data: Uint8Array;
+  pgno: number;
+}
+
+/** Real ESE trees are a handful of levels deep; anything deeper is a loop or damage. */
+const MAX_DEPTH = 16;
+
+interface LoadedPage {
+  header: PageHeader;
+  entries: Entry[];
+}
+
+/** Splits a page into entries with their full keys; tag 0 is the page prefix (or the root's space header). */
+export function loadPage(source: PageSource, pgno: number, findings: Findings): LoadedPage | null {
+  const page = source.page(pgno, findings);
+  if (page === null) return null;
+  const header = parsePageHeader(page, pgno);
+  if (header.tagCount === 0 || 4 * header.tagCount > page.byteLength) {
+    findings.add({ code: 'bad-tag', message: `page ${pgno} announces ${header.tagCount} tags`, pgno });
+    return null;
+  }
+  const tag0 = readTag(page, pgno, 0, findings);
+  const prefix = tag0 === null || header.flags & PAGE_FLAG.root ? new Uint8Array(0) : tag0.data;
+  const entries: Entry[] = [];
+  for (let i = 1; i < header.tagCount; i++) {
+    const tag = readTag(page, pgno, i, findings);
+    if (tag === null || tag.flags & TAG_FLAG.defunct) continue;
+    const entry = splitEntry(tag.data, tag.flags, prefix);
+    if (entry === null) {
+      findings.add({ code: 'bad-entry', message: `entry ${i} of page ${pgno} is shorter than its key`, pgno });
+      continue;
+    }
+    entries.push({ ...entry, pgno });
+  }
+  return { header, entries };
+}
+
+function splitEntry(d: Uint8Array, flags: number, prefix: Uint8Array): Omit<Entry, 'pgno'> | null {
+  let at = 0;
+  let common = 0;
+  if (flags & TAG_FLAG.commonKey) {
+    if (d.byteLength < 2) return null;
+    common = d[0]! | (d[1]! << 8);
+    at = 2;
+  }
+  if (d.byteLength < at + 2) return null;
+  const local = d[at]! | (d[at + 1]! << 8);
+  at += 2;
+  if (d.byteLength < at + local || common > prefix.byteLength) return null;
+  const key = new Uint8Array(common + local);
+  key.set(prefix.subarray(0, common));
+  key.set(d.subarray(at, at + local), common);
+  return { key, data: d.subarray(at + local) };
+}
+
+export interface WalkOptions {
+  /** The tree's object id: pages stamped with another belong to another tree. */
+  objid?: number;
+  table?: string;
+}
+
+/** Yields every leaf entry of the tree rooted at `root`, in key order. */
+export function* leafEntries(
+  source: PageSource,
+  root: number,
+  findings: Findings,
+  opts: WalkOptions = {},
+): Generator<Entry> {
+  const seen = new Uint8Array((source.pageCount >>> 3) + 2);
+  yield* walk(source, root, 0, seen, findings, opts);
+}
+
+function* walk(
+  source: PageSource,
+  pgno: number,
+  depth: number,
+  seen: Uint8Array,
+  findings: Findings,
+  opts: WalkOptions,
+): Generator<Entry> {
+  const where = { pgno, ...(opts.table === undefined ? {} : { table: opts.table }) };
+  if (depth > MAX_DEPTH) return findings.add({ code: 'btree-too-deep', message: `deeper than ${MAX_DEPTH}`, ...where });
+  if (pgno < source.pageCount + 1 && seen[pgno >>> 3]! & (1 << (pgno & 7)))
+    return findings.add({ code: 'btree-cycle', message: `page ${pgno} reached twice`, ...where });
+  if (pgno < source.pageCount + 1) seen[pgno >>> 3]! |= 1 << (pgno & 7);
+  const loaded = loadPage(source, pgno, findings);
+  if (loaded === null) return;
+  const { flags, objidFDP } = loaded.header;
+  if (opts.objid !== undefined && objidFDP !== opts.objid)
+    return findings.add({ code: 'page-objid-mismatch', message: `page belongs to object ${objidFDP}`, ...where });
+  if (flags & PAGE_FLAG.spaceTree)
+    return findings.add({ code: 'space-tree-page', message: 'space-tree page skipped', ...where });
+  if (flags & PAGE_FLAG.leaf) return yield* loaded.entries;
+  if (!(flags & PAGE_FLAG.parent))
+    return findings.add({ code: 'page-bad-flags', message: `flags 0x${flags.toString(16)}`, ...where });
+  for (const e of loaded.entries) {
+    const child = childOf(e, findings);
+    if (child !== null) yield* walk(source, child, depth + 1, seen, findings, opts);
+  }
+}
+
+function childOf(e: Entry, findings: Findings): number | null {
+  if (e.data.byteLength < 4) {
+    findings.add({ code: 'bad-entry', message: 'branch entry without a child page', pgno: e.pgno });
+    return null;
+  }
+  return new DataView(e.data.buffer, e.data.byteOffset, 4).getUint32(0, true);
+}
+
+export function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.byteLength - b.byteLength;
+}
+
+/**
+ * Yields leaf entries from the first key ≥ `target` onwards. Descends to the first child whose separator is not
+ * below the target, then follows the leaf chain, so it is right whether separators are inclusive or exclusive.
+ */
+export function* seek(source: PageSource, root: number, target: Uint8Array, findings: Findings): Generator<Entry> {
+  let pgno = root;
+  for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+    const loaded = loadPage(source, pgno, findings);
+    if (loaded === null) return;
+    if (loaded.header.flags & PAGE_FLAG.leaf) return yield* followLeaves(source, loaded, target, findings);
+    const pick = loaded.entries.find((e) => e.key.byteLength === 0 || compareKeys(e.key, target) >= 0);
+    const child = pick === undefined ? null : childOf(pick, findings);
+    if (child === null) return;
+    pgno = child;
+  }
+  findings.add({ code: 'btree-too-deep', message: `seek deeper than ${MAX_DEPTH}`, pgno });
+}
+
+function* followLeaves(source: PageSource, first: LoadedPage, target: Uint8Array, findings: Findings) {
+  let page: LoadedPage | null = first;
+  for (let hops = 0; page !== null && hops <= source.pageCount; hops++) {
+    for (const e of page.entries) if (compareKeys(e.key, target) >= 0) yield e;
+    if (page.header.next === 0) return;
+    page = loadPage(source, page.header.next, findings);
+  }
+}
