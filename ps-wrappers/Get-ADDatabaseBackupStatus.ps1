@@ -111,13 +111,8 @@ function Get-ADDatabaseBackupStatus {
             criticalDays          = $CriticalDays
             shelfLifeCriticalDays = $ShelfLifeCriticalDays
         }
-        if ($ComputerName) { $request['computers'] = [string[]]$ComputerName }
-        if ($Recurse) { $request['recurse'] = $true }
-        if ($Verify) {
-            $request['check'] = 'full'
-            $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
-            if ($null -ne $decryption) { $request['decryption'] = $decryption }
-        }
+        Add-ADBFolderScope -Cmdlet $PSCmdlet -Request $request -ComputerName $ComputerName -Recurse:$Recurse -Verify:$Verify `
+            -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
         $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command status -Request $request -TargetObject $folder -Activity 'Checking the backups'
         if ($run.ErrorRecord) {
             if (-not $ExitCode) { $PSCmdlet.ThrowTerminatingError($run.ErrorRecord) }

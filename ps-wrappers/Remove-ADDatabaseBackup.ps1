@@ -119,13 +119,8 @@ function Remove-ADDatabaseBackup {
         if ($PSBoundParameters.ContainsKey('KeepLast')) { $request['keepLast'] = $KeepLast }
         if ($PSBoundParameters.ContainsKey('KeepDays')) { $request['keepDays'] = $KeepDays }
         if ($Expired) { $request['expired'] = $true }
-        if ($ComputerName) { $request['computers'] = [string[]]$ComputerName }
-        if ($Recurse) { $request['recurse'] = $true }
-        if ($Verify) {
-            $request['check'] = 'full'
-            $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
-            if ($null -ne $decryption) { $request['decryption'] = $decryption }
-        }
+        Add-ADBFolderScope -Cmdlet $PSCmdlet -Request $request -ComputerName $ComputerName -Recurse:$Recurse -Verify:$Verify `
+            -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
         if ($RunLogPath) { $request['report'] = [ordered]@{ log = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RunLogPath) } }
         $request['plan'] = $true
         $plan = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command prune -Request $request -TargetObject $folder -Activity 'Choosing the backups to remove'

@@ -2,6 +2,48 @@
 # Get-ADDatabaseBackupStatus), built from adbackup prune / status documents. Marshalling only: the rules and
 # verdicts are adbackup's.
 
+function Add-ADBFolderScope {
+    <#
+    .SYNOPSIS
+    Adds what prune and status requests share to a request: which DCs, subfolders, and how deep the newest backups
+    are checked (-Verify: the full check, with the key of encrypted archives).
+    .PARAMETER Cmdlet
+    The calling cmdlet ($PSCmdlet).
+    .PARAMETER Request
+    The request being built (changed in place).
+    .PARAMETER ComputerName
+    Only these DCs.
+    .PARAMETER Recurse
+    Also the backups in subfolders.
+    .PARAMETER Verify
+    The full check instead of the default.
+    .PARAMETER IdentityFile
+    With -Verify: the age identity file.
+    .PARAMETER Passphrase
+    With -Verify: the passphrase.
+    .PARAMETER PassphraseGiven
+    Whether -Passphrase was bound (an empty SecureString is refused rather than ignored).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $Request,
+        [string[]] $ComputerName,
+        [switch] $Recurse,
+        [switch] $Verify,
+        [string] $IdentityFile,
+        [securestring] $Passphrase,
+        [switch] $PassphraseGiven
+    )
+    if ($ComputerName) { $Request['computers'] = [string[]]$ComputerName }
+    if ($Recurse) { $Request['recurse'] = $true }
+    if ($Verify) {
+        $Request['check'] = 'full'
+        $decryption = New-ADBDecryptionRequest -Cmdlet $Cmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:$PassphraseGiven
+        if ($null -ne $decryption) { $Request['decryption'] = $decryption }
+    }
+}
+
 function Write-ADBPruneWarning {
     <#
     .SYNOPSIS

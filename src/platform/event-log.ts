@@ -5,7 +5,7 @@
 // An unregistered source still logs (Windows falls back to the Application log with a "description cannot be
 // found" preamble), so its absence is reported as a warning beside the event, not instead of it.
 import { AppError } from '../errors.ts';
-import { loadKoffi } from './native/koffi.ts';
+import { windowsSystemLibraries } from './native/koffi.ts';
 import { windowsRegistryReader } from './windows-registry.ts';
 
 export const EVENT_SOURCE = 'ADDatabaseBackup';
@@ -31,12 +31,10 @@ let api: EventApi | null = null;
 
 function load(): EventApi {
   if (api) return api;
-  if (process.platform !== 'win32')
-    throw new AppError('Platform', 'EVENT_LOG_UNAVAILABLE', 'the Windows event log exists only on Windows');
-  const { koffi, error } = loadKoffi();
-  if (!koffi) throw new AppError('Platform', 'NATIVE_UNAVAILABLE', `${error}: no event log report`);
-  const a = koffi.load('advapi32.dll');
-  const k = koffi.load('kernel32.dll');
+  const { advapi32: a, kernel32: k } = windowsSystemLibraries(
+    { code: 'EVENT_LOG_UNAVAILABLE', message: 'the Windows event log exists only on Windows' },
+    'no event log report',
+  );
   api = {
     RegisterEventSourceW: a.func('void *RegisterEventSourceW(str16 lpUNCServerName, str16 lpSourceName)') as never,
     ReportEventW: a.func(

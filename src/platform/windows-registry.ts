@@ -12,7 +12,7 @@ import {
   decodeValue,
   encodeValue,
 } from '../registry/values.ts';
-import { type Koffi, loadKoffi } from './native/koffi.ts';
+import { type Koffi, windowsSystemLibraries } from './native/koffi.ts';
 
 const HKEY_LOCAL_MACHINE = 0x80000002 | 0; // sign-extended when widened to intptr_t
 const KEY_WRITE = 0x20006;
@@ -43,21 +43,17 @@ let advapi: Advapi | null = null;
 
 function load(): Advapi {
   if (advapi) return advapi;
-  if (process.platform !== 'win32')
-    throw new AppError(
-      'Platform',
-      'REGISTRY_UNAVAILABLE',
-      'the Windows registry exists only on Windows: write the restore registration with registry.regFile',
-    );
-  const { koffi, error } = loadKoffi();
-  if (!koffi)
-    throw new AppError(
-      'Platform',
-      'NATIVE_UNAVAILABLE',
-      `${error}: write the restore registration with registry.regFile`,
-    );
-  const a = koffi.load('advapi32.dll');
-  const k = koffi.load('kernel32.dll');
+  const {
+    koffi,
+    advapi32: a,
+    kernel32: k,
+  } = windowsSystemLibraries(
+    {
+      code: 'REGISTRY_UNAVAILABLE',
+      message: 'the Windows registry exists only on Windows: write the restore registration with registry.regFile',
+    },
+    'write the restore registration with registry.regFile',
+  );
   declareServiceStatus(koffi);
   advapi = {
     RegCreateKeyExW: a.func(
