@@ -10,6 +10,7 @@ import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { scanDatabaseFile } from '../ese/scan-file.ts';
 import { listTables } from '../ese/reader/list-tables.ts';
+import { queryObjects, type ObjectsRequest } from '../ad/query.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -202,6 +203,14 @@ export const COMMANDS: Record<string, Command> = {
     validate: v.tablesRequest,
     async run(req: { path: string }) {
       const r = listTables(req.path);
+      return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
+    },
+  },
+  objects: {
+    summary: 'directory objects of a database file, filtered and paged; secrets never read; exit 3 on findings',
+    validate: v.objectsRequest,
+    async run(req: ObjectsRequest) {
+      const r = queryObjects(req);
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },

@@ -7,3 +7,6 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const sharedDir = join(projectRoot, '..', 'shared');
 export const realDatabaseFixture = join(sharedDir, 'fixtures', 'basic.edb.gz');
 export const haveShared = existsSync(realDatabaseFixture);
+/** The Windows Server 2012 R2 ntds.dit template (gzip): the schema of an empty forest under O=Boot. */
+export const ntdsFixture = join(sharedDir, 'fixtures', 'ntds-2012r2.dit.gz');
+export const haveNtds = existsSync(ntdsFixture);

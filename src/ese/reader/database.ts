@@ -41,7 +41,11 @@ export class EseDatabase {
     return this.tables.find((t) => t.name === name);
   }
 
-  *rows(table: TableDef): Generator<Row> {
+  /**
+   * The table's rows in primary-key order. `keep`, when given, selects the columns to decode: the others are
+   * skipped before their bytes are read (long values included), so a caller can keep secrets out of memory.
+   */
+  *rows(table: TableDef, keep?: (col: ColumnDef) => boolean): Generator<Row> {
     const byId = new Map(table.columns.map((c) => [c.id, c]));
     const layout = { fixedSize: (id: number) => byId.get(id)?.size, largePage: isLargePage(this.source.pageSize) };
     for (const e of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name })) {
@@ -53,6 +57,7 @@ export class EseDatabase {
           this.findings.add({ code: 'unknown-column', message, pgno: e.pgno, table: table.name });
           continue;
         }
+        if (keep !== undefined && !keep(col)) continue;
         const values = raw.values.map((v) => this.value(table, col, v, e.pgno));
         const kept = values.filter((v): v is EseValue => v !== null);
         if (kept.length !== values.length) continue;
