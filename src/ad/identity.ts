@@ -1,0 +1,107 @@
+// What a database says about the DC it belongs to: the DSA (NTDS Settings) object that hiddentable points at, the
+// naming contexts it holds, its USN counters, the schema version and the tombstone lifetime. For a backup's
+// manifest: a backup can then be checked against the DC and the forest it claims to come from.
+import type { Row } from '../ese/reader/database.ts';
+import type { AdDirectory, AdObject } from './directory.ts';
+
+export interface NamingContext {
+  dn: string;
+  writable: boolean;
+}
+
+export interface DatabaseIdentity {
+  /** The DN of this DC's NTDS Settings (nTDSDSA) object. */
+  dsaDn?: string;
+  dsaGuid?: string;
+  invocationId?: string;
+  namingContexts: NamingContext[];
+  domainDn?: string;
+  configurationDn?: string;
+  schemaDn?: string;
+  /** objectVersion of the schema head: the forest's schema version (adprep writes it; absent in the template). */
+  schemaObjectVersion?: number;
+  /** tombstoneLifetime of CN=Directory Service,…; absent means the DSA's built-in default applies. */
+  tombstoneLifetimeDays?: number;
+  /** The highest uSNChanged/uSNCreated of any object: the last change the database holds. */
+  highestUsn: number;
+  /** hiddentable's USN counter: the DSA reserves USNs in blocks, so this is at or above the highest used. */
+  usnReserved?: number;
+  schemaCreated?: string;
+}
+
+/** instanceType bits ([MS-ADTS]): the object heads a naming context; the replica is writable. */
+const IT_NC_HEAD = 0x1;
+const IT_WRITE = 0x4;
+
+export function readIdentity(dir: AdDirectory): DatabaseIdentity {
+  const hidden = hiddenRow(dir);
+  const dsaDnt = typeof hidden?.['dsa_col'] === 'number' ? hidden['dsa_col'] : undefined;
+  const dsaDn = dsaDnt === undefined ? undefined : dir.dnOf(dsaDnt);
+  const byDn = new Map<string, AdObject>();
+  const namingContexts: NamingContext[] = [];
+  let highestUsn = 0;
+  for (const { object } of dir.objects()) {
+    const dn = String(object['distinguishedName']);
+    for (const a of ['uSNChanged', 'uSNCreated']) highestUsn = Math.max(highestUsn, Number(object[a] ?? 0));
+    const it = Number(object['instanceType'] ?? 0);
+    if (it & IT_NC_HEAD) namingContexts.push({ dn, writable: (it & IT_WRITE) !== 0 });
+    if (it & IT_NC_HEAD || dn === dsaDn || /^CN=Directory Service,CN=Windows NT,CN=Services,/i.test(dn)) {
+      byDn.set(dn, object);
+    }
+  }
+  const dsa = dsaDn === undefined ? undefined : byDn.get(dsaDn);
+  const ncOfClass = (cls: string) =>
+    namingContexts.find((nc) => [byDn.get(nc.dn)?.['objectClass']].flat().includes(cls))?.dn;
+  const schemaDn = str(dsa?.['dMDLocation']) ?? ncOfClass('dMD');
+  const configurationDn = ncOfClass('configuration');
+  const ds = configurationDn && byDn.get(`CN=Directory Service,CN=Windows NT,CN=Services,${configurationDn}`);
+  const schemaHead = schemaDn === undefined ? undefined : byDn.get(schemaDn);
+  return strip({
+    dsaDn,
+    dsaGuid: str(dsa?.['objectGUID']),
+    invocationId: str(dsa?.['invocationId']),
+    namingContexts,
+    domainDn: domainNc(dsa, namingContexts, byDn),
+    configurationDn,
+    schemaDn,
+    schemaObjectVersion: num(schemaHead?.['objectVersion']),
+    tombstoneLifetimeDays: ds ? num(ds['tombstoneLifetime']) : undefined,
+    highestUsn,
+    usnReserved: num(hidden?.['usn_col']),
+    schemaCreated: str(schemaHead?.['whenCreated']),
+  });
+}
+
+/**
+ * The DSA names its domain in msDS-HasDomainNCs. Without it: the writable domainDNS naming context that has a
+ * domain SID (application partitions such as DomainDnsZones are domainDNS too, but have no objectSid; other
+ * domains' partial replicas on a global catalog are not writable).
+ */
+function domainNc(dsa: AdObject | undefined, ncs: NamingContext[], byDn: Map<string, AdObject>): string | undefined {
+  const named = str([dsa?.['msDS-HasDomainNCs']].flat()[0]);
+  if (named !== undefined) return named;
+  return ncs.find((nc) => {
+    const head = byDn.get(nc.dn);
+    return nc.writable && [head?.['objectClass']].flat().includes('domainDNS') && head?.['objectSid'] !== undefined;
+  })?.dn;
+}
+
+function hiddenRow(dir: AdDirectory): Row | undefined {
+  const table = dir.db.table('hiddentable');
+  if (table === undefined) return undefined;
+  for (const row of dir.db.rows(table)) return row;
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v === 'bigint') return Number(v);
+  return typeof v === 'number' ? v : undefined;
+}
+
+function strip<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
