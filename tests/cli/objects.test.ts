@@ -69,6 +69,23 @@ maybe('objects: chosen attributes, changedSinceUsn and the deleted filter', asyn
   t.is(cn.lDAPDisplayName, 'cn');
 });
 
+maybe('a damaged datatable page: exit 3 with the finding, no objects', async (t) => {
+  const file = readFileSync(ntds());
+  const tables = (await adbackup(['tables'], { path: ntds() })).json as any;
+  const root = tables.tables.find((x: any) => x.name === 'datatable').rootPage;
+  file[(root + 2) * 8192 - 100]! ^= 0xff; // 8 KiB pages; not resealed, so the checksum no longer matches
+  const path = join(await tempDir(t), 'damaged.dit');
+  writeFileSync(path, file);
+  const r = await adbackup(['objects'], { path });
+  t.is(r.code, 3, r.stdout + r.stderr);
+  const json = r.json as any;
+  t.deepEqual(
+    json.findings.map((f: any) => [f.code, f.pgno]),
+    [['page-checksum', root]],
+  );
+  t.deepEqual(json.objects, []);
+});
+
 maybe('objects: a cursor it did not hand out is a request error (exit 2)', async (t) => {
   const r = await adbackup(['objects'], { path: ntds(), cursor: 'page 7' });
   t.is(r.code, 2, r.stdout + r.stderr);
