@@ -26,6 +26,10 @@ maybe('the schema resolves column names to LDAP names, from the database itself'
     t.is(dir.schema.attributeByName('objectVersion')?.oid, '1.2.840.113556.1.2.76');
     t.is(dir.schema.classes.get(65536), 'top');
     t.true(dir.schema.attributes.size > 1400, `${dir.schema.attributes.size} attributes`);
+    const columns = dir.db.table('datatable')!.columns.filter((c) => parseColumnName(c.name) !== undefined);
+    t.is(columns.length, 1295);
+    const unnamed = columns.filter((c) => dir.schema.attribute(parseColumnName(c.name)!.attrtyp) === undefined);
+    t.deepEqual(unnamed, [], 'every attribute column has its attributeSchema object');
     // The secret list's attrtyps are the ones the database's own schema gives those names.
     for (const [name, attrtyp] of Object.entries(SECRET_ATTRIBUTES)) {
       t.is(dir.schema.attributeByName(name)?.attrtyp, attrtyp, name);
