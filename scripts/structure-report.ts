@@ -41,7 +41,7 @@ export interface LayerViolation {
  * platform or prints; adapters at the edge implement ports the core defines; the CLI wires everything). The files at
  * the top of src/ (errors, paths, progress, publish, ...) are the shared base every layer may use. retention (prune,
  * freshness) reads archives as backup does; ops (run log, run outcome) needs only the base: the event-log writer is
- * the platform's, handed in by the CLI.
+ * the platform's, handed in by the CLI. ad (AD objects from a database) reads through the ESE table reader only.
  */
 export const LAYERS: Record<string, readonly string[]> = {
   base: [],
@@ -54,8 +54,22 @@ export const LAYERS: Record<string, readonly string[]> = {
   restore: ['base', 'ese', 'logs', 'registry', 'archive'],
   retention: ['base', 'ese', 'logs', 'archive'],
   ops: ['base'],
+  ad: ['base', 'ese'],
   platform: ['base', 'ese', 'logs', 'registry', 'archive', 'backup', 'restore'],
-  cli: ['base', 'protocol', 'ese', 'logs', 'registry', 'archive', 'backup', 'restore', 'retention', 'ops', 'platform'],
+  cli: [
+    'base',
+    'protocol',
+    'ese',
+    'logs',
+    'registry',
+    'archive',
+    'backup',
+    'restore',
+    'retention',
+    'ops',
+    'ad',
+    'platform',
+  ],
 };
 
 export function layerOf(path: string): string {

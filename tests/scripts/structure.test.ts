@@ -71,8 +71,8 @@ test('archive, ese, logs and registry import nothing from backup, restore, cli o
   t.deepEqual(wrong, []);
 });
 
-test('the core (backup, restore, retention and ops too) never imports the platform adapters or the CLI', (t) => {
-  const core = ['archive', 'ese', 'logs', 'registry', 'backup', 'restore', 'retention', 'ops'];
+test('the core (backup, restore, retention, ops and ad too) never imports the platform adapters or the CLI', (t) => {
+  const core = ['archive', 'ese', 'logs', 'registry', 'backup', 'restore', 'retention', 'ops', 'ad'];
   const wrong = [...graph]
     .filter(([from]) => core.includes(layerOf(from)))
     .flatMap(([from, targets]) =>
