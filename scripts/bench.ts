@@ -254,29 +254,29 @@ const mbps = (bytes: number, r: Run) => Math.round(bytes / 1e6 / r.seconds);
 console.log(`\n${machine}`);
 if (results.length > 0)
   console.log(
-    'size   step     ours s   MB/s  RSS MiB │ stock s   MB/s  RSS MiB │ stock tool                ratio                target',
+    'size     step         ours s   MB/s  RSS MiB │ stock s   MB/s  RSS MiB │ stock tool                ratio                target',
   );
 for (const r of results) {
   for (const [name, s] of Object.entries(r.steps)) {
     console.log(
-      `${(r.sizeGiB + ' GiB').padEnd(6)} ${name.padEnd(8)} ${s.ours.seconds.toFixed(2).padStart(6)} ${String(mbps(r.dataBytes, s.ours)).padStart(6)} ${String(s.ours.maxRssMiB).padStart(8)} │ ` +
+      `${(r.sizeGiB + ' GiB').padEnd(8)} ${name.padEnd(12)} ${s.ours.seconds.toFixed(2).padStart(6)} ${String(mbps(r.dataBytes, s.ours)).padStart(6)} ${String(s.ours.maxRssMiB).padStart(8)} │ ` +
         `${s.stock.seconds.toFixed(2).padStart(7)} ${String(mbps(r.dataBytes, s.stock)).padStart(6)} ${String(s.stock.maxRssMiB).padStart(8)} │ ${s.reference.padEnd(25)} ${s.judged.padEnd(10)} ${s.ratio.toFixed(2)}×  ${s.target}`,
     );
   }
   console.log(
-    `${(r.sizeGiB + ' GiB').padEnd(6)} page checks: backup without them ${r.pageCheck.without.seconds.toFixed(2)} s → throughput with them ${r.pageCheck.throughputRatio.toFixed(2)}× (target ${r.pageCheck.target})`,
+    `${(r.sizeGiB + ' GiB').padEnd(8)} page checks: backup without them ${r.pageCheck.without.seconds.toFixed(2)} s → throughput with them ${r.pageCheck.throughputRatio.toFixed(2)}× (target ${r.pageCheck.target})`,
   );
   console.log(
-    `${(r.sizeGiB + ' GiB').padEnd(6)} encryption: age-encrypted backup ${r.encryption.encrypted.seconds.toFixed(2)} s, ${r.encryption.encrypted.maxRssMiB} MiB → throughput ${r.encryption.throughputRatio.toFixed(2)}× the plain backup (target ${r.encryption.target})`,
+    `${(r.sizeGiB + ' GiB').padEnd(8)} encryption: age-encrypted backup ${r.encryption.encrypted.seconds.toFixed(2)} s, ${r.encryption.encrypted.maxRssMiB} MiB → throughput ${r.encryption.throughputRatio.toFixed(2)}× the plain backup (target ${r.encryption.target})`,
   );
   console.log(
-    `${(r.sizeGiB + ' GiB').padEnd(6)} ${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files → archive ${r.archiveBytes.ours} bytes (stock ${r.archiveBytes.stock})`,
+    `${(r.sizeGiB + ' GiB').padEnd(8)} ${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files → archive ${r.archiveBytes.ours} bytes (stock ${r.archiveBytes.stock})`,
   );
 }
 console.log(
   `start-up: ${startup.command}: median ${startup.commandMs} ms against ${startup.baselineMs} ms for a bare node -e 0`,
 );
-console.log('\nratio                                            value  target     verdict');
+console.log('\nratio                                                      value  target     verdict');
 for (const j of judged) console.log(formatJudged(j));
 const missed = judged.filter((j) => !j.met);
 mkdirSync(join(root, 'bench-output'), { recursive: true });

@@ -41,5 +41,5 @@ export function judge(name: string, value: number, t: Target): Judged {
 /** One line per judged ratio: value, target, met/missed. */
 export function formatJudged(j: Judged): string {
   const v = j.unit === '×' ? `${j.value.toFixed(2)}×` : `${j.value}${j.unit}`;
-  return `${j.name.padEnd(44)} ${v.padStart(9)}  target ${j.target.padEnd(10)} ${j.met ? 'met' : 'MISSED'}`;
+  return `${j.name.padEnd(54)} ${v.padStart(9)}  target ${j.target.padEnd(10)} ${j.met ? 'met' : 'MISSED'}`;
 }
