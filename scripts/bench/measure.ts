@@ -25,16 +25,34 @@ export function best(label: string, argv: string[], input?: string, before?: () 
   return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
 
-/** Median wall time in milliseconds of `runs` starts of a command (the first few warm the page cache and are dropped). */
-export function coldStartMs(argv: string[], input: string, runs = 30): number {
-  const times: number[] = [];
+function timedRun(argv: string[], input: string): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(argv[0]!, argv.slice(1), { input, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Start-up of a command against a baseline (a bare `node -e 0` of the same Node), as medians of alternating runs:
+ * whatever else the machine does at the time slows both alike. The first few runs of each warm the page cache and are
+ * dropped.
+ */
+export function startupRatio(
+  command: string[],
+  baseline: string[],
+  runs = 30,
+): { commandMs: number; baselineMs: number; ratio: number } {
+  const ours: number[] = [];
+  const base: number[] = [];
   for (let i = 0; i < runs + 3; i++) {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(argv[0]!, argv.slice(1), { input, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
-    if (i >= 3) times.push(ms);
+    const a = timedRun(command, '{}');
+    const b = timedRun(baseline, '');
+    if (i >= 3) (ours.push(a), base.push(b));
   }
-  times.sort((a, b) => a - b);
-  return +times[Math.floor(times.length / 2)]!.toFixed(1);
+  const commandMs = +median(ours).toFixed(1);
+  const baselineMs = +median(base).toFixed(1);
+  return { commandMs, baselineMs, ratio: +(commandMs / baselineMs).toFixed(2) };
 }
