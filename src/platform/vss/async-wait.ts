@@ -7,11 +7,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../../errors.ts';
 import type { Com, Ptr } from './com.ts';
-import { VSS_S_ASYNC_CANCELLED, VSS_S_ASYNC_FINISHED, VSS_S_ASYNC_PENDING, failed } from './hresults.ts';
-import { BC, vssError } from './vssapi.ts';
+import { VSS_S_ASYNC_PENDING, failed } from './hresults.ts';
+import { ASYNC, BC, cancelAtTimeout, checkAsyncStatus, queryAsyncStatus, vssError } from './vssapi.ts';
 
-/** IVssAsync (vss.h IVssAsyncVtbl). */
-const ASYNC = { Cancel: 3, Wait: 4, QueryStatus: 5 } as const;
 /** The longest the main thread is held by one Wait. */
 export const WAIT_SLICE_MS = 200;
 
@@ -54,17 +52,9 @@ export async function waitSliced(
       // "Wait can succeed even if the method that returns it failed": the status says how it went.
       const hr = com.call(asyncPtr, ASYNC.Wait, 'uint32_t ms', Math.min(WAIT_SLICE_MS, left));
       if (failed(hr)) throw vssError(method, hr);
-      const st = queryStatus(com, method, asyncPtr);
-      if (st !== VSS_S_ASYNC_PENDING) return checkStatus(method, st);
-      if (left === 0) {
-        com.call(asyncPtr, ASYNC.Cancel, '');
-        throw new AppError(
-          'Platform',
-          'VSS_TIMEOUT',
-          `${method} did not finish within ${Math.round(timeoutMs / 1000)} s (VSS_S_ASYNC_PENDING): cancelled`,
-          { details: { method } },
-        );
-      }
+      const st = queryAsyncStatus(com, method, asyncPtr);
+      if (st !== VSS_S_ASYNC_PENDING) return checkAsyncStatus(method, st);
+      if (left === 0) throw cancelAtTimeout(com, method, asyncPtr, timeoutMs);
       await delay(1); // a timer turn: a pending SIGINT/SIGTERM handler runs here
       if (signal?.aborted) {
         com.call(asyncPtr, ASYNC.Cancel, '');
@@ -74,16 +64,4 @@ export async function waitSliced(
   } finally {
     com.release(asyncPtr);
   }
-}
-
-function queryStatus(com: Com, method: string, asyncPtr: Ptr): number {
-  const status = [0];
-  const q = com.call(asyncPtr, ASYNC.QueryStatus, '_Out_ int32_t *status, void *reserved', status, null);
-  if (failed(q)) throw vssError(`${method} (QueryStatus)`, q);
-  return status[0]! >>> 0;
-}
-
-function checkStatus(method: string, st: number): void {
-  if (st === VSS_S_ASYNC_CANCELLED || failed(st)) throw vssError(method, st);
-  if (st !== VSS_S_ASYNC_FINISHED && st !== 0) throw vssError(method, st);
 }

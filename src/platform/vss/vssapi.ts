@@ -45,7 +45,7 @@ export const BC = {
   IsVolumeSupported: 44,
 } as const;
 /** IVssAsync (vss.h IVssAsyncVtbl). */
-const ASYNC = { Cancel: 3, Wait: 4, QueryStatus: 5 } as const;
+export const ASYNC = { Cancel: 3, Wait: 4, QueryStatus: 5 } as const;
 
 export const VSS_CT_DATABASE = 1;
 export const VSS_BT_FULL = 1;
@@ -202,27 +202,40 @@ function enableBackupPrivilege(koffi: NonNullable<ReturnType<typeof loadKoffi>['
   }
 }
 
+/** IVssAsync::QueryStatus: the operation's HRESULT (VSS_S_ASYNC_PENDING while it runs). */
+export function queryAsyncStatus(com: Com, method: string, asyncPtr: Ptr): number {
+  const status = [0];
+  const q = com.call(asyncPtr, ASYNC.QueryStatus, '_Out_ int32_t *status, void *reserved', status, null);
+  if (failed(q)) throw vssError(`${method} (QueryStatus)`, q);
+  return status[0]! >>> 0;
+}
+
+/** Throws unless a finished operation's status says it succeeded. */
+export function checkAsyncStatus(method: string, st: number): void {
+  if (st === VSS_S_ASYNC_CANCELLED || failed(st)) throw vssError(method, st);
+  if (st !== VSS_S_ASYNC_FINISHED && st !== 0) throw vssError(method, st);
+}
+
+/** Cancels an operation still pending at its timeout; the error to throw. */
+export function cancelAtTimeout(com: Com, method: string, asyncPtr: Ptr, timeoutMs: number): AppError {
+  com.call(asyncPtr, ASYNC.Cancel, '');
+  return new AppError(
+    'Platform',
+    'VSS_TIMEOUT',
+    `${method} did not finish within ${Math.round(timeoutMs / 1000)} s (VSS_S_ASYNC_PENDING): cancelled`,
+    { details: { method } },
+  );
+}
+
 /** Waits for an IVssAsync, checks its status, releases it. A status still pending at the timeout is cancelled. */
 export function waitAsync(com: Com, method: string, asyncPtr: Ptr, timeoutMs: number): void {
   try {
+    // "Wait can succeed even if the method that returns it failed": the status says how it went.
     const hr = com.call(asyncPtr, ASYNC.Wait, 'uint32_t ms', timeoutMs >>> 0);
     if (failed(hr)) throw vssError(method, hr);
-    const status = [0];
-    const q = com.call(asyncPtr, ASYNC.QueryStatus, '_Out_ int32_t *status, void *reserved', status, null);
-    if (failed(q)) throw vssError(`${method} (QueryStatus)`, q);
-    const st = status[0]! >>> 0;
-    if (st === VSS_S_ASYNC_PENDING) {
-      com.call(asyncPtr, ASYNC.Cancel, '');
-      throw new AppError(
-        'Platform',
-        'VSS_TIMEOUT',
-        `${method} did not finish within ${Math.round(timeoutMs / 1000)} s (VSS_S_ASYNC_PENDING): cancelled`,
-        { details: { method } },
-      );
-    }
-    if (st === VSS_S_ASYNC_CANCELLED) throw vssError(method, st);
-    if (failed(st)) throw vssError(method, st);
-    if (st !== VSS_S_ASYNC_FINISHED && st !== 0) throw vssError(method, st);
+    const st = queryAsyncStatus(com, method, asyncPtr);
+    if (st === VSS_S_ASYNC_PENDING) throw cancelAtTimeout(com, method, asyncPtr, timeoutMs);
+    checkAsyncStatus(method, st);
   } finally {
     com.release(asyncPtr);
   }
