@@ -127,7 +127,7 @@ async function withRetention(
   try {
     const retention = await prune(
       { folder: dirname(result.archive), computers: [result.manifest.source.computer], ...rules },
-      { now: () => new Date(), signal },
+      { now: () => new Date(), signal, hashed: new Map([[result.archive, result.sha256]]) },
     );
     const failed = retention.items.filter((i) => i.error).map((i) => `retention: ${i.archive}: ${i.error!.message}`);
     const warnings = [...((result as { warnings?: string[] }).warnings ?? []), ...failed];

@@ -8,7 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, fsError } from '../errors.ts';
 import { type CatalogEntry, type Skipped, byComputer, catalogFolder } from './catalog.ts';
-import { type CheckDepth, type SoundnessEnv, checkSoundness } from './soundness.ts';
+import { type CheckDepth, type SoundnessEnv, checkSoundness, hashMismatch } from './soundness.ts';
 import { type Decision, type RetentionRules, decide, hasRule } from './rules.ts';
 
 export interface PruneRequest extends RetentionRules {
@@ -95,11 +95,11 @@ async function apply(d: Decision, req: PruneRequest, only: Set<string> | null, e
   const b = d.backup;
   if (d.action === 'keep') return item(b, 'kept', d.reasons);
   if (only && !only.has(resolve(b.archive))) return item(b, 'kept', [...d.reasons, 'not-confirmed']);
-  const whole = await checkSoundness({ ...b, soundAtBackup: true }, 'hash', env);
-  if (!whole.good)
+  const mismatch = await hashMismatch(b, env);
+  if (mismatch !== null)
     return item(b, 'kept', ['sidecar-hash-mismatch'], {
       code: 'ARCHIVE_HASH_MISMATCH',
-      message: `${whole.problem}: not removed (a changed or foreign file is left for a person to look at)`,
+      message: `${mismatch}: not removed (a changed or foreign file is left for a person to look at)`,
     });
   if (req.plan) return item(b, 'would-remove', d.reasons);
   try {

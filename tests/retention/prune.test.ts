@@ -164,3 +164,14 @@ test('a prune without a rule is refused before anything is read', async (t) => {
   const missing = await t.throwsAsync(prune({ folder: '/nonexistent-folder', keepLast: 1 }, { now: () => NOW }));
   t.is((missing as AppError).code, 'FILE_NOT_FOUND');
 });
+
+test('a hash this process computed while writing is used instead of reading the archive again', async (t) => {
+  const { folder, paths } = await setup(t);
+  const newest = paths.get('DC01/1')!;
+  // A wrong hash handed in for the newest backup: were it read again, the newest would be good.
+  const r = await prune(
+    { folder, keepLast: 0, computers: ['DC01'], plan: true },
+    { now: () => NOW, hashed: new Map([[newest, '0'.repeat(64)]]) },
+  );
+  t.is(r.computers[0]!.newestGood, paths.get('DC01/2')!);
+});
