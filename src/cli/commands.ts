@@ -9,8 +9,10 @@ import { type HeaderKind, readHeaderFile } from '../ese/read.ts';
 import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { scanDatabaseFile } from '../ese/scan-file.ts';
-import { listTables } from '../ese/reader/list-tables.ts';
-import { queryObjects, type ObjectsRequest } from '../ad/query.ts';
+import { tablesOf } from '../ese/reader/list-tables.ts';
+import { parseCursor, queryDirectory, type ObjectsQuery } from '../ad/query.ts';
+import { AdDirectory } from '../ad/directory.ts';
+import { type DatabaseSourceRequest, withRequestedDatabase } from './database-source.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -199,18 +201,25 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   tables: {
-    summary: 'tables of a database file with row counts (read-only ESE reader); exit 3 on structural findings',
+    summary:
+      'tables of a database file or an archived database with row counts (read-only ESE reader); exit 3 on structural findings',
     validate: v.tablesRequest,
-    async run(req: { path: string }) {
-      const r = listTables(req.path);
+    async run(req: DatabaseSourceRequest, ctx) {
+      const { label, result } = await withRequestedDatabase(req, ctx.signal, tablesOf);
+      const r = { ...label, ...result };
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   objects: {
-    summary: 'directory objects of a database file, filtered and paged; secrets never read; exit 3 on findings',
+    summary:
+      'directory objects of a database file or an archived database, filtered and paged; secrets never read; exit 3 on findings',
     validate: v.objectsRequest,
-    async run(req: ObjectsRequest) {
-      const r = queryObjects(req);
+    async run(req: DatabaseSourceRequest & ObjectsQuery, ctx) {
+      parseCursor(req.cursor); // a bad cursor fails before an archive is read
+      const { label, result } = await withRequestedDatabase(req, ctx.signal, (db) =>
+        queryDirectory(AdDirectory.fromDatabase(db), req),
+      );
+      const r = { ...label, ...result };
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
