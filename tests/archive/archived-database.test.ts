@@ -216,3 +216,32 @@ maybe('an altered or moved slot of the scratch file is an Integrity error, not d
   t.truthy(opened.source.page(40, findings), 'the untouched pages still read');
   t.deepEqual(findings.list, []);
 });
+
+maybe(
+  'interrupted while streaming, or a member that is not a database: nothing left in the scratch folder',
+  async (t) => {
+    const spillDirectory = await tempDir(t);
+    const abort = new AbortController();
+    let created = 0;
+    await t.throwsAsync(
+      openArchivedDatabase(setup!.archives.gz, {
+        spillDirectory,
+        signal: abort.signal,
+        onSpillCreated: () => {
+          created++;
+          abort.abort();
+        },
+      }),
+    );
+    t.is(created, 1);
+    t.deepEqual(readdirSync(spillDirectory), []);
+    for (const archive of [setup!.archives.tar, setup!.archives.zst]) {
+      const err = await t.throwsAsync(openArchivedDatabase(archive, { spillDirectory, member: 'logs/edb00001.log' }), {
+        instanceOf: AppError,
+      });
+      t.is(err?.category, 'Integrity');
+      t.regex(err?.code ?? '', /^ESE_/);
+    }
+    t.deepEqual(readdirSync(spillDirectory), []);
+  },
+);
