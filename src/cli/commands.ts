@@ -11,6 +11,7 @@ import { scanLogSet } from '../logs/scan.ts';
 import { scanDatabaseFile } from '../ese/scan-file.ts';
 import { listTables } from '../ese/reader/list-tables.ts';
 import { queryObjects, type ObjectsRequest } from '../ad/query.ts';
+import { compareDatabases, type CompareRequest } from '../ad/compare.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -212,6 +213,16 @@ export const COMMANDS: Record<string, Command> = {
     async run(req: ObjectsRequest) {
       const r = queryObjects(req);
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
+    },
+  },
+  compare: {
+    summary:
+      'directory differences between two database files (added, deleted, moved, changed) by objectGUID; secrets never read; exit 3 on findings',
+    validate: v.compareRequest,
+    async run(req: CompareRequest) {
+      const r = compareDatabases(req);
+      const findings = [r.left, r.right].reduce((n, s) => n + s.findings.length + s.findingsDropped, 0);
+      return findings > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   'log-range': {
