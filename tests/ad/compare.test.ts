@@ -5,47 +5,27 @@ import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compareDatabases } from '../../src/ad/compare.ts';
-import { AdDirectory } from '../../src/ad/directory.ts';
 import { COMMANDS, StatusResult } from '../../src/cli/commands.ts';
 import { checkPage } from '../../src/ese/page-checksum.ts';
 import { haveNtds } from '../support/shared.ts';
-import { rewriteValues, utf16, type Rewrite } from './rewrite.ts';
+import { rewriteSchemaCopy } from './rewrite.ts';
 import { unpackNtds } from './support.ts';
 
 const maybe = haveNtds || process.env['CI'] ? test : test.skip;
 const ntds = unpackNtds(test);
 
-const reverse = (b: Uint8Array) => utf16.encode([...utf16.decode(b)].reverse().join(''));
-/** DN → the attributes the test rewrites there. */
-const EDITS: Record<string, string[]> = {
-  'CN=Common-Name,CN=Schema,O=Boot': ['adminDisplayName'],
-  'CN=Description,CN=Schema,O=Boot': ['adminDisplayName'],
-  'CN=User,CN=Schema,O=Boot': ['adminDisplayName', 'adminDescription'],
-};
-
 let changedPath = '';
 let damagedPath = '';
 test.before(() => {
   if (!(haveNtds || process.env['CI'])) return;
-  const dir = AdDirectory.open(ntds());
-  const rewrites: Rewrite[] = [];
-  try {
-    for (const { dnt, object } of dir.objects()) {
-      for (const name of EDITS[String(object['distinguishedName'])] ?? [])
-        rewrites.push({ dnt, column: `ATTm${dir.schema.attributeByName(name)!.attrtyp}`, replace: reverse });
-    }
-  } finally {
-    dir.close();
-  }
-  const file = new Uint8Array(readFileSync(ntds()));
-  const sealed = rewriteValues(file, rewrites);
+  changedPath = join(dirname(ntds()), 'changed.dit');
+  const sealed = rewriteSchemaCopy(ntds(), changedPath);
+  const file = new Uint8Array(readFileSync(changedPath));
   for (const pgno of sealed) {
     const size = 8192;
     if (checkPage(new Uint32Array(file.buffer, (pgno + 1) * size, size / 4), pgno).status !== 'good')
       throw new Error(`page ${pgno} not sealed`);
   }
-  changedPath = join(dirname(ntds()), 'changed.dit');
-  writeFileSync(changedPath, file);
   file[(sealed[0]! + 1) * 8192 + 4000]! ^= 0x10; // a flipped bit in a datatable page, not sealed again
   damagedPath = join(dirname(ntds()), 'damaged.dit');
   writeFileSync(damagedPath, file);

@@ -1,6 +1,8 @@
 // Rewrites attribute values of a real ntds.dit in place, as a changed database would hold them: the value's bytes
 // inside its datatable leaf page are replaced by as many other bytes, and the page's checksum is sealed again.
 // Only values stored in the record itself (neither separated into the long-value tree nor compressed) qualify.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { AdDirectory } from '../../src/ad/directory.ts';
 import { leafEntries } from '../../src/ese/reader/btree.ts';
 import { EseDatabase } from '../../src/ese/reader/database.ts';
 import { isLargePage } from '../../src/ese/reader/page.ts';
@@ -55,3 +57,32 @@ export const utf16 = {
   encode: (s: string) => new Uint8Array(Buffer.from(s, 'utf16le')),
   decode: (b: Uint8Array) => Buffer.from(b).toString('utf16le'),
 };
+
+/** DN → the attributes rewriteSchemaCopy changes there (in the 2012 R2 template), each value reversed. */
+export const SCHEMA_EDITS: Record<string, string[]> = {
+  'CN=Common-Name,CN=Schema,O=Boot': ['adminDisplayName'],
+  'CN=Description,CN=Schema,O=Boot': ['adminDisplayName'],
+  'CN=User,CN=Schema,O=Boot': ['adminDisplayName', 'adminDescription'],
+};
+
+/**
+ * Copies a database to `destination` with the SCHEMA_EDITS values reversed in place ("User" becomes "resU") and
+ * the pages sealed again. Returns the rewritten pages.
+ */
+export function rewriteSchemaCopy(source: string, destination: string): number[] {
+  const reverse = (b: Uint8Array) => utf16.encode([...utf16.decode(b)].reverse().join(''));
+  const dir = AdDirectory.open(source);
+  const rewrites: Rewrite[] = [];
+  try {
+    for (const { dnt, object } of dir.objects()) {
+      for (const name of SCHEMA_EDITS[String(object['distinguishedName'])] ?? [])
+        rewrites.push({ dnt, column: `ATTm${dir.schema.attributeByName(name)!.attrtyp}`, replace: reverse });
+    }
+  } finally {
+    dir.close();
+  }
+  const file = new Uint8Array(readFileSync(source));
+  const pages = rewriteValues(file, rewrites);
+  writeFileSync(destination, file);
+  return pages;
+}
