@@ -109,7 +109,7 @@ function Get-ADDatabaseObject {
 
         [switch] $DeletedOnly,
 
-        [ValidateRange(0, [long]::MaxValue)]
+        [ValidateRange(0, 9007199254740991)]
         [PSDefaultValue(Help = 'none (every object)')]
         [long] $ChangedSinceUsn,
 

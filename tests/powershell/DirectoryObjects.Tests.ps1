@@ -60,6 +60,16 @@ Describe 'Get-ADDatabaseObject' -Skip:$skip {
         $e | Should -BeNullOrEmpty
     }
 
+    It 'a damaged database: the objects that can be read, then one DATABASE_FINDINGS error however many pages' {
+        $r = @(Get-ADDatabaseObject -Path $pair.damaged -ResultPageSize 500 -ErrorVariable e -ErrorAction SilentlyContinue)
+        $r.Count | Should -BeGreaterThan 1000
+        $r.Count | Should -BeLessThan 1741 -Because 'the objects of the damaged page are not read'
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.DATABASE_FINDINGS,Get-ADDatabaseObject'
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $e[0].Exception.Message | Should -Match 'fails its checksum'
+    }
+
     It 'a missing file is a non-terminating PATH_NOT_FOUND error' {
         $r = @(Get-ADDatabaseObject -Path (Join-Path $pair.reference 'missing.dit') -ErrorVariable e -ErrorAction SilentlyContinue)
         $r.Count | Should -Be 0
@@ -122,6 +132,14 @@ Describe 'Compare-ADDatabaseBackup' -Skip:$skip {
         $objects[0].request.deleted | Should -Be 'include'
         $objects[0].request.changedSinceUsn | Should -Be 5
         $objects[1].request.cursor | Should -Match '^dnt:\d+$'
+    }
+
+    It 'a damaged side: the differences that can be read (its unread objects as deleted), and DATABASE_FINDINGS for it' {
+        $r = @(Compare-ADDatabaseBackup -ReferencePath $pair.reference -DifferencePath $pair.damaged -ErrorVariable e -ErrorAction SilentlyContinue)
+        @($r | Where-Object ChangeType -EQ 'Deleted' | ForEach-Object Detail | Sort-Object -Unique) | Should -Be @('gone')
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'ADDatabaseBackup.DATABASE_FINDINGS,Compare-ADDatabaseBackup'
+        $e[0].TargetObject | Should -Be $pair.damaged
     }
 
     It 'a missing side is a non-terminating error and nothing is compared' {

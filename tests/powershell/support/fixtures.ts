@@ -12,7 +12,8 @@
 //                                                    DC's files, Windows/system32/Config/SYSTEM with NTDS\Parameters)
 //   node fixtures.ts hive FILE KEY                   the values of a key of a hive file, read by the project's reader
 //   node fixtures.ts ntds-pair DIR                   the 2012 R2 ntds.dit template (DIR/ntds.dit) and a copy with
-//                                                    schema attribute values rewritten in place (DIR/changed.dit);
+//                                                    schema attribute values rewritten in place (DIR/changed.dit)
+//                                                    and that copy with a flipped bit in one page (DIR/damaged.dit);
 //                                                    {available: false} when the shared fixture is not there
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -109,8 +110,12 @@ function ntdsPair(dir: string): unknown {
   const reference = join(dir, 'ntds.dit');
   const difference = join(dir, 'changed.dit');
   writeFileSync(reference, gunzipSync(readFileSync(ntdsFixture)));
-  rewriteSchemaCopy(reference, difference);
-  return { available: true, reference, difference, edits: SCHEMA_EDITS };
+  const pages = rewriteSchemaCopy(reference, difference);
+  const damaged = join(dir, 'damaged.dit');
+  const file = readFileSync(difference);
+  file[(pages[0]! + 1) * 8192 + 4000]! ^= 0x10; // 8 KiB pages; not sealed again
+  writeFileSync(damaged, file);
+  return { available: true, reference, difference, damaged, edits: SCHEMA_EDITS };
 }
 
 async function main(argv: string[]): Promise<unknown> {
