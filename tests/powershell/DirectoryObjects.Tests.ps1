@@ -42,6 +42,9 @@ Describe 'Get-ADDatabaseObject' -Skip:$skip {
         $table = ($users | Select-Object -First 2 | Format-Table | Out-String -Width 200)
         $table | Should -Match 'distinguishedName\s+objectClass\s+whenChanged'
         $table | Should -Match 'CN=User-Account-Control,CN=Schema,O=Boot\s+attributeSchema\s+\d{4}-\d\d-\d\d \d\d:\d\d'
+        $dsa = Get-ADDatabaseObject -Path $pair.reference -SearchBase 'CN=BootMachine,O=Boot' -ErrorAction Stop
+        @($dsa.objectClass) | Should -Be @('nTDSDSA', 'applicationSettings', 'top')
+        ($dsa | Format-Table | Out-String -Width 200) | Should -Match 'CN=BootMachine,O=Boot\s+nTDSDSA\s'
     }
 
     It 'pages of 50 give the same objects as one page, in the same order, and every page is fetched' {
