@@ -13,6 +13,7 @@ import { tablesOf } from '../ese/reader/list-tables.ts';
 import { parseCursor, queryDirectory, type ObjectsQuery } from '../ad/query.ts';
 import { AdDirectory } from '../ad/directory.ts';
 import { type DatabaseSourceRequest, withRequestedDatabase } from './database-source.ts';
+import { compareDatabases, type CompareRequest } from '../ad/compare.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -221,6 +222,16 @@ export const COMMANDS: Record<string, Command> = {
       );
       const r = { ...label, ...result };
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
+    },
+  },
+  compare: {
+    summary:
+      'directory differences between two database files (added, deleted, moved, changed) by objectGUID; secrets never read; exit 3 on findings',
+    validate: v.compareRequest,
+    async run(req: CompareRequest) {
+      const r = compareDatabases(req);
+      const findings = [r.left, r.right].reduce((n, s) => n + s.findings.length + s.findingsDropped, 0);
+      return findings > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   'log-range': {
