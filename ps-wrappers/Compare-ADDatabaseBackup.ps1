@@ -1,12 +1,12 @@
 function Compare-ADDatabaseBackup {
     <#
     .SYNOPSIS
-    Lists what changed in Active Directory between two database files: objects added, deleted, moved and changed.
+    Lists what changed in Active Directory between two backups: objects added, deleted, moved and changed.
 
     .DESCRIPTION
-    Compare-ADDatabaseBackup reads two ntds.dit files (from two backups of a DC, or a backup and a later snapshot)
-    and writes one object per difference, like Compare-Object does for lists: an object added, an object deleted
-    (Detail 'tombstoned': AD's delete turned it into a tombstone under Deleted Objects; 'gone': the later database
+    Compare-ADDatabaseBackup reads two backups of a DC (archives or ntds.dit files, or a backup and a later
+    snapshot) and writes one object per difference, like Compare-Object does for lists: an object added, an object
+    deleted (Detail 'tombstoned': AD's delete turned it into a tombstone under Deleted Objects; 'gone': the later database
     has no such object), an object moved or renamed (its old and new DN), and every attribute whose values changed,
     with the reference (older) and the difference (newer) values. Objects are matched by objectGUID, so a renamed
     object is one object that moved, not one deleted and one added. Nothing is written; no DC is needed.
@@ -20,10 +20,17 @@ function Compare-ADDatabaseBackup {
     the differences that can be read, and a non-terminating error ADDatabaseBackup.DATABASE_FINDINGS (InvalidData).
 
     .PARAMETER ReferencePath
-    The older database file (ntds.dit): what the differences are counted from.
+    The older backup archive (.tar, .tar.zst, .tar.gz, each optionally .age) or database file (ntds.dit): what the
+    differences are counted from. An archive's database is streamed out of it with no plaintext copy on disk.
 
     .PARAMETER DifferencePath
-    The newer database file (ntds.dit).
+    The newer backup archive or database file.
+
+    .PARAMETER IdentityFile
+    The age identity file that opens encrypted archives (either side, or both).
+
+    .PARAMETER Passphrase
+    The passphrase of archives encrypted with one; sent on adbackup's standard input, never on its command line.
 
     .PARAMETER Property
     Compare only these attributes (LDAP names); added, deleted and moved objects are listed all the same.
@@ -36,6 +43,12 @@ function Compare-ADDatabaseBackup {
     Compare-ADDatabaseBackup -ReferencePath D:\Monday\ntds.dit -DifferencePath D:\Tuesday\ntds.dit
 
     Lists every change between two backups of a DC: added, deleted, moved objects and changed attributes.
+
+    .EXAMPLE
+    $b = @(Get-ADDatabaseBackup -Path D:\Backups | Sort-Object CreatedAt | Select-Object -Last 2)
+    Compare-ADDatabaseBackup $b[0].Path $b[1].Path -IdentityFile C:\Keys\dc01.key
+
+    Lists what changed between the two newest (encrypted) backups of a folder.
 
     .EXAMPLE
     Compare-ADDatabaseBackup -ReferencePath .\old\ntds.dit -DifferencePath .\new\ntds.dit -Property member, description | Where-Object ChangeType -EQ 'Changed'
@@ -81,16 +94,20 @@ function Compare-ADDatabaseBackup {
         [string[]] $Property,
 
         [AllowEmptyCollection()]
-        [string[]] $IgnoreProperty
+        [string[]] $IgnoreProperty,
+        [ValidateNotNullOrEmpty()]
+        [string] $IdentityFile,
+        [securestring] $Passphrase
     )
 
     try {
         $reference = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -LiteralPath $ReferencePath)
         $difference = @(Resolve-ADBInputPath -Cmdlet $PSCmdlet -LiteralPath $DifferencePath)
         if ($reference.Count -ne 1 -or $difference.Count -ne 1) { return }
+        $decryption = New-ADBDecryptionRequest -Cmdlet $PSCmdlet -IdentityFile $IdentityFile -Passphrase $Passphrase -PassphraseGiven:($PSBoundParameters.ContainsKey('Passphrase'))
         $request = [ordered]@{
-            left          = [ordered]@{ path = $reference[0] }
-            right         = [ordered]@{ path = $difference[0] }
+            left          = New-ADBDatabaseSource -File $reference[0] -Decryption $decryption
+            right         = New-ADBDatabaseSource -File $difference[0] -Decryption $decryption
             includeValues = $true
             # Every difference goes to the pipeline; the executable's default would stop the lists at 10000.
             limit         = 1000000
@@ -116,7 +133,9 @@ function Compare-ADDatabaseBackup {
             $findings = @(Get-ADBMember $s 'findings')
             $dropped = [int](Get-ADBMember $s 'findingsDropped')
             if ($findings.Count -gt 0 -or $dropped -gt 0) {
-                $PSCmdlet.WriteError((New-ADBFindingError -Path (Get-ADBMember $s 'path') -Finding $findings -Dropped $dropped -Command compare))
+                $source = Get-ADBMember $s 'path'
+                if (-not $source) { $source = Get-ADBMember $s 'archive' }
+                $PSCmdlet.WriteError((New-ADBFindingError -Path $source -Finding $findings -Dropped $dropped -Command compare))
             }
         }
     } catch {

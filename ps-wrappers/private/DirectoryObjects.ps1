@@ -152,6 +152,31 @@ function New-ADBFindingError {
         -Details $Finding -Message $text
 }
 
+function New-ADBDatabaseSource {
+    <#
+    .SYNOPSIS
+    The source part of a tables/objects request, or one side of a compare request: a database file or a backup archive.
+    .DESCRIPTION
+    A file named like the archives Backup-ADDatabase writes (.tar, .tar.zst, .tar.gz, each optionally .age) is sent
+    as 'archive' (with 'decryption' when given): adbackup streams its database out with no plaintext copy on disk.
+    Anything else is sent as 'path', a database file.
+    .PARAMETER File
+    The resolved file.
+    .PARAMETER Decryption
+    The 'decryption' object of New-ADBDecryptionRequest, or $null.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param(
+        [Parameter(Mandatory)] [string] $File,
+        [AllowNull()] [System.Collections.Specialized.OrderedDictionary] $Decryption
+    )
+    if ($File -notmatch '\.tar(\.zst|\.gz)?(\.age)?$') { return [ordered]@{ path = $File } }
+    $source = [ordered]@{ archive = $File }
+    if ($null -ne $Decryption) { $source['decryption'] = $Decryption }
+    $source
+}
+
 function Get-ADBDatabaseObjectPage {
     <#
     .SYNOPSIS
@@ -163,16 +188,19 @@ function Get-ADBDatabaseObjectPage {
     .PARAMETER Cmdlet
     The calling cmdlet ($PSCmdlet).
     .PARAMETER File
-    The database file.
+    The database file or backup archive.
     .PARAMETER Request
-    The objects request without path and cursor.
+    The objects request without its source and cursor.
+    .PARAMETER Decryption
+    The 'decryption' object for an encrypted archive, or $null.
     #>
     [CmdletBinding()]
     [OutputType([System.Management.Automation.PSObject])]
     param(
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [Parameter(Mandatory)] [string] $File,
-        [Parameter(Mandatory)] [System.Collections.Specialized.OrderedDictionary] $Request
+        [Parameter(Mandatory)] [System.Collections.Specialized.OrderedDictionary] $Request,
+        [AllowNull()] [System.Collections.Specialized.OrderedDictionary] $Decryption
     )
 
     $cursor = $null
@@ -180,7 +208,7 @@ function Get-ADBDatabaseObjectPage {
     $dropped = 0
     $page = 0
     do {
-        $pageRequest = [ordered]@{ path = $File }
+        $pageRequest = New-ADBDatabaseSource -File $File -Decryption $Decryption
         foreach ($key in $Request.Keys) { $pageRequest[$key] = $Request[$key] }
         if ($cursor) { $pageRequest['cursor'] = $cursor }
         $page++

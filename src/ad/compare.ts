@@ -1,31 +1,36 @@
-// `adbackup compare`: the directory-level differences between two database files (a backup and a later one, or a
-// backup and the live database's copy): objects matched by objectGUID, read with the same read-only reader as
+// `adbackup compare`: the directory-level differences between two databases (a backup and a later one, or a
+// backup and the live database's copy; each a file or the database inside an archive): objects matched by objectGUID, read with the same read-only reader as
 // `objects`, so secret attributes are never read on either side.
 import { fsError } from '../errors.ts';
 import type { Finding } from '../ese/reader/findings.ts';
 import { diffObjects, type Differences } from './differences.ts';
 import { AdDirectory } from './directory.ts';
 
-/** One side of a comparison: a database file (an archive as a source is a later step, opened in openSide). */
+/** One side of a comparison by file; the CLI also takes archives (src/cli/database-source.ts). */
 export interface CompareSide {
   path: string;
 }
 
-export interface CompareRequest {
-  left: CompareSide;
-  right: CompareSide;
+/** What a side was read from: the file, or the archive and its entry. */
+export type SideLabel = { path: string } | { archive: string; member: string };
+
+export interface CompareOptions {
   attributes?: string[];
   ignore?: string[];
   limit?: number;
   includeValues?: boolean;
 }
 
-export interface SideReport {
-  path: string;
+export interface CompareRequest extends CompareOptions {
+  left: CompareSide;
+  right: CompareSide;
+}
+
+export type SideReport = SideLabel & {
   objects: number;
   findings: Finding[];
   findingsDropped: number;
-}
+};
 
 export type CompareReport = Omit<Differences, 'objects'> & {
   left: SideReport;
@@ -54,11 +59,12 @@ function openSide(side: CompareSide): AdDirectory {
   }
 }
 
-function sideReport(side: CompareSide, dir: AdDirectory, objects: number): SideReport {
+function sideReport(label: SideLabel, dir: AdDirectory, objects: number): SideReport {
   const { list, dropped } = dir.db.findings;
-  return { path: side.path, objects, findings: list, findingsDropped: dropped };
+  return { ...label, objects, findings: list, findingsDropped: dropped };
 }
 
+/** Compares two database files (opened here, closed whatever happens). */
 export function compareDatabases(req: CompareRequest): CompareReport {
   const left = openSide(req.left);
   let right: AdDirectory;
@@ -69,23 +75,32 @@ export function compareDatabases(req: CompareRequest): CompareReport {
     throw err;
   }
   try {
-    const ignored = req.ignore ?? DEFAULT_IGNORE;
-    const { objects, ...d } = diffObjects(left.objects(), right.objects(), {
-      ignore: ignored,
-      ...(req.attributes ? { attributes: req.attributes } : {}),
-      limit: req.limit ?? DEFAULT_LIMIT,
-      includeValues: req.includeValues ?? true,
-    });
-    const { added, deleted, moved, changed } = d.counts;
-    return {
-      left: sideReport(req.left, left, objects.left),
-      right: sideReport(req.right, right, objects.right),
-      ignored,
-      differences: added + deleted + moved + changed,
-      ...d,
-    };
+    return compareDirectories({ dir: left, label: req.left }, { dir: right, label: req.right }, req);
   } finally {
     left.close();
     right.close();
   }
+}
+
+/** Compares two open directories; the caller owns (and closes) them. */
+export function compareDirectories(
+  left: { dir: AdDirectory; label: SideLabel },
+  right: { dir: AdDirectory; label: SideLabel },
+  opts: CompareOptions,
+): CompareReport {
+  const ignored = opts.ignore ?? DEFAULT_IGNORE;
+  const { objects, ...d } = diffObjects(left.dir.objects(), right.dir.objects(), {
+    ignore: ignored,
+    ...(opts.attributes ? { attributes: opts.attributes } : {}),
+    limit: opts.limit ?? DEFAULT_LIMIT,
+    includeValues: opts.includeValues ?? true,
+  });
+  const { added, deleted, moved, changed } = d.counts;
+  return {
+    left: sideReport(left.label, left.dir, objects.left),
+    right: sideReport(right.label, right.dir, objects.right),
+    ignored,
+    differences: added + deleted + moved + changed,
+    ...d,
+  };
 }

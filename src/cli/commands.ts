@@ -13,7 +13,7 @@ import { tablesOf } from '../ese/reader/list-tables.ts';
 import { parseCursor, queryDirectory, type ObjectsQuery } from '../ad/query.ts';
 import { AdDirectory } from '../ad/directory.ts';
 import { type DatabaseSourceRequest, withRequestedDatabase } from './database-source.ts';
-import { compareDatabases, type CompareRequest } from '../ad/compare.ts';
+import { compareDirectories, type CompareOptions } from '../ad/compare.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -226,10 +226,19 @@ export const COMMANDS: Record<string, Command> = {
   },
   compare: {
     summary:
-      'directory differences between two database files (added, deleted, moved, changed) by objectGUID; secrets never read; exit 3 on findings',
+      'directory differences between two database files or archived databases (added, deleted, moved, changed) by objectGUID; secrets never read; exit 3 on findings',
     validate: v.compareRequest,
-    async run(req: CompareRequest) {
-      const r = compareDatabases(req);
+    async run(req: CompareOptions & { left: DatabaseSourceRequest; right: DatabaseSourceRequest }, ctx) {
+      // Each side is opened (an archive streamed into its sealed scratch file) and closed by withRequestedDatabase.
+      const { result: r } = await withRequestedDatabase(req.left, ctx.signal, (l, leftLabel) =>
+        withRequestedDatabase(req.right, ctx.signal, (rdb, rightLabel) =>
+          compareDirectories(
+            { dir: AdDirectory.fromDatabase(l), label: leftLabel },
+            { dir: AdDirectory.fromDatabase(rdb), label: rightLabel },
+            req,
+          ),
+        ).then((x) => x.result),
+      );
       const findings = [r.left, r.right].reduce((n, s) => n + s.findings.length + s.findingsDropped, 0);
       return findings > 0 ? new StatusResult(r, 'Integrity') : r;
     },

@@ -23,7 +23,7 @@ export type SourceLabel = { path: string } | { archive: string; member: string }
 export async function withRequestedDatabase<T>(
   req: DatabaseSourceRequest,
   signal: AbortSignal,
-  use: (db: EseDatabase) => T,
+  use: (db: EseDatabase, label: SourceLabel) => T | Promise<T>,
 ): Promise<{ label: SourceLabel; result: T }> {
   let db: EseDatabase;
   let label: SourceLabel;
@@ -51,7 +51,7 @@ export async function withRequestedDatabase<T>(
     label = { archive: req.archive, member: opened.member };
   }
   try {
-    return { label, result: use(db) };
+    return { label, result: await use(db, label) };
   } finally {
     db.close();
   }

@@ -96,6 +96,26 @@ for (const kind of ['tar', 'zst', 'gz', 'age'] as const) {
   });
 }
 
+maybe(
+  'compare: an encrypted archive against a tar.zst and against the file itself: no differences, sides named',
+  async (t) => {
+    const s = setup!;
+    const left = { archive: s.archives.age, decryption: { identityFile: s.identityFile } };
+    for (const right of [{ archive: s.archives.zst }, { path: s.databasePath }]) {
+      const r = await adbackup(['compare'], { left, right });
+      t.is(r.code, 0, r.stdout + r.stderr);
+      t.true(v.compareResponse(r.json), JSON.stringify(v.compareResponse.errors));
+      t.like(r.json, { differences: 0, left: { archive: s.archives.age, member: 'ntds/ntds.dit', objects: 1741 } });
+      t.like(r.json.right, { ...right, objects: 1741 });
+    }
+    const locked = await adbackup(['compare'], { left: { archive: s.archives.age }, right: { path: s.databasePath } });
+    t.is(locked.code, 4, locked.stdout);
+    t.is(locked.json.error.code, 'ARCHIVE_ENCRYPTED');
+    const both = await adbackup(['compare'], { left: { path: s.databasePath, archive: s.archives.tar }, right: left });
+    t.is(both.code, 2, both.stdout);
+  },
+);
+
 maybe('an encrypted archive: exit 4 ARCHIVE_ENCRYPTED without a key, the age error with a stranger key', async (t) => {
   const s = setup!;
   const none = await adbackup(['objects'], { archive: s.archives.age });

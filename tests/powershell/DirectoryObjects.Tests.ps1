@@ -151,3 +151,41 @@ Describe 'Compare-ADDatabaseBackup' -Skip:$skip {
         $e[0].FullyQualifiedErrorId | Should -BeLike 'ADDatabaseBackup.PATH_NOT_FOUND*'
     }
 }
+
+Describe 'Backup archives as the source' -Skip:$skip {
+    BeforeAll {
+        # The template backed up through the module twice: plain tar.zst, and encrypted to a new age key.
+        $script:dsa = New-SyntheticDsa
+        Copy-Item -LiteralPath $pair.reference -Destination (Join-Path $dsa.dir 'ntds.dit') -Force
+        $identityFile = Join-Path (New-TestFolder keys) 'key.txt'
+        $answer = ConvertTo-Json -Compress @{ identityFile = $identityFile } | & $p.RealExe keygen | ConvertFrom-Json
+        $script:key = $identityFile
+        $common = @{ SourcePath = $dsa.dir; ComputerName = 'DC01'; OriginalDatabasePath = 'C:\Windows\NTDS\ntds.dit'; OriginalLogPath = 'C:\Windows\NTDS'; ErrorAction = 'Stop'; WarningAction = 'SilentlyContinue' }
+        $script:plain = (Backup-ADDatabase -Path (New-TestFolder plain) @common).Path
+        $script:sealed = (Backup-ADDatabase -Path (New-TestFolder sealed) -Recipient $answer.recipient @common).Path
+    }
+
+    It 'Get-ADDatabaseObject reads an archive (plain, and encrypted with -IdentityFile) as it reads the file' {
+        $fromFile = @(Get-ADDatabaseObject -Path $pair.reference @schema -ObjectClass attributeSchema -Name 'user*' -ErrorAction Stop)
+        $fromPlain = @(Get-ADDatabaseObject -LiteralPath $plain @schema -ObjectClass attributeSchema -Name 'user*' -ErrorAction Stop)
+        $fromSealed = @(Get-ADDatabaseBackup -LiteralPath $sealed | Get-ADDatabaseObject @schema -ObjectClass attributeSchema -Name 'user*' -IdentityFile $key -ErrorAction Stop)
+        $fromFile.Count | Should -Be 12
+        @($fromPlain.distinguishedName) | Should -Be @($fromFile.distinguishedName)
+        @($fromSealed.objectGUID) | Should -Be @($fromFile.objectGUID)
+    }
+
+    It 'an encrypted archive without a key: a non-terminating ARCHIVE_ENCRYPTED error, no objects' {
+        $r = @(Get-ADDatabaseObject -LiteralPath $sealed -ErrorVariable e -ErrorAction SilentlyContinue)
+        $r.Count | Should -Be 0
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'ADDatabaseBackup.ARCHIVE_ENCRYPTED*'
+    }
+
+    It 'Compare-ADDatabaseBackup: an encrypted archive against the plain one emits nothing; against the rewritten file, the changes' {
+        $same = @(Compare-ADDatabaseBackup -ReferencePath $sealed -DifferencePath $plain -IdentityFile $key -ErrorVariable e -ErrorAction SilentlyContinue)
+        $same.Count | Should -Be 0
+        $e | Should -BeNullOrEmpty
+        $changed = @(Compare-ADDatabaseBackup -ReferencePath $sealed -DifferencePath $pair.difference -IdentityFile $key -ErrorAction Stop)
+        $changed.Count | Should -Be 4
+        @($changed | ForEach-Object ChangeType | Sort-Object -Unique) | Should -Be @('Changed')
+    }
+}
