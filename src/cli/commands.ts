@@ -55,11 +55,9 @@ async function localRegistryReader(): Promise<RegistryReader | null> {
 }
 
 async function nativeStatus(): Promise<{ koffi: string | null; error?: string }> {
-  const { loadKoffi } = await import('../platform/native/koffi.ts');
-  const k = loadKoffi();
-  return k.koffi
-    ? { koffi: (k.koffi as unknown as { version: string }).version }
-    : { koffi: null, error: k.error ?? 'unknown' };
+  const { findKoffi } = await import('../platform/native/koffi.ts');
+  const k = findKoffi();
+  return k.version ? { koffi: k.version } : { koffi: null, error: k.error ?? 'unknown' };
 }
 
 /** The backup itself, from the source the request names. */
