@@ -21,6 +21,11 @@ function koffiBases(): string[] {
   return isStandalone() ? [join(dirname(process.execPath), 'adbackup-native.js')] : [import.meta.url];
 }
 
+/** The node_modules a standalone executable's koffi lives in. */
+function koffiHome(base: string): string {
+  return base.startsWith('file:') ? 'node_modules' : join(dirname(base), 'node_modules');
+}
+
 function attempt(base: string, err: unknown): string {
   return `${base.startsWith('file:') ? 'node_modules' : dirname(base)}: ${(err as Error).message.split('\n')[0]}`;
 }
@@ -49,14 +54,19 @@ export function loadKoffi(): { koffi: Koffi | null; error: string | null } {
 export function findKoffi(): { version: string | null; error: string | null } {
   const attempts: string[] = [];
   for (const base of koffiBases()) {
-    try {
-      const main = createRequire(base).resolve('koffi');
-      const manifest = JSON.parse(readFileSync(join(dirname(main), 'package.json'), 'utf8')) as { version?: unknown };
-      if (typeof manifest.version === 'string') return { version: manifest.version, error: null };
-      attempts.push(`${dirname(main)}: package.json has no version`);
-    } catch (err) {
-      attempts.push(attempt(base, err));
+    // The folders require() would search, in its order; reading koffi's package.json there directly skips the
+    // resolution of its package exports (a few milliseconds of a start).
+    for (const folder of createRequire(base).resolve.paths('koffi') ?? []) {
+      let version: unknown;
+      try {
+        version = (JSON.parse(readFileSync(join(folder, 'koffi', 'package.json'), 'utf8')) as { version?: unknown })
+          .version;
+      } catch {
+        continue; // not there (or unreadable): require() would look on as well
+      }
+      if (typeof version === 'string') return { version, error: null };
     }
+    attempts.push(attempt(base, new Error(`no koffi package in ${koffiHome(base)}`)));
   }
   return { version: null, error: `koffi could not be found (${attempts.join('; ')})` };
 }
