@@ -1,59 +1,35 @@
 // The command table: each command's request validator and handler. Handlers get a validated request and return
 // a JSON-serialisable result; they throw AppError for anything the caller should see as a structured error.
+// Only what every command needs is imported here: each command's implementation is loaded by its run (a dynamic
+// import, which the bundle keeps in the one file but runs only when called), so a command starts without the modules
+// (and the node:crypto, node:zlib … they pull in) of all the others.
 import type { Validator } from '../protocol/validator.ts';
 import * as v from '../protocol/generated/validators.js';
-import { schemas } from '../protocol/generated/schemas.js';
 import { AppError, type ErrorCategory } from '../errors.ts';
-import { EseHeaderError } from '../ese/errors.ts';
-import { type HeaderKind, readHeaderFile } from '../ese/read.ts';
-import { summarizeHeaderFile } from '../ese/report.ts';
-import { scanLogSet } from '../logs/scan.ts';
-import { scanDatabaseFile } from '../ese/scan-file.ts';
-import { tablesOf } from '../ese/reader/list-tables.ts';
-import { parseCursor, queryDirectory, type ObjectsQuery } from '../ad/query.ts';
-import { AdDirectory } from '../ad/directory.ts';
-import { type DatabaseSourceRequest, withRequestedDatabase } from './database-source.ts';
-import { compareDirectories, type CompareOptions } from '../ad/compare.ts';
+import type { HeaderKind } from '../ese/read.ts';
+import type { ObjectsQuery } from '../ad/query.ts';
+import type { CompareOptions } from '../ad/compare.ts';
+import type { DatabaseSourceRequest } from './database-source.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
-import { type BackupResult, runBackup } from '../backup/backup.ts';
+import type { BackupResult } from '../backup/backup.ts';
 import { dirname } from 'node:path';
-import { createFolderSource, localComputerName } from '../platform/folder-source.ts';
-import { createApiSource } from '../platform/ntdsbcli/api-source.ts';
-import { createVssSource } from '../platform/vss/vss-source.ts';
-import { loadNtdsbcli } from '../platform/ntdsbcli/api.ts';
-import { serverName, uncToLocal } from '../platform/ntdsbcli/lists.ts';
-import { runApiRestore } from '../restore/api-restore.ts';
-import { verifyArchive } from '../archive/verify.ts';
-import { inspectArchive } from '../archive/inspect.ts';
-import { buildRestoreMap } from '../registry/restore-map.ts';
-import { regFileWriter } from '../registry/writers.ts';
-import { type RestoreOptions, runRestore } from '../restore/restore.ts';
-import { type OfflineTarget, runOfflineRestore } from '../restore/offline.ts';
+import type { RestoreOptions } from '../restore/restore.ts';
+import type { OfflineTarget } from '../restore/offline.ts';
 import type { RegistryWriter } from '../registry/ports.ts';
-import { posixEnvironment } from '../platform/posix-environment.ts';
-import { windowsEnvironment } from '../platform/windows-environment.ts';
-import { loadKoffi } from '../platform/native/koffi.ts';
-import {
-  ntdsLocations,
-  ntdsServiceState,
-  windowsRegistryReader,
-  windowsRegistryWriter,
-} from '../platform/windows-registry.ts';
-import { type StatusRequest, restoreStatus } from '../restore/status.ts';
+import type { StatusRequest } from '../restore/status.ts';
 import type { RegistryReader } from '../registry/ports.ts';
-import { type DecryptionRequest, type EncryptionRequest, resolveEncryption, resolveKeyring } from './secrets.ts';
-import { writeNewIdentity } from '../archive/keygen.ts';
-import { type PruneRequest, prune } from '../retention/prune.ts';
-import { withPlaintextWarning } from '../ops/plaintext-warning.ts';
-import { type StatusRequest as BackupStatusRequest, backupStatus } from '../retention/freshness.ts';
+import type { DecryptionRequest, EncryptionRequest } from './secrets.ts';
+import type { PruneRequest } from '../retention/prune.ts';
+import type { StatusRequest as BackupStatusRequest } from '../retention/freshness.ts';
 
 /**
  * On a DC, files go where NTDS\Parameters says NTDS keeps them now (as the restore API's DsRestoreGetDatabaseLocations
  * would answer), unless the request names places or a root.
  */
-function withNtdsDefaults<
+async function withNtdsDefaults<
   T extends { root?: string; databasePath?: string; logPath?: string; checkpointPath?: string },
->(target: T): T {
+>(target: T): Promise<T> {
+  const { ntdsLocations } = await import('../platform/windows-registry.ts');
   if (target.root !== undefined) return target;
   let loc: ReturnType<typeof ntdsLocations>;
   try {
@@ -70,7 +46,8 @@ function withNtdsDefaults<
 }
 
 /** This machine's registry where one can be read (Windows), for the receipt's "before" and restore-status. */
-function localRegistryReader(): RegistryReader | null {
+async function localRegistryReader(): Promise<RegistryReader | null> {
+  const { windowsRegistryReader } = await import('../platform/windows-registry.ts');
   if (process.platform !== 'win32') return null;
   try {
     return windowsRegistryReader();
@@ -79,15 +56,19 @@ function localRegistryReader(): RegistryReader | null {
   }
 }
 
-function nativeStatus(): { koffi: string | null; error?: string } {
-  const k = loadKoffi();
-  return k.koffi
-    ? { koffi: (k.koffi as unknown as { version: string }).version }
-    : { koffi: null, error: k.error ?? 'unknown' };
+async function nativeStatus(): Promise<{ koffi: string | null; error?: string }> {
+  const { findKoffi } = await import('../platform/native/koffi.ts');
+  const k = findKoffi();
+  return k.version ? { koffi: k.version } : { koffi: null, error: k.error ?? 'unknown' };
 }
 
 /** The backup itself, from the source the request names. */
 async function backupFromSource(req: any, ctx: CommandContext): Promise<BackupResult> {
+  const { runBackup } = await import('../backup/backup.ts');
+  const { resolveEncryption } = await import('./secrets.ts');
+  const { createFolderSource } = await import('../platform/folder-source.ts');
+  const { createApiSource } = await import('../platform/ntdsbcli/api-source.ts');
+  const { createVssSource } = await import('../platform/vss/vss-source.ts');
   const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
   const { retention: _r, ...backup } = req;
   const opts = { ...backup, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
@@ -127,6 +108,7 @@ async function withRetention(
   rules: { keepLast?: number; keepDays?: number; expired?: boolean },
   signal: AbortSignal,
 ): Promise<BackupResult & { retention: unknown; warnings?: string[] }> {
+  const { prune } = await import('../retention/prune.ts');
   try {
     const retention = await prune(
       { folder: dirname(result.archive), computers: [result.manifest.source.computer], ...rules },
@@ -176,6 +158,9 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'ESE header report of a database, log or checkpoint file (esentutl /mh /ml /mk)',
     validate: v.headerRequest,
     async run(req: { path: string; kind?: 'auto' | HeaderKind }) {
+      const { EseHeaderError } = await import('../ese/errors.ts');
+      const { readHeaderFile } = await import('../ese/read.ts');
+      const { summarizeHeaderFile } = await import('../ese/report.ts');
       const kind = req.kind === undefined || req.kind === 'auto' ? undefined : req.kind;
       try {
         return { path: req.path, ...summarizeHeaderFile(await readHeaderFile(req.path, kind)) };
@@ -197,6 +182,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'check every page checksum of a database file (esentutl /k); exit 3 when a page is corrupt',
     validate: v.pagesRequest,
     async run(req: { path: string }, ctx) {
+      const { scanDatabaseFile } = await import('../ese/scan-file.ts');
       const r = await scanDatabaseFile(req.path, ctx.progress);
       return r.corrupt > 0 ? new StatusResult(r, 'Integrity') : r;
     },
@@ -206,6 +192,8 @@ export const COMMANDS: Record<string, Command> = {
       'tables of a database file or an archived database with row counts (read-only ESE reader); exit 3 on structural findings',
     validate: v.tablesRequest,
     async run(req: DatabaseSourceRequest, ctx) {
+      const { withRequestedDatabase } = await import('./database-source.ts');
+      const { tablesOf } = await import('../ese/reader/list-tables.ts');
       const { label, result } = await withRequestedDatabase(req, ctx.signal, tablesOf);
       const r = { ...label, ...result };
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
@@ -216,6 +204,9 @@ export const COMMANDS: Record<string, Command> = {
       'directory objects of a database file or an archived database, filtered and paged; secrets never read; exit 3 on findings',
     validate: v.objectsRequest,
     async run(req: DatabaseSourceRequest & ObjectsQuery, ctx) {
+      const { withRequestedDatabase } = await import('./database-source.ts');
+      const { parseCursor, queryDirectory } = await import('../ad/query.ts');
+      const { AdDirectory } = await import('../ad/directory.ts');
       parseCursor(req.cursor); // a bad cursor fails before an archive is read
       const { label, result } = await withRequestedDatabase(req, ctx.signal, (db) =>
         queryDirectory(AdDirectory.fromDatabase(db), req),
@@ -229,6 +220,9 @@ export const COMMANDS: Record<string, Command> = {
       'directory differences between two database files or archived databases (added, deleted, moved, changed) by objectGUID; secrets never read; exit 3 on findings',
     validate: v.compareRequest,
     async run(req: CompareOptions & { left: DatabaseSourceRequest; right: DatabaseSourceRequest }, ctx) {
+      const { withRequestedDatabase } = await import('./database-source.ts');
+      const { compareDirectories } = await import('../ad/compare.ts');
+      const { AdDirectory } = await import('../ad/directory.ts');
       // Each side is opened (an archive streamed into its sealed scratch file) and closed by withRequestedDatabase.
       const { result: r } = await withRequestedDatabase(req.left, ctx.signal, (l, leftLabel) =>
         withRequestedDatabase(req.right, ctx.signal, (rdb, rightLabel) =>
@@ -246,13 +240,17 @@ export const COMMANDS: Record<string, Command> = {
   'log-range': {
     summary: 'LowLog/HighLog of a log set, with gaps, signature and contiguity findings',
     validate: v.logRangeRequest,
-    run: (req) => scanLogSet(req),
+    async run(req) {
+      const { scanLogSet } = await import('../logs/scan.ts');
+      return scanLogSet(req);
+    },
   },
   backup: {
     summary:
       'archive a DSA (VSS with the NTDS writer, the Directory Backup API, or a snapshot/IFM/offline-copy folder) into a verified tar.zst/tar.gz/tar, optionally age-encrypted',
     validate: v.backupRequest,
     async run(req, ctx) {
+      const { withPlaintextWarning } = await import('../ops/plaintext-warning.ts');
       const result = withPlaintextWarning(await backupFromSource(req, ctx), !!req.encryption);
       return req.retention ? withRetention(result, req.retention, ctx.signal) : result;
     },
@@ -262,6 +260,8 @@ export const COMMANDS: Record<string, Command> = {
       'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage, 4 when encrypted and no key given',
     validate: v.verifyRequest,
     async run(req: { archive: string; decryption?: DecryptionRequest }, ctx) {
+      const { resolveKeyring } = await import('./secrets.ts');
+      const { verifyArchive } = await import('../archive/verify.ts');
       const keyring = await resolveKeyring(req.decryption);
       const r = await verifyArchive(req.archive, {
         signal: ctx.signal,
@@ -277,14 +277,18 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'what a backup is: DC, time, expiry, log range, database state (from the sidecar or the archive)',
     validate: v.inspectRequest,
     async run(req: { archive: string; decryption?: DecryptionRequest }) {
+      const { resolveKeyring } = await import('./secrets.ts');
+      const { inspectArchive } = await import('../archive/inspect.ts');
       return inspectArchive(req.archive, new Date(), await resolveKeyring(req.decryption));
     },
   },
   keygen: {
     summary: 'create an age identity file (owner-only, never overwritten) and print its public key (recipient)',
     validate: v.keygenRequest,
-    run: (req: { identityFile: string; recipientsFile?: string }) =>
-      writeNewIdentity(req.identityFile, req.recipientsFile, new Date()),
+    async run(req: { identityFile: string; recipientsFile?: string }) {
+      const { writeNewIdentity } = await import('../archive/keygen.ts');
+      return writeNewIdentity(req.identityFile, req.recipientsFile, new Date());
+    },
   },
   restore: {
     summary:
@@ -301,6 +305,17 @@ export const COMMANDS: Record<string, Command> = {
       },
       ctx,
     ) {
+      const { resolveKeyring } = await import('./secrets.ts');
+      const { localComputerName } = await import('../platform/folder-source.ts');
+      const { loadNtdsbcli } = await import('../platform/ntdsbcli/api.ts');
+      const { serverName, uncToLocal } = await import('../platform/ntdsbcli/lists.ts');
+      const { runApiRestore } = await import('../restore/api-restore.ts');
+      const { regFileWriter } = await import('../registry/writers.ts');
+      const { runRestore } = await import('../restore/restore.ts');
+      const { runOfflineRestore } = await import('../restore/offline.ts');
+      const { posixEnvironment } = await import('../platform/posix-environment.ts');
+      const { windowsEnvironment } = await import('../platform/windows-environment.ts');
+      const { ntdsServiceState, windowsRegistryWriter } = await import('../platform/windows-registry.ts');
       const keyring = await resolveKeyring(decryption);
       if (req.target.type === 'api') {
         const computer = ((req.target as { server?: string }).server ?? localComputerName())
@@ -335,7 +350,7 @@ export const COMMANDS: Record<string, Command> = {
       const ports = {
         environment: win ? windowsEnvironment(process.env, ntdsServiceState) : posixEnvironment(),
         registryWriters: writers,
-        registryReader: offline ? null : localRegistryReader(),
+        registryReader: offline ? null : await localRegistryReader(),
         nativeStyle: process.platform === 'win32' ? ('win32' as const) : ('posix' as const),
         now: () => new Date(),
         signal: ctx.signal,
@@ -343,7 +358,7 @@ export const COMMANDS: Record<string, Command> = {
       };
       const options = { ...req, ...(keyring ? { keyring } : {}), registry };
       if (req.target.type === 'offline') return runOfflineRestore({ ...options, target: req.target }, ports);
-      return runRestore({ ...options, target: win ? withNtdsDefaults(req.target) : req.target }, ports);
+      return runRestore({ ...options, target: win ? await withNtdsDefaults(req.target) : req.target }, ports);
     },
   },
   'restore-status': {
@@ -351,6 +366,8 @@ export const COMMANDS: Record<string, Command> = {
       'after the restart: did NTDS take the restore? (pending, completed, failed, unknown) from the receipt and the registry',
     validate: v.restoreStatusRequest,
     async run(req: StatusRequest) {
+      const { restoreStatus } = await import('../restore/status.ts');
+      const { ntdsLocations, ntdsServiceState } = await import('../platform/windows-registry.ts');
       const win = process.platform === 'win32';
       let request = req;
       if (win && req.receipt === undefined && req.databasePath === undefined && req.root === undefined) {
@@ -364,7 +381,7 @@ export const COMMANDS: Record<string, Command> = {
         if (db) request = { ...req, databasePath: db };
       }
       return restoreStatus(request, {
-        registryReader: localRegistryReader(),
+        registryReader: await localRegistryReader(),
         ntdsServiceState: win ? ntdsServiceState : null,
       });
     },
@@ -374,6 +391,8 @@ export const COMMANDS: Record<string, Command> = {
       'remove old backups by rule (keepLast, keepDays, expired) per DC; never the newest good one, never a file not ours',
     validate: v.pruneRequest,
     async run({ decryption, ...req }: PruneRequest & { decryption?: DecryptionRequest }, ctx) {
+      const { resolveKeyring } = await import('./secrets.ts');
+      const { prune } = await import('../retention/prune.ts');
       const keyring = await resolveKeyring(decryption);
       return prune(req, { now: () => new Date(), signal: ctx.signal, ...(keyring ? { keyring } : {}) });
     },
@@ -383,6 +402,8 @@ export const COMMANDS: Record<string, Command> = {
       'per DC: the newest good backup, its age, days of shelf life left, and a verdict (Healthy/Warning/Critical)',
     validate: v.statusRequest,
     async run({ decryption, ...req }: BackupStatusRequest & { decryption?: DecryptionRequest }, ctx) {
+      const { resolveKeyring } = await import('./secrets.ts');
+      const { backupStatus } = await import('../retention/freshness.ts');
       const keyring = await resolveKeyring(decryption);
       return backupStatus(req, { now: () => new Date(), signal: ctx.signal, ...(keyring ? { keyring } : {}) });
     },
@@ -391,6 +412,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'NTDS_RstMap and NTDS_RstMap Size from (original, new) database paths',
     validate: v.restoreMapRequest,
     async run(req: { pairs: { original: string; new: string }[] }) {
+      const { buildRestoreMap } = await import('../registry/restore-map.ts');
       const m = buildRestoreMap(req.pairs);
       return { size: m.size, strings: m.strings, hex: m.hex };
     },
@@ -399,6 +421,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'the JSON Schemas of the protocol',
     validate: v.schemaRequest,
     async run(req: { command?: string }) {
+      const { schemas } = await import('../protocol/generated/schemas.js');
       if (req.command === undefined) return { protocol: PROTOCOL_VERSION, schemas };
       const request = schemas[`${req.command}.request`];
       if (!request)
@@ -425,7 +448,7 @@ export const COMMANDS: Record<string, Command> = {
         arch: process.arch,
         standalone: ctx.standalone,
         commands: Object.keys(COMMANDS),
-        native: nativeStatus(),
+        native: await nativeStatus(),
       };
     },
   },

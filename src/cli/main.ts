@@ -2,12 +2,11 @@
 // One JSON request in (stdin or file), one JSON document out on stdout, NDJSON progress on stderr, and an exit
 // code from the error category. Nothing else is ever printed on stdout.
 import { AppError, fsError } from '../errors.ts';
-import { readSmallFile } from '../small-file.ts';
 import { describeIssues } from '../protocol/validator.ts';
 import { type CliArgs, parseArgs } from './args.ts';
 import { type Command, COMMANDS, StatusResult } from './commands.ts';
 import { EXIT_CODES } from './exit-codes.ts';
-import { type ReportRequest, reportRun } from '../ops/report-run.ts';
+import type { ReportRequest } from '../ops/report-run.ts';
 import { REPORTED_COMMANDS, type ReportedCommand, recordOfError, recordOfResult } from '../ops/outcome.ts';
 import type { RunRecord } from '../ops/run-log.ts';
 
@@ -107,7 +106,9 @@ async function runReported(
 }
 
 /** The run log and event log report of a run (src/ops/report-run.ts) with this platform's event writer. */
-function reportOutcome(command: ReportedCommand, record: RunRecord, report: ReportRequest | undefined) {
+async function reportOutcome(command: ReportedCommand, record: RunRecord, report: ReportRequest | undefined) {
+  // Loaded when a reported command has run: the run log's node:fs/promises is not part of every start.
+  const { reportRun } = await import('../ops/report-run.ts');
   return reportRun(command, record, report, {
     platform: process.platform,
     reportEvent: async (e) => (await import('../platform/event-log.ts')).reportEvent(e),
@@ -162,6 +163,7 @@ async function readRequest(args: CliArgs, io: CliIo): Promise<unknown> {
   let text: string;
   if (args.requestFile !== null) {
     try {
+      const { readSmallFile } = await import('../small-file.ts');
       text = (await readSmallFile(args.requestFile, MAX_REQUEST_BYTES)).toString('utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

@@ -7,6 +7,7 @@ import { pathApi } from '../paths.ts';
 import type { BackupSource, SourceItem, SourcePlan } from '../backup/source.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { DEFAULT_BASE } from '../logs/names.ts';
+import { readBuffers } from '../buffer-pool.ts';
 
 export interface FolderSourceRequest {
   /** One folder holding ntds.dit (or IFM's "Active Directory\ntds.dit"), the logs and edb.chk. */
@@ -21,7 +22,7 @@ export interface FolderSourceRequest {
   recordAs?: { databasePath?: string; logPath?: string; checkpointPath?: string };
 }
 
-export const READ_CHUNK = 1 << 20;
+export const READ_CHUNK = readBuffers.size;
 
 export function localComputerName(): string {
   return hostname().split('.')[0]!.toUpperCase();
@@ -191,9 +192,13 @@ async function* readStable(
     const before = await fh.stat();
     if (before.size !== size || before.mtimeMs !== mtimeMs) throw changed(path, 'changed between planning and reading');
     const readAt = async (pos: number) => {
-      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
-      const { bytesRead } = await fh!.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) throw changed(path, 'shrank');
+      // A pooled buffer: the block compressor gives it back once it has copied the bytes.
+      const buf = readBuffers.take();
+      const { bytesRead } = await fh!.read(buf, 0, Math.min(READ_CHUNK, size - pos), pos);
+      if (bytesRead === 0) {
+        readBuffers.giveBack(buf);
+        throw changed(path, 'shrank');
+      }
       return buf.subarray(0, bytesRead);
     };
     let pos = 0;

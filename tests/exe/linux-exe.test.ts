@@ -65,7 +65,7 @@ test.before(() => {
   if (!existsSync(built)) throw new Error(`${relative(projectRoot, built)} is missing: run npm run build`);
 });
 
-test('from another cwd: version says standalone with koffi loaded; paths are relative to that cwd', async (t) => {
+test('from another cwd: version says standalone with koffi beside it; paths are relative to that cwd', async (t) => {
   const dir = await tempDir(t);
   isStandaloneWithKoffi(t, await run(built, ['version'], dir));
   await makeDsaFolder(join(dir, 'NTDS'), { databaseBytes: 256 * 1024, logFileBytes: 64 * 1024 });

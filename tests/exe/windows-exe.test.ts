@@ -32,7 +32,7 @@ function conforms(t: ExecutionContext, validate: Validator, value: unknown) {
 const small = { databaseBytes: 256 * 1024, logFileBytes: 64 * 1024, logs: 3, state: 'dirty' as const };
 
 wineTest(
-  'the shipped adbackup.exe, byte-identical to the build, starts under Wine 10: version says win32, standalone, koffi loaded from beside the exe',
+  'the shipped adbackup.exe, byte-identical to the build, starts under Wine 10: version says win32, standalone, koffi found beside the exe',
   async (t) => {
     const s = await setup();
     t.is(s.exe, builtExe, "the module folder's exe, in place");

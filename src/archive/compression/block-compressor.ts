@@ -8,6 +8,7 @@
 
 import zlib from 'node:zlib';
 import { AppError } from '../../errors.ts';
+import { readBuffers } from '../../buffer-pool.ts';
 import { zlibMessage } from './errors.ts';
 import { gzipMember } from './gzip-member.ts';
 import { EMPTY, ZLIB_CHUNK } from './options.ts';
@@ -70,7 +71,11 @@ export class BlockCompressor extends OrderedTransform {
       const n = pending.copy(this.block, this.fill, this.pendingOffset);
       this.fill += n;
       this.pendingOffset += n;
-      if (this.pendingOffset >= pending.length) this.pending = null;
+      if (this.pendingOffset >= pending.length) {
+        this.pending = null;
+        // Copied into the block: the last reader of a pooled read buffer (nothing reads a chunk after compression).
+        readBuffers.giveBack(pending);
+      }
     }
   }
 

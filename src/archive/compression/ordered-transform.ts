@@ -26,8 +26,16 @@ export abstract class OrderedTransform extends Transform {
   private pumping = false;
   private pumpAgain = false;
 
-  constructor(parallel: number, readableHighWaterMark: number) {
-    super({ readableHighWaterMark });
+  /**
+   * `readable`: in bytes, or `{ chunks }` to hand each pushed Buffer on as it is: a consumer that iterates the stream
+   * (for await) then gets one chunk per step instead of everything buffered joined by one more copy.
+   */
+  constructor(parallel: number, readable: number | { chunks: number }) {
+    super(
+      typeof readable === 'number'
+        ? { readableHighWaterMark: readable }
+        : { readableObjectMode: true, readableHighWaterMark: readable.chunks },
+    );
     this.parallel = parallel;
   }
 

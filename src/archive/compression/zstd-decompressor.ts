@@ -44,7 +44,8 @@ export class ZstdDecompressor extends OrderedTransform {
   private streamEnded = false;
 
   constructor(parallel: number, maxFrameBytes: number) {
-    super(parallel, 4 * MiB);
+    // One decoded frame (4 MiB as we write them) waits to be read, handed on as it is: no join per read.
+    super(parallel, { chunks: 1 });
     this.maxFrameBytes = maxFrameBytes;
   }
 
