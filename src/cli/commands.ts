@@ -1,5 +1,6 @@
 // The command table: each command's request validator and handler. Handlers get a validated request and return
 // a JSON-serialisable result; they throw AppError for anything the caller should see as a structured error.
+import { identifyDatabase } from './identify-database.ts';
 import type { Validator } from '../protocol/validator.ts';
 import * as v from '../protocol/generated/validators.js';
 import { schemas } from '../protocol/generated/schemas.js';
@@ -85,7 +86,7 @@ function nativeStatus(): { koffi: string | null; error?: string } {
 
 /** The backup itself, from the source the request names. */
 async function backupFromSource(req: any, ctx: CommandContext): Promise<BackupResult> {
-  const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
+  const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress, identify: identifyDatabase };
   const { retention: _r, ...backup } = req;
   const opts = { ...backup, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
   if (req.source.type === 'vss') {
