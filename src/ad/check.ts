@@ -3,7 +3,8 @@
 // security descriptor id a row holds is in sd_table. Memory: one bit per possible DNT and a set of sd ids.
 import type { ColumnDef } from '../ese/reader/catalog.ts';
 import { checkTables, type TableCheck } from '../ese/reader/check.ts';
-import type { EseDatabase } from '../ese/reader/database.ts';
+import { fsError } from '../errors.ts';
+import { EseDatabase } from '../ese/reader/database.ts';
 import type { Finding, FindingCode } from '../ese/reader/findings.ts';
 import { parseColumnName } from './prefix-table.ts';
 
@@ -20,6 +21,21 @@ export interface DeepCheckReport {
 
 const NO_PARENT = new Set([0]);
 const NT_SECURITY_DESCRIPTOR = 131353; // 1.2.840.113556.1.2.281
+
+/** The deep check of a database file (the `tables` command's `deep` option). */
+export function checkDatabaseFile(path: string): DeepCheckReport {
+  let db: EseDatabase;
+  try {
+    db = EseDatabase.openFile(path);
+  } catch (err) {
+    throw fsError(err, path, 'read');
+  }
+  try {
+    return checkDatabase(db);
+  } finally {
+    db.close();
+  }
+}
 
 export function checkDatabase(db: EseDatabase): DeepCheckReport {
   const tables = checkTables(db);

@@ -1,6 +1,7 @@
 // The command table: each command's request validator and handler. Handlers get a validated request and return
 // a JSON-serialisable result; they throw AppError for anything the caller should see as a structured error.
 import { identifyDatabase } from './identify-database.ts';
+import { checkDatabaseFile } from '../ad/check.ts';
 import type { Validator } from '../protocol/validator.ts';
 import * as v from '../protocol/generated/validators.js';
 import { schemas } from '../protocol/generated/schemas.js';
@@ -202,9 +203,11 @@ export const COMMANDS: Record<string, Command> = {
   tables: {
     summary: 'tables of a database file with row counts (read-only ESE reader); exit 3 on structural findings',
     validate: v.tablesRequest,
-    async run(req: { path: string }) {
-      const r = listTables(req.path);
-      return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
+    async run(req: { path: string; deep?: boolean }) {
+      const listed = listTables(req.path);
+      const r = req.deep ? { ...listed, check: checkDatabaseFile(req.path) } : listed;
+      const damaged = r.findings.length + r.findingsDropped > 0 || ('check' in r && !r.check.ok);
+      return damaged ? new StatusResult(r, 'Integrity') : r;
     },
   },
   objects: {
