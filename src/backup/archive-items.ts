@@ -136,7 +136,8 @@ async function* archiveItem(
 function identityOf(item: SourceItem, ctx: ItemsContext): IdentityOutcome | undefined {
   if (ctx.identify === undefined || item.localPath === undefined) return undefined;
   const { ms, ...outcome } = identifyArchived(ctx.identify, item.localPath);
-  ctx.progress({ phase: 'identity', ms: Math.round(ms * 10) / 10, found: outcome.identity !== null });
+  const step = { step: 'identity', ms: Math.round(ms * 10) / 10, found: outcome.identity !== null };
+  ctx.progress({ phase: 'backup', file: entryNameFor(item.role, item.name), ...step });
   return outcome;
 }
 

@@ -33,7 +33,7 @@ maybe('an AD database: the manifest, the sidecar and inspect carry its identity'
   );
   t.like(r.manifest.identity, { dsaDn: 'CN=BootMachine,O=Boot', highestUsn: 1994, schemaDn: 'CN=Schema,O=Boot' });
   t.is(r.warnings, undefined);
-  const timing = events.find((e) => e['phase'] === 'identity');
+  const timing = events.find((e) => e['step'] === 'identity');
   t.like(timing, { found: true });
   t.log(`identity read in ${String(timing?.['ms'])} ms`);
   t.deepEqual((await inspectArchive(archive)).identity, r.manifest.identity);
@@ -51,7 +51,7 @@ test('a non-AD database (the synthetic DSA): no identity, no warning', async (t)
   t.false('identity' in r.manifest);
   t.is(r.warnings, undefined);
   t.like(
-    events.find((e) => e['phase'] === 'identity'),
+    events.find((e) => e['step'] === 'identity'),
     { found: false },
   );
 });

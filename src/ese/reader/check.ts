@@ -78,9 +78,16 @@ export function checkCatalog(tables: TableDef[], pageCount: number, findings: Fi
       findings,
       t.name,
     );
-    const ids = t.columns.map((c) => String(c.id));
-    for (const id of [...new Set(ids.filter((x, i) => ids.indexOf(x) !== i))])
-      findings.add({ code: 'catalog-duplicate-id', message: `two columns of ${t.name} have id ${id}`, table: t.name });
+    const ids = new Set<number>();
+    for (const { id } of t.columns) {
+      if (ids.has(id))
+        findings.add({
+          code: 'catalog-duplicate-id',
+          message: `two columns of ${t.name} have id ${id}`,
+          table: t.name,
+        });
+      ids.add(id);
+    }
   }
 }
 
