@@ -110,11 +110,14 @@ function heldContexts(reader: KeyedRows, dsaDnt: number, byDn: Map<string, AdObj
 function configurationChildren(reader: KeyedRows, configurationDn: string, byDn: Map<string, AdObject>): void {
   const configDnt = reader.dntOf(configurationDn);
   if (configDnt === undefined) return;
-  const partitions = reader.child(configDnt, 'CN=Partitions');
-  if (partitions !== undefined) byDn.set(`CN=Partitions,${configurationDn}`, reader.object(partitions)!);
+  const keep = (dnt: number | undefined) => {
+    const object = dnt === undefined ? undefined : reader.object(dnt);
+    if (object !== undefined) byDn.set(String(object['distinguishedName']), object);
+  };
+  keep(reader.child(configDnt, 'CN=Partitions'));
   let at: number | undefined = configDnt;
   for (const rdn of [...DIRECTORY_SERVICE_RDNS].reverse()) at = at === undefined ? at : reader.child(at, rdn);
-  if (at !== undefined) byDn.set(`${DIRECTORY_SERVICE_RDNS.join(',')},${configurationDn}`, reader.object(at)!);
+  keep(at);
 }
 
 function classes(o: AdObject | undefined): AdValue[] {

@@ -70,6 +70,19 @@ maybe('sd_table without a descriptor some rows hold: ad-sd-missing, once per id'
   t.regex(r.findings[0]!.message, /holds security descriptor 3, which is not in sd_table/);
 });
 
+maybe('a link whose link_DNT names no row: ad-link-missing', (t) => {
+  const file = Uint8Array.from(ntds());
+  const db = EseDatabase.fromBytes(file);
+  const table = db.table('link_table')!;
+  const entry = [...leafEntries(db.source, table.fdp, db.findings)][0]!;
+  const at = (entry.pgno + 1) * PAGE + entry.data.byteOffset + 4; // link_DNT: fixed column 1
+  new DataView(file.buffer).setInt32(at, 777_777, true);
+  sealPage(new Uint32Array(file.buffer, (entry.pgno + 1) * PAGE, PAGE / 4), entry.pgno);
+  const r = checkDatabase(EseDatabase.fromBytes(file));
+  t.deepEqual(r.counts, { 'ad-link-missing': 1 });
+  t.regex(r.findings[0]!.message, /link_DNT is 777777, which is not in the datatable/);
+});
+
 test('catalog rules: a root page outside the file, duplicate names and column ids', (t) => {
   const findings = new Findings();
   const col = (id: number, name: string) => ({ id, name, type: 4, size: 4, codepage: 0, flags: 0 });

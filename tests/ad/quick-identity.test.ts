@@ -12,6 +12,9 @@ import { CachedPageSource } from '../../src/ese/reader/page-source.ts';
 import { parseDatabaseHeader, HEADER_PROBE_BYTES } from '../../src/ese/database-header.ts';
 import { longKey, longLongKey, readLongKey, readLongLongKey } from '../../src/ese/reader/keys.ts';
 import { haveNtds, ntdsFixture } from '../support/shared.ts';
+import fc from 'fast-check';
+import { seek } from '../../src/ese/reader/btree.ts';
+import { sealPage } from '../../src/ese/page-checksum.ts';
 import { syntheticForest, unpackNtds } from './support.ts';
 
 const maybe = haveNtds || process.env['CI'] ? test : test.skip;
@@ -102,6 +105,34 @@ test('a synthetic forest: quick identity equals the full pass', (t) => {
       'DC=other (read-only)',
     ],
     'held contexts only: the uninstantiated DC=child is a subordinate reference',
+  );
+});
+
+maybe('damaged pages on the way: the quick identity gives findings or less, never an exception', (t) => {
+  const original = new Uint8Array(gunzipSync(readFileSync(ntdsFixture)));
+  const probe = EseDatabase.fromBytes(original);
+  const pages = new Set<number>();
+  pages.add(probe.table('datatable')!.fdp);
+  const source = probe.source;
+  const table = probe.table('datatable')!;
+  for (const dnt of [4, 7]) {
+    const e = seek(source, table.fdp, longKey(dnt), probe.findings).next().value;
+    if (e) pages.add(e.pgno);
+  }
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...pages, 4, 1057),
+      fc.array(fc.tuple(fc.nat(8191), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 16 }),
+      (pgno, edits) => {
+        const file = Uint8Array.from(original);
+        for (const [at, value] of edits) file[(pgno + 1) * 8192 + at] = value;
+        sealPage(new Uint32Array(file.buffer, (pgno + 1) * 8192, 2048), pgno);
+        const db = EseDatabase.fromBytes(file);
+        t.notThrows(() => quickIdentity(db));
+        for (const f of db.findings.list) t.regex(f.code, /^[a-z-]+$/);
+      },
+    ),
+    { numRuns: 30, seed: 7 },
   );
 });
 
