@@ -10,9 +10,11 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
         'Backup-ADDatabase'
+        'Compare-ADDatabaseBackup'
         'Get-ADDatabaseBackup'
         'Get-ADDatabaseBackupStatus'
         'Get-ADDatabaseFileInfo'
+        'Get-ADDatabaseObject'
         'New-ADDatabaseBackupKey'
         'Register-ADDatabaseBackupEventSource'
         'Remove-ADDatabaseBackup'
@@ -31,9 +33,11 @@
         'ADDatabaseBackup.Format.ps1xml'
         'ADDatabaseBackup.Types.ps1xml'
         'functions/Backup-ADDatabase.ps1'
+        'functions/Compare-ADDatabaseBackup.ps1'
         'functions/Get-ADDatabaseBackup.ps1'
         'functions/Get-ADDatabaseBackupStatus.ps1'
         'functions/Get-ADDatabaseFileInfo.ps1'
+        'functions/Get-ADDatabaseObject.ps1'
         'functions/New-ADDatabaseBackupKey.ps1'
         'functions/Register-ADDatabaseBackupEventSource.ps1'
         'functions/Remove-ADDatabaseBackup.ps1'
@@ -41,6 +45,7 @@
         'functions/Test-ADDatabaseBackup.ps1'
         'functions/Test-ADDatabaseRestore.ps1'
         'functions/private/Confirmation.ps1'
+        'functions/private/DirectoryObjects.ps1'
         'functions/private/ErrorRecords.ps1'
         'functions/private/Invoke-ADBExecutable.ps1'
         'functions/private/OutputObjects.ps1'
@@ -62,6 +67,8 @@
 - Get-ADDatabaseBackup: backup listing for retention (created, expires, expired, log range, size, DC, label).
 - Restore-ADDatabase: offline restore in DSRM (files + KB 814167 registration, or the restore API), -WhatIf plan.
 - Get-ADDatabaseFileInfo: esentutl-like header report of ntds.dit, logs and edb.chk, and page checks (-Pages).
+- Get-ADDatabaseObject: directory objects of an ntds.dit file, filtered and paged, secrets never read.
+- Compare-ADDatabaseBackup: what changed between two ntds.dit files (added, deleted, moved, changed attributes).
 - New-ADDatabaseBackupKey: a key pair for encrypted backups (the identity file owner-only, the recipient returned).
 '@
         }

@@ -66,7 +66,7 @@ function Invoke-ADBExecutable {
     [OutputType([System.Management.Automation.PSObject])]
     param(
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
-        [Parameter(Mandatory)] [ValidateSet('backup', 'verify', 'inspect', 'restore', 'restore-status', 'prune', 'status', 'header', 'pages', 'tables', 'objects', 'keygen', 'version')] [string] $Command,
+        [Parameter(Mandatory)] [ValidateSet('backup', 'verify', 'inspect', 'restore', 'restore-status', 'prune', 'status', 'header', 'pages', 'tables', 'objects', 'compare', 'keygen', 'version')] [string] $Command,
         [Parameter(Mandatory)] [System.Collections.IDictionary] $Request,
         [string] $Activity = "adbackup $Command",
         [object] $TargetObject

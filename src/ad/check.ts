@@ -3,8 +3,8 @@
 // security descriptor id a row holds is in sd_table. Memory: one bit per possible DNT and a set of sd ids.
 import type { ColumnDef } from '../ese/reader/catalog.ts';
 import { checkTables, type TableCheck } from '../ese/reader/check.ts';
-import { fsError } from '../errors.ts';
-import { EseDatabase } from '../ese/reader/database.ts';
+import type { EseDatabase } from '../ese/reader/database.ts';
+import { tablesOf, type TablesReport } from '../ese/reader/list-tables.ts';
 import type { Finding, FindingCode } from '../ese/reader/findings.ts';
 import { parseColumnName } from './prefix-table.ts';
 
@@ -22,19 +22,15 @@ export interface DeepCheckReport {
 const NO_PARENT = new Set([0]);
 const NT_SECURITY_DESCRIPTOR = 131353; // 1.2.840.113556.1.2.281
 
-/** The deep check of a database file (the `tables` command's `deep` option). */
-export function checkDatabaseFile(path: string): DeepCheckReport {
-  let db: EseDatabase;
-  try {
-    db = EseDatabase.openFile(path);
-  } catch (err) {
-    throw fsError(err, path, 'read');
-  }
-  try {
-    return checkDatabase(db);
-  } finally {
-    db.close();
-  }
+/**
+ * The `tables` listing with the deep check (request option deep): the check's walk gives the row counts, and its
+ * findings are the listing's own (the `check` keeps their counts by code).
+ */
+export function checkedTables(
+  db: EseDatabase,
+): TablesReport & { check: Omit<DeepCheckReport, 'findings' | 'findingsDropped'> } {
+  const { findings: _f, findingsDropped: _d, ...check } = checkDatabase(db);
+  return { ...tablesOf(db, (_t, i) => check.tables[i]!.rows), check };
 }
 
 export function checkDatabase(db: EseDatabase): DeepCheckReport {

@@ -53,7 +53,11 @@ export class AdDirectory {
   }
 
   static open(path: string): AdDirectory {
-    const db = EseDatabase.openFile(path);
+    return AdDirectory.fromDatabase(EseDatabase.openFile(path));
+  }
+
+  /** Over an open database, which the directory then owns (closed here if it is not a directory database). */
+  static fromDatabase(db: EseDatabase): AdDirectory {
     try {
       return new AdDirectory(db);
     } catch (err) {

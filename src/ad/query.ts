@@ -1,11 +1,12 @@
-// `adbackup objects`: directory objects of a database file, filtered and paged. The cursor is the row number (DNT)
-// of the last object returned: rows come in DNT order, so the next page starts after it.
-import { AppError, fsError } from '../errors.ts';
+// `adbackup objects`: directory objects of a database (a file's or an archived one's), filtered and paged. The
+// cursor is the row number (DNT) of the last object returned: rows come in DNT order, so the next page starts after
+// it.
+import { AppError } from '../errors.ts';
 import type { Finding } from '../ese/reader/findings.ts';
-import { AdDirectory, type AdObject } from './directory.ts';
+import type { AdDirectory, AdObject } from './directory.ts';
 
-export interface ObjectsRequest {
-  path: string;
+/** The filters and paging of a request, whatever the database's source. */
+export interface ObjectsQuery {
   base?: string;
   objectClass?: string;
   name?: string;
@@ -17,7 +18,6 @@ export interface ObjectsRequest {
 }
 
 export interface ObjectsReport {
-  path: string;
   objects: AdObject[];
   nextCursor?: string;
   findings: Finding[];
@@ -34,40 +34,26 @@ export const DEFAULT_ATTRIBUTES = [
 ];
 const DEFAULT_LIMIT = 100;
 
-export function queryObjects(req: ObjectsRequest): ObjectsReport {
+/** One page of a directory's objects (a file's or an archived database's); the caller closes the directory. */
+export function queryDirectory(dir: AdDirectory, req: ObjectsQuery): ObjectsReport {
   const after = parseCursor(req.cursor);
-  let dir: AdDirectory;
-  try {
-    dir = AdDirectory.open(req.path);
-  } catch (err) {
-    throw fsError(err, req.path, 'read');
+  const limit = req.limit ?? DEFAULT_LIMIT;
+  const match = matcher(req);
+  const objects: AdObject[] = [];
+  let nextCursor: string | undefined;
+  for (const { dnt, object } of dir.objects(after)) {
+    if (!match(object)) continue;
+    if (objects.length === limit) break;
+    objects.push(project(object, req.attributes ?? DEFAULT_ATTRIBUTES));
+    nextCursor = `dnt:${dnt}`;
   }
-  try {
-    const limit = req.limit ?? DEFAULT_LIMIT;
-    const match = matcher(req);
-    const objects: AdObject[] = [];
-    let nextCursor: string | undefined;
-    for (const { dnt, object } of dir.objects(after)) {
-      if (!match(object)) continue;
-      if (objects.length === limit) break;
-      objects.push(project(object, req.attributes ?? DEFAULT_ATTRIBUTES));
-      nextCursor = `dnt:${dnt}`;
-    }
-    const more = objects.length === limit;
-    const { list, dropped } = dir.db.findings;
-    return {
-      path: req.path,
-      objects,
-      ...(more && nextCursor ? { nextCursor } : {}),
-      findings: list,
-      findingsDropped: dropped,
-    };
-  } finally {
-    dir.close();
-  }
+  const more = objects.length === limit;
+  const { list, dropped } = dir.db.findings;
+  return { objects, ...(more && nextCursor ? { nextCursor } : {}), findings: list, findingsDropped: dropped };
 }
 
-function parseCursor(cursor: string | undefined): number {
+/** The row number a cursor names; BAD_CURSOR (exit 2) for anything this command did not return. */
+export function parseCursor(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const m = /^dnt:(\d+)$/.exec(cursor);
   if (m === null)
@@ -75,7 +61,7 @@ function parseCursor(cursor: string | undefined): number {
   return Number(m[1]);
 }
 
-function matcher(req: ObjectsRequest): (o: AdObject) => boolean {
+function matcher(req: ObjectsQuery): (o: AdObject) => boolean {
   const base = req.base?.toLowerCase();
   const cls = req.objectClass?.toLowerCase();
   const name = req.name === undefined ? undefined : wildcard(req.name);

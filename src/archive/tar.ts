@@ -31,7 +31,7 @@ export interface TarEntry {
   body: AsyncIterable<Buffer>;
 }
 
-const BLOCK = 512;
+export const BLOCK = 512;
 /** Largest size the 12-byte ustar size field holds in octal: 8 GiB - 1. */
 const MAX_USTAR_SIZE = 0o77777777777;
 /** Largest mtime (seconds) that fits 11 octal digits; beyond it (or before 1970) mtime is written base-256. */
@@ -113,7 +113,7 @@ export function tarPadding(size: number): Buffer {
   return Buffer.alloc(padLength(size));
 }
 
-function padLength(size: number): number {
+export function padLength(size: number): number {
   return (BLOCK - (size % BLOCK)) % BLOCK;
 }
 
@@ -270,7 +270,7 @@ class ByteReader {
 }
 
 /** Index of the first non-zero byte, or -1. memcmp-speed for the common all-zero case. */
-function firstNonZero(b: Uint8Array): number {
+export function firstNonZero(b: Uint8Array): number {
   const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   for (let start = 0; start < buf.length; start += ZERO_SLICE.length) {
     const part = buf.subarray(start, start + ZERO_SLICE.length);
@@ -280,7 +280,7 @@ function firstNonZero(b: Uint8Array): number {
   return -1;
 }
 
-interface RawHeader {
+export interface RawHeader {
   name: string;
   typeflag: number;
   mode: number;
@@ -357,7 +357,8 @@ function numericField(block: Buffer, field: keyof typeof F, at: number, target: 
   return v;
 }
 
-function parseHeader(block: Buffer, at: number, paxPath: string | undefined): RawHeader {
+/** One header block's fields, strictly checked (exported for tar-seek.ts's positional walk). */
+export function parseHeader(block: Buffer, at: number, paxPath: string | undefined): RawHeader {
   checkChecksum(block, at);
   const short = nameField(block, F.name, at);
   const prefix = nameField(block, F.prefix, at);
@@ -407,14 +408,14 @@ function parseHeader(block: Buffer, at: number, paxPath: string | undefined): Ra
   return { name, typeflag, mode, size, mtime };
 }
 
-interface Pax {
+export interface Pax {
   offset: number;
   path?: string;
   size?: number;
 }
 
 /** Strict "<len> key=value\n" records filling the data exactly. */
-function parsePax(data: Buffer, dataOffset: number, headerOffset: number): Pax {
+export function parsePax(data: Buffer, dataOffset: number, headerOffset: number): Pax {
   const out: Pax = { offset: headerOffset };
   const invalid = (why: string, at: number) =>
     integrity('TAR_PAX_INVALID', `PAX extended header at offset ${headerOffset} is invalid: ${why}`, dataOffset + at);

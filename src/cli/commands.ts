@@ -1,7 +1,7 @@
 // The command table: each command's request validator and handler. Handlers get a validated request and return
 // a JSON-serialisable result; they throw AppError for anything the caller should see as a structured error.
 import { identifyDatabase } from './identify-database.ts';
-import { checkDatabaseFile } from '../ad/check.ts';
+import { checkedTables } from '../ad/check.ts';
 import type { Validator } from '../protocol/validator.ts';
 import * as v from '../protocol/generated/validators.js';
 import { schemas } from '../protocol/generated/schemas.js';
@@ -11,8 +11,11 @@ import { type HeaderKind, readHeaderFile } from '../ese/read.ts';
 import { summarizeHeaderFile } from '../ese/report.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { scanDatabaseFile } from '../ese/scan-file.ts';
-import { listTables } from '../ese/reader/list-tables.ts';
-import { queryObjects, type ObjectsRequest } from '../ad/query.ts';
+import { tablesOf } from '../ese/reader/list-tables.ts';
+import { parseCursor, queryDirectory, type ObjectsQuery } from '../ad/query.ts';
+import { AdDirectory } from '../ad/directory.ts';
+import { type DatabaseSourceRequest, withRequestedDatabase } from './database-source.ts';
+import { compareDirectories, type CompareOptions } from '../ad/compare.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import { type BackupResult, runBackup } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -201,21 +204,47 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   tables: {
-    summary: 'tables of a database file with row counts (read-only ESE reader); exit 3 on structural findings',
+    summary:
+      'tables of a database file or an archived database with row counts (read-only ESE reader); exit 3 on structural findings',
     validate: v.tablesRequest,
-    async run(req: { path: string; deep?: boolean }) {
-      const listed = listTables(req.path);
-      const r = req.deep ? { ...listed, check: checkDatabaseFile(req.path) } : listed;
-      const damaged = r.findings.length + r.findingsDropped > 0 || ('check' in r && !r.check.ok);
-      return damaged ? new StatusResult(r, 'Integrity') : r;
+    async run(req: DatabaseSourceRequest & { deep?: boolean }, ctx) {
+      const { label, result } = await withRequestedDatabase(req, ctx.signal, (db) =>
+        req.deep ? checkedTables(db) : tablesOf(db),
+      );
+      const r = { ...label, ...result };
+      return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   objects: {
-    summary: 'directory objects of a database file, filtered and paged; secrets never read; exit 3 on findings',
+    summary:
+      'directory objects of a database file or an archived database, filtered and paged; secrets never read; exit 3 on findings',
     validate: v.objectsRequest,
-    async run(req: ObjectsRequest) {
-      const r = queryObjects(req);
+    async run(req: DatabaseSourceRequest & ObjectsQuery, ctx) {
+      parseCursor(req.cursor); // a bad cursor fails before an archive is read
+      const { label, result } = await withRequestedDatabase(req, ctx.signal, (db) =>
+        queryDirectory(AdDirectory.fromDatabase(db), req),
+      );
+      const r = { ...label, ...result };
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
+    },
+  },
+  compare: {
+    summary:
+      'directory differences between two database files or archived databases (added, deleted, moved, changed) by objectGUID; secrets never read; exit 3 on findings',
+    validate: v.compareRequest,
+    async run(req: CompareOptions & { left: DatabaseSourceRequest; right: DatabaseSourceRequest }, ctx) {
+      // Each side is opened (an archive streamed into its sealed scratch file) and closed by withRequestedDatabase.
+      const { result: r } = await withRequestedDatabase(req.left, ctx.signal, (l, leftLabel) =>
+        withRequestedDatabase(req.right, ctx.signal, (rdb, rightLabel) =>
+          compareDirectories(
+            { dir: AdDirectory.fromDatabase(l), label: leftLabel },
+            { dir: AdDirectory.fromDatabase(rdb), label: rightLabel },
+            req,
+          ),
+        ).then((x) => x.result),
+      );
+      const findings = [r.left, r.right].reduce((n, s) => n + s.findings.length + s.findingsDropped, 0);
+      return findings > 0 ? new StatusResult(r, 'Integrity') : r;
     },
   },
   'log-range': {

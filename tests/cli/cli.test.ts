@@ -1,6 +1,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import * as v from '../../src/protocol/generated/validators.js';
 import type { Validator } from '../../src/protocol/validator.ts';
@@ -10,7 +11,7 @@ import { builtExeSha256 } from '../support/built-exe.ts';
 import { wineExeSha256 } from '../support/wine-cli.ts';
 import { spawn } from 'node:child_process';
 import { tempDir } from '../support/temp.ts';
-import { projectRoot } from '../support/shared.ts';
+import { haveNtds, ntdsFixture, projectRoot } from '../support/shared.ts';
 import { TOOL_VERSION } from '../../src/version.ts';
 
 const small = { databaseBytes: 256 * 1024, logFileBytes: 64 * 1024 };
@@ -161,5 +162,37 @@ test('--help prints usage with the exit codes', async (t) => {
       t.is(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       t.is(r.stderr, '', args.join(' '));
     }
+  },
+);
+
+const withNtds = haveNtds || process.env['CI'] ? test : test.skip;
+
+withNtds(
+  'tables out of a tar.zst backup equal the database file’s; the sealed scratch folder is left empty',
+  async (t) => {
+    const dir = await tempDir(t);
+    const f = await makeDsaFolder(join(dir, 'NTDS'), { logs: 2, logFileBytes: 64 * 1024 });
+    await writeFile(f.databasePath, gunzipSync(readFileSync(ntdsFixture)));
+    const b = await adbackup(['backup'], {
+      source: { type: 'folder', path: f.dir, computer: 'DC01' },
+      destination: { directory: join(dir, 'out') },
+    });
+    t.is(b.code, 0, b.stdout);
+    const spillDirectory = join(dir, 'spill');
+    await mkdir(spillDirectory);
+    const fromArchive = await adbackup(['tables'], { archive: b.json.archive, spillDirectory });
+    t.is(fromArchive.code, 0, fromArchive.stdout + fromArchive.stderr);
+    conforms(t, v.tablesResponse, fromArchive.json);
+    t.like(fromArchive.json, { archive: b.json.archive, member: 'ntds/ntds.dit' });
+    const fromFile = await adbackup(['tables'], { path: f.databasePath });
+    t.deepEqual(fromArchive.json.tables, fromFile.json.tables);
+    t.true(fromFile.json.tables.some((x: any) => x.name === 'datatable' && x.rows > 1000));
+    t.deepEqual(await readdir(spillDirectory), []);
+    t.like(b.json.manifest.identity, { dsaDn: 'CN=BootMachine,O=Boot', highestUsn: 1994 }, 'the identity recorded');
+    const deep = await adbackup(['tables'], { archive: b.json.archive, spillDirectory, deep: true });
+    t.is(deep.code, 0, deep.stdout + deep.stderr);
+    conforms(t, v.tablesResponse, deep.json);
+    t.like(deep.json.check, { ok: true, directory: true, counts: {} });
+    t.deepEqual(deep.json.tables, fromFile.json.tables, 'row counts from the check walk, the same');
   },
 );

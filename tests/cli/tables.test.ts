@@ -52,7 +52,8 @@ maybe('tables with deep: the template ntds.dit checks clean, exit 0, schema-conf
   const r = await adbackup(['tables'], { path, deep: true });
   t.is(r.code, 0, r.stdout + r.stderr);
   t.true(v.tablesResponse(r.json), JSON.stringify(v.tablesResponse.errors));
-  t.like((r.json as any).check, { ok: true, directory: true, counts: {}, findings: [] });
+  t.like((r.json as any).check, { ok: true, directory: true, counts: {} });
+  t.deepEqual((r.json as any).findings, []);
 });
 
 maybe('tables with deep on a damaged page: exit 3, the check names and counts it', async (t) => {

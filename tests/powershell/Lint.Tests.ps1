@@ -165,7 +165,7 @@ Describe 'module manifest, format and types' {
         $emitted = @([regex]::Matches($sources, "-TypeName '(ADDatabaseBackup\.[A-Za-z]+)'") | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
         $declared = @([regex]::Matches($sources, "\[OutputType\('(ADDatabaseBackup\.[A-Za-z]+)'") | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
         $declared | Should -Be $emitted -Because 'every [OutputType()] names a type a helper emits, and back'
-        $emitted | Should -Be @('ADDatabaseBackup.BackupInfo', 'ADDatabaseBackup.BackupResult', 'ADDatabaseBackup.BackupStatus', 'ADDatabaseBackup.FileInfo', 'ADDatabaseBackup.PruneItem', 'ADDatabaseBackup.RestoreResult', 'ADDatabaseBackup.RestoreStatus', 'ADDatabaseBackup.VerifyResult')
+        $emitted | Should -Be @('ADDatabaseBackup.BackupInfo', 'ADDatabaseBackup.BackupResult', 'ADDatabaseBackup.BackupStatus', 'ADDatabaseBackup.DatabaseDifference', 'ADDatabaseBackup.DirectoryObject', 'ADDatabaseBackup.FileInfo', 'ADDatabaseBackup.PruneItem', 'ADDatabaseBackup.RestoreResult', 'ADDatabaseBackup.RestoreStatus', 'ADDatabaseBackup.VerifyResult')
         $viewed = @(([xml](Get-Content -Raw -LiteralPath $format)).Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
         $viewed | Should -Be @($emitted | ForEach-Object { $_; "Deserialized.$_" } | Sort-Object) -Because 'a view for each type and its deserialized copy'
         @(([xml](Get-Content -Raw -LiteralPath $types)).Types.Type.Name | Sort-Object) | Should -Be $emitted

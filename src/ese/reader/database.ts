@@ -37,9 +37,17 @@ export class EseDatabase {
     return new EseDatabase(bufferPageSource(file));
   }
 
-  /** Over any page source (tests count the pages a read needs). */
+  /**
+   * Over any page source (an archived database's, say); the database owns it from here and closes it in close().
+   * If the catalog cannot be read the source is closed before the error is thrown.
+   */
   static fromSource(opened: { source: PageSource; header: ParsedDatabaseHeader }): EseDatabase {
-    return new EseDatabase(opened);
+    try {
+      return new EseDatabase(opened);
+    } catch (err) {
+      opened.source.close();
+      throw err;
+    }
   }
 
   table(name: string): TableDef | undefined {

@@ -22,6 +22,7 @@ export class CachedPageSource implements PageSource {
   readonly pageSize: number;
   private readonly readAt: (buf: Uint8Array, position: number) => number;
   private readonly onClose: () => void;
+  private closed = false;
   constructor(
     pageSize: number,
     fileSize: number,
@@ -69,7 +70,10 @@ export class CachedPageSource implements PageSource {
     return buf;
   }
 
+  /** Idempotent: a database and the directory over it may both close the same source. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.cache.clear();
     this.onClose();
   }

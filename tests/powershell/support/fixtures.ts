@@ -11,7 +11,12 @@
 //                                                    mounted Windows volume (DIR/volume: Windows/NTDS with a broken
 //                                                    DC's files, Windows/system32/Config/SYSTEM with NTDS\Parameters)
 //   node fixtures.ts hive FILE KEY                   the values of a key of a hive file, read by the project's reader
-import { readFileSync, readdirSync } from 'node:fs';
+//   node fixtures.ts ntds-pair DIR                   the 2012 R2 ntds.dit template (DIR/ntds.dit) and a copy with
+//                                                    schema attribute values rewritten in place (DIR/changed.dit)
+//                                                    and that copy with a flipped bit in one page (DIR/damaged.dit);
+//                                                    {available: false} when the shared fixture is not there
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { makeDsaFolder, type DsaOptions } from '../../fixtures/synthetic-dsa.ts';
 import { runBackup } from '../../../src/backup/backup.ts';
@@ -19,6 +24,8 @@ import { createFolderSource } from '../../../src/platform/folder-source.ts';
 import { parseRegFile } from '../../../src/registry/reg-file.ts';
 import { Hive } from '../../../src/registry/hive/hive.ts';
 import { backupOfDc01, makeStandInVolume } from '../../support/offline-volume.ts';
+import { SCHEMA_EDITS, rewriteSchemaCopy } from '../../ad/rewrite.ts';
+import { haveNtds, ntdsFixture } from '../../support/shared.ts';
 import type { Validator } from '../../../src/protocol/validator.ts';
 import * as validators from '../../../src/protocol/generated/validators.js';
 
@@ -98,6 +105,19 @@ async function hiveKey(file: string, key: string): Promise<unknown> {
   return values.map((v) => ({ name: v.name, type: v.typeName, value: v.value }));
 }
 
+function ntdsPair(dir: string): unknown {
+  if (!haveNtds) return { available: false };
+  const reference = join(dir, 'ntds.dit');
+  const difference = join(dir, 'changed.dit');
+  writeFileSync(reference, gunzipSync(readFileSync(ntdsFixture)));
+  const pages = rewriteSchemaCopy(reference, difference);
+  const damaged = join(dir, 'damaged.dit');
+  const file = readFileSync(difference);
+  file[(pages[0]! + 1) * 8192 + 4000]! ^= 0x10; // 8 KiB pages; not sealed again
+  writeFileSync(damaged, file);
+  return { available: true, reference, difference, damaged, edits: SCHEMA_EDITS };
+}
+
 async function main(argv: string[]): Promise<unknown> {
   const [mode, a, b, c, d] = argv;
   if (mode === 'dsa' && a) return dsa(a, b);
@@ -106,8 +126,9 @@ async function main(argv: string[]): Promise<unknown> {
   if (mode === 'reg' && a) return reg(a);
   if (mode === 'offline-volume' && a) return offlineVolume(a);
   if (mode === 'hive' && a && b) return hiveKey(a, b);
+  if (mode === 'ntds-pair' && a) return ntdsPair(a);
   throw new Error(
-    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS [COMPUTER] | requests DIR | reg FILE | offline-volume DIR | hive FILE KEY (got ${argv.join(' ')})`,
+    `usage: fixtures.ts dsa DIR [OPTIONS] | backup-at DSA ARCHIVE DAYS [COMPUTER] | requests DIR | reg FILE | offline-volume DIR | hive FILE KEY | ntds-pair DIR (got ${argv.join(' ')})`,
   );
 }
 

@@ -55,11 +55,11 @@ BeforeAll {
 }
 
 Describe 'ADDatabaseBackup on Windows (pwsh for Windows, Wine 10)' {
-    It 'is Windows PowerShell 7 on Windows, and the module exports its ten cmdlets' {
+    It 'is Windows PowerShell 7 on Windows, and the module exports its twelve cmdlets' {
         $IsWindows | Should -BeTrue
         $PSVersionTable.PSVersion.ToString() | Should -Be '7.6.10'
         $names = (Get-Command -Module ADDatabaseBackup).Name | Sort-Object
-        $names | Should -Be @('Backup-ADDatabase', 'Get-ADDatabaseBackup', 'Get-ADDatabaseBackupStatus', 'Get-ADDatabaseFileInfo', 'New-ADDatabaseBackupKey', 'Register-ADDatabaseBackupEventSource', 'Remove-ADDatabaseBackup', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
+        $names | Should -Be @('Backup-ADDatabase', 'Compare-ADDatabaseBackup', 'Get-ADDatabaseBackup', 'Get-ADDatabaseBackupStatus', 'Get-ADDatabaseFileInfo', 'Get-ADDatabaseObject', 'New-ADDatabaseBackupKey', 'Register-ADDatabaseBackupEventSource', 'Remove-ADDatabaseBackup', 'Restore-ADDatabase', 'Test-ADDatabaseBackup', 'Test-ADDatabaseRestore')
         (Get-Help Backup-ADDatabase).Synopsis | Should -Not -BeNullOrEmpty
     }
 
