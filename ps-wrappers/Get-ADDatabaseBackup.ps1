@@ -63,8 +63,11 @@ function Get-ADDatabaseBackup {
     .OUTPUTS
     ADDatabaseBackup.BackupInfo. Name, Path, ComputerName, Label, CreatedAt, ExpiresAt, Expired, AgeDays,
     TombstoneLifetimeDays, SourceType, Compression, DatabaseState, LowLog, HighLog, LogCount, Restorable, BackupId,
-    Encrypted, Encryption, Recipients, PageSize, PageCount, GoodPages, BlankPages, CorruptPages, Findings, Size,
-    DataBytes, SidecarPath, ReadFrom (sidecar or archive), Files.
+    Encrypted, Encryption, Recipients, Domain, DC (the DC's NTDS Settings DN), InvocationId, HighestUsn, Identity
+    (what the database says of its DC and forest: naming contexts, functional levels, schema version, tombstone
+    lifetime; $null for the backup API and non-AD databases), PageSize, PageCount, GoodPages, BlankPages,
+    CorruptPages, Findings, Size, DataBytes, SidecarPath, ReadFrom (sidecar or archive), Files. Format-List shows
+    the identity beside the dates and the log range.
 
     .NOTES
     An archive that cannot be described is a non-terminating error ('ADDatabaseBackup.<CODE>,Get-ADDatabaseBackup',

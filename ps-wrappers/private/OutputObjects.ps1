@@ -129,6 +129,13 @@ function Get-ADBBackupProperty {
         RestoreMethod         = Get-ADBMember $range 'restoreMethod'
         BackupId              = Get-ADBMember $Document 'backupId'
     }
+    # The DC and forest the database names (AD databases backed up from a file; $null otherwise).
+    $identity = Get-ADBMember $Document 'identity'
+    $properties['Domain'] = Get-ADBMember $identity 'domainDn'
+    $properties['DC'] = Get-ADBMember $identity 'dsaDn'
+    $properties['InvocationId'] = Get-ADBMember $identity 'invocationId'
+    $properties['HighestUsn'] = Get-ADBMember $identity 'highestUsn'
+    $properties['Identity'] = $identity
     $pages = Get-ADBPageProperty (Get-ADBMember $database 'pages')
     foreach ($key in @('PageSize', 'PageCount', 'GoodPages', 'BlankPages', 'CorruptPages')) { $properties[$key] = $pages[$key] }
     $properties['Findings'] = [object[]]@(Get-ADBMember $Document 'findings')

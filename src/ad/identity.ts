@@ -22,52 +22,91 @@ export interface DatabaseIdentity {
   schemaObjectVersion?: number;
   /** tombstoneLifetime of CN=Directory Service,…; absent means the DSA's built-in default applies. */
   tombstoneLifetimeDays?: number;
-  /** The highest uSNChanged/uSNCreated of any object: the last change the database holds. */
-  highestUsn: number;
+  /** msDS-Behavior-Version of the domain head, of CN=Partitions (the forest) and of the DSA (this DC). */
+  domainFunctionalLevel?: number;
+  forestFunctionalLevel?: number;
+  dcFunctionalLevel?: number;
+  /**
+   * The highest uSNChanged/uSNCreated of any object: the last change the database holds (absent when the quick
+   * reader finds no uSNChanged index; usnReserved still bounds it).
+   */
+  highestUsn?: number;
   /** hiddentable's USN counter: the DSA reserves USNs in blocks, so this is at or above the highest used. */
   usnReserved?: number;
   schemaCreated?: string;
 }
 
-/** instanceType bits ([MS-ADTS]): the object heads a naming context; the replica is writable. */
-const IT_NC_HEAD = 0x1;
-const IT_WRITE = 0x4;
+/** instanceType bits ([MS-ADTS]): the object heads a naming context; the replica is not instantiated; writable. */
+export const IT_NC_HEAD = 0x1;
+export const IT_UNINSTANT = 0x2;
+export const IT_WRITE = 0x4;
 
+/** What both readers collect: the objects the identity is read from, by DN, and the counters. */
+export interface IdentityFacts {
+  dsaDn: string | undefined;
+  /** The naming-context heads, the DSA, CN=Partitions and CN=Directory Service of the configuration. */
+  byDn: Map<string, AdObject>;
+  namingContexts: NamingContext[];
+  highestUsn: number | undefined;
+  hidden: Row | undefined;
+}
+
+export const DIRECTORY_SERVICE_RDNS = ['CN=Directory Service', 'CN=Windows NT', 'CN=Services'];
+
+/** A naming context this DC holds: an NC head that is instantiated (subordinate references are not). */
+export function heldNamingContext(dn: string, instanceType: number): NamingContext | undefined {
+  if (!(instanceType & IT_NC_HEAD) || instanceType & IT_UNINSTANT) return undefined;
+  return { dn, writable: (instanceType & IT_WRITE) !== 0 };
+}
+
+/**
+ * The reference reader: one pass over every object of the datatable. quick-identity.ts reads the same from a
+ * handful of rows found by key; the tests hold the two equal.
+ */
 export function readIdentity(dir: AdDirectory): DatabaseIdentity {
   const hidden = hiddenRow(dir);
   const dsaDnt = typeof hidden?.['dsa_col'] === 'number' ? hidden['dsa_col'] : undefined;
   const dsaDn = dsaDnt === undefined ? undefined : dir.dnOf(dsaDnt);
   const byDn = new Map<string, AdObject>();
   const namingContexts: NamingContext[] = [];
+  const wanted = /^CN=(Directory Service,CN=Windows NT,CN=Services|Partitions),/i;
   let highestUsn = 0;
   for (const { object } of dir.objects()) {
     const dn = String(object['distinguishedName']);
     for (const a of ['uSNChanged', 'uSNCreated']) highestUsn = Math.max(highestUsn, Number(object[a] ?? 0));
-    const it = Number(object['instanceType'] ?? 0);
-    if (it & IT_NC_HEAD) namingContexts.push({ dn, writable: (it & IT_WRITE) !== 0 });
-    if (it & IT_NC_HEAD || dn === dsaDn || /^CN=Directory Service,CN=Windows NT,CN=Services,/i.test(dn)) {
-      byDn.set(dn, object);
-    }
+    const nc = heldNamingContext(dn, Number(object['instanceType'] ?? 0));
+    if (nc !== undefined) namingContexts.push(nc);
+    if (nc !== undefined || dn === dsaDn || wanted.test(dn)) byDn.set(dn, object);
   }
-  const dsa = dsaDn === undefined ? undefined : byDn.get(dsaDn);
+  return assembleIdentity({ dsaDn, byDn, namingContexts, highestUsn, hidden });
+}
+
+export function assembleIdentity(f: IdentityFacts): DatabaseIdentity {
+  const { byDn, namingContexts } = f;
+  const dsa = f.dsaDn === undefined ? undefined : byDn.get(f.dsaDn);
   const ncOfClass = (cls: string) =>
     namingContexts.find((nc) => [byDn.get(nc.dn)?.['objectClass']].flat().includes(cls))?.dn;
   const schemaDn = str(dsa?.['dMDLocation']) ?? ncOfClass('dMD');
   const configurationDn = ncOfClass('configuration');
-  const ds = configurationDn && byDn.get(`CN=Directory Service,CN=Windows NT,CN=Services,${configurationDn}`);
+  const ds = configurationDn && byDn.get(`${DIRECTORY_SERVICE_RDNS.join(',')},${configurationDn}`);
+  const partitions = configurationDn && byDn.get(`CN=Partitions,${configurationDn}`);
   const schemaHead = schemaDn === undefined ? undefined : byDn.get(schemaDn);
+  const domainDn = domainNc(dsa, namingContexts, byDn);
   return strip({
-    dsaDn,
+    dsaDn: f.dsaDn,
     dsaGuid: str(dsa?.['objectGUID']),
     invocationId: str(dsa?.['invocationId']),
     namingContexts,
-    domainDn: domainNc(dsa, namingContexts, byDn),
+    domainDn,
     configurationDn,
     schemaDn,
     schemaObjectVersion: num(schemaHead?.['objectVersion']),
     tombstoneLifetimeDays: ds ? num(ds['tombstoneLifetime']) : undefined,
-    highestUsn,
-    usnReserved: num(hidden?.['usn_col']),
+    domainFunctionalLevel: domainDn === undefined ? undefined : num(byDn.get(domainDn)?.['msDS-Behavior-Version']),
+    forestFunctionalLevel: partitions ? num(partitions['msDS-Behavior-Version']) : undefined,
+    dcFunctionalLevel: num(dsa?.['msDS-Behavior-Version']),
+    highestUsn: f.highestUsn,
+    usnReserved: num(f.hidden?.['usn_col']),
     schemaCreated: str(schemaHead?.['whenCreated']),
   });
 }
@@ -93,15 +132,15 @@ function hiddenRow(dir: AdDirectory): Row | undefined {
   return undefined;
 }
 
-function str(v: unknown): string | undefined {
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function num(v: unknown): number | undefined {
+export function num(v: unknown): number | undefined {
   if (typeof v === 'bigint') return Number(v);
   return typeof v === 'number' ? v : undefined;
 }
 
-function strip<T extends object>(o: T): T {
+export function strip<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -2,7 +2,14 @@
 // seals it (sealManifest) and writes it as the archive's last entry.
 import { createHash } from 'node:crypto';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION } from './layout.ts';
-import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, databaseSummary, expiryOf } from './manifest.ts';
+import {
+  type ArchiveHeaderDoc,
+  type Manifest,
+  type ManifestFile,
+  type ManifestIdentity,
+  databaseSummary,
+  expiryOf,
+} from './manifest.ts';
 import type { EncryptionRecord } from './encryption.ts';
 import type { ParsedDatabaseHeader } from '../ese/database-header.ts';
 import type { PageStats } from '../ese/page-scanner.ts';
@@ -26,6 +33,7 @@ export interface ManifestParts {
   allowUnrestorable: boolean;
   allowCorruptPages: boolean;
   tombstoneLifetimeDays: number;
+  identity?: ManifestIdentity | null;
 }
 
 export function buildManifest(p: ManifestParts): Manifest {
@@ -64,6 +72,7 @@ export function buildManifest(p: ManifestParts): Manifest {
     allowCorruptPages: p.allowCorruptPages,
     tombstoneLifetimeDays: p.tombstoneLifetimeDays,
     expiresAt: expiryOf(header.createdAt, p.tombstoneLifetimeDays),
+    ...(p.identity ? { identity: p.identity } : {}),
     headerSha256: createHash('sha256').update(p.headerText).digest('hex'),
   };
 }

@@ -29,6 +29,8 @@ export interface InspectResult {
   findings: Manifest['findings'];
   files: { entry: string; role: string; size: number; originalPath: string }[];
   dataBytes: number;
+  /** The DC and forest the database names (AD databases backed up from a file). */
+  identity?: Manifest['identity'];
 }
 
 export async function inspectArchive(
@@ -67,6 +69,7 @@ export async function inspectArchive(
     encryption:
       m.encryption ?? (stanzas ? { format: 'age', recipients: [], passphrase: stanzas.includes('scrypt') } : null),
     database: m.database,
+    ...(m.identity ? { identity: m.identity } : {}),
     // Archives written before the manifest named its restore method get the same answer from their recorded facts.
     logRange: {
       ...m.logRange,

@@ -17,7 +17,10 @@ export interface EntriesPlan {
   /** The log-set analysis made before the first byte was read (folder sources). */
   checkedFirst: LogSetAnalysis | null;
   /** Everything of the manifest the backup knows before it starts. */
-  manifest: Omit<ManifestParts, 'header' | 'headerText' | 'completedAt' | 'files' | 'database' | 'pages' | 'logs'>;
+  manifest: Omit<
+    ManifestParts,
+    'header' | 'headerText' | 'completedAt' | 'files' | 'database' | 'pages' | 'logs' | 'identity'
+  >;
   now(): Date;
 }
 
@@ -25,19 +28,28 @@ export interface ArchiveEntries {
   chunks: AsyncGenerator<Buffer>;
   /** Settles once `chunks` has been read to its end: the manifest exactly as archived, with its seal. */
   manifest: Promise<Manifest>;
+  /** What the caller should hear that did not fail the backup (filled while `chunks` is read). */
+  warnings: string[];
 }
 
 export function archiveEntries(plan: EntriesPlan, ctx: ItemsContext): ArchiveEntries {
   let resolve: (m: Manifest) => void = () => {};
   // Never rejected: a failure surfaces through the stream, and nobody awaits the manifest of a failed backup.
   const manifest = new Promise<Manifest>((r) => (resolve = r));
-  return { chunks: entries(plan, ctx, resolve), manifest };
+  const warnings: string[] = [];
+  return { chunks: entries(plan, ctx, resolve, warnings), manifest, warnings };
 }
 
-async function* entries(plan: EntriesPlan, ctx: ItemsContext, done: (m: Manifest) => void): AsyncGenerator<Buffer> {
+async function* entries(
+  plan: EntriesPlan,
+  ctx: ItemsContext,
+  done: (m: Manifest) => void,
+  warnings: string[],
+): AsyncGenerator<Buffer> {
   const headerText = JSON.stringify(plan.header, null, 2) + '\n';
   yield* textEntry(ENTRY_HEADER, headerText, ctx.started);
   const items = yield* archiveItems(plan.items, ctx);
+  warnings.push(...items.warnings);
   const judged = judgeArchived(items, plan.checkedFirst, plan.manifest.allowUnrestorable);
   yield* textEntry(ENTRY_SUMS, formatSha256Sums(judged.files), ctx.started);
   const parts = {
@@ -49,6 +61,7 @@ async function* entries(plan: EntriesPlan, ctx: ItemsContext, done: (m: Manifest
     database: judged.database,
     pages: items.pages,
     logs: judged.logs,
+    identity: items.identity,
   };
   const sealed = sealManifest(buildManifest(parts));
   yield* textEntry(ENTRY_MANIFEST, sealed, ctx.started);

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { tarHeader, tarPadding } from '../archive/tar.ts';
 import { entryNameFor } from '../archive/layout.ts';
-import type { ManifestFile } from '../archive/manifest.ts';
+import type { ManifestFile, ManifestIdentity } from '../archive/manifest.ts';
+import { type IdentifyDatabase, type IdentityOutcome, identifyArchived } from './identify.ts';
 import { type ArchivedEseFile, HeaderCapture } from '../archive/ese-entries.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
 import type { SourceItem } from './source.ts';
@@ -25,6 +26,8 @@ export interface ItemsContext {
   allowCorruptPages: boolean;
   signal?: AbortSignal;
   progress(event: Record<string, unknown>): void;
+  /** Reads the identity of the archived database from its file, when the source has one to open. */
+  identify?: IdentifyDatabase;
 }
 
 export interface ArchivedItems {
@@ -33,12 +36,16 @@ export interface ArchivedItems {
   captured: ArchivedEseFile[];
   /** Page checksums of the database (null when not checked). */
   pages: PageStats | null;
+  /** The database's identity (null: not read, or not an AD database). */
+  identity: ManifestIdentity | null;
+  warnings: string[];
 }
 
 interface ArchivedItem {
   file: ManifestFile;
   captured: ArchivedEseFile;
   pages: PageStats | null;
+  identity?: IdentityOutcome;
 }
 
 /** Bytes done across the items, and the one throttle of the whole pass, for progress. */
@@ -51,13 +58,15 @@ export async function* archiveItems(
   items: Iterable<SourceItem> | AsyncIterable<SourceItem>,
   ctx: ItemsContext,
 ): AsyncGenerator<Buffer, ArchivedItems> {
-  const out: ArchivedItems = { files: [], captured: [], pages: null };
+  const out: ArchivedItems = { files: [], captured: [], pages: null, identity: null, warnings: [] };
   const progress: Progress = { done: 0, due: progressThrottle() };
   for await (const item of items) {
     const one = yield* archiveItem(item, ctx, progress);
     out.files.push(one.file);
     out.captured.push(one.captured);
     if (one.pages) out.pages = one.pages;
+    if (one.identity) out.identity = one.identity.identity;
+    if (one.identity?.warning) out.warnings.push(one.identity.warning);
   }
   return out;
 }
@@ -105,7 +114,9 @@ async function* archiveItem(
   }
   yield tarPadding(size);
   const pages = scanner ? checkedPages(scanner.finish(), item, ctx.allowCorruptPages) : null;
+  const identity = item.role === 'database' ? identityOf(item, ctx) : undefined;
   return {
+    ...(identity ? { identity } : {}),
     file: {
       entry,
       role: item.role,
@@ -119,6 +130,15 @@ async function* archiveItem(
     captured: { entry, role: item.role, name: item.name, size, header: capture.bytes() },
     pages,
   };
+}
+
+/** After the bytes went by (the file was stable while read): a few pages by key, timed for the progress log. */
+function identityOf(item: SourceItem, ctx: ItemsContext): IdentityOutcome | undefined {
+  if (ctx.identify === undefined || item.localPath === undefined) return undefined;
+  const { ms, ...outcome } = identifyArchived(ctx.identify, item.localPath);
+  const step = { step: 'identity', ms: Math.round(ms * 10) / 10, found: outcome.identity !== null };
+  ctx.progress({ phase: 'backup', file: entryNameFor(item.role, item.name), ...step });
+  return outcome;
 }
 
 /** A database with pages that fail their checksum is refused unless archived knowingly. */

@@ -19,6 +19,7 @@ import { compactUtc } from '../compact-time.ts';
 import { compressionForName } from './destination-name.ts';
 import { type ArchiveEntries, type EntriesPlan, archiveEntries } from './archive-entries.ts';
 import { errorMessages } from './judge-archived.ts';
+import type { IdentifyDatabase } from './identify.ts';
 
 export const DEFAULT_TOMBSTONE_LIFETIME_DAYS = 180;
 export const DEFAULT_NAME_TEMPLATE = '{computer}-ntds-{time}';
@@ -43,6 +44,8 @@ export interface BackupEnv {
   now(): Date;
   signal?: AbortSignal;
   progress(event: Record<string, unknown>): void;
+  /** Reads the archived database's identity for the manifest (the CLI hands in src/ad's quick reader). */
+  identify?: IdentifyDatabase;
 }
 
 export interface BackupResult {
@@ -51,6 +54,8 @@ export interface BackupResult {
   size: number;
   sha256: string;
   manifest: Manifest;
+  /** What did not fail the backup but should be heard (an identity that could not be read). */
+  warnings?: string[];
 }
 
 export async function runBackup(source: BackupSource, opts: BackupOptions, env: BackupEnv): Promise<BackupResult> {
@@ -83,6 +88,7 @@ export async function runBackup(source: BackupSource, opts: BackupOptions, env: 
       allowCorruptPages: !!opts.allowCorruptPages,
       ...(env.signal ? { signal: env.signal } : {}),
       progress: env.progress,
+      ...(env.identify ? { identify: env.identify } : {}),
     });
     return await writeAndPublish(
       archive,
@@ -224,6 +230,7 @@ async function writeAndPublish(
       size: sidecar.archive.size,
       sha256: sidecar.archive.sha256,
       manifest,
+      ...(archive.warnings.length > 0 ? { warnings: archive.warnings } : {}),
     };
   } catch (err) {
     await partial.discard();

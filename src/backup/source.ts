@@ -20,6 +20,11 @@ export interface SourceItem {
   /** Known before opening (folder sources) or only when opened (the backup API). */
   size: number | null;
   mtime: Date | null;
+  /**
+   * A path the backup may also open at random, after the pass (folder and snapshot sources; the backup API
+   * streams only): the database's identity is read from it by key.
+   */
+  localPath?: string;
   /** Opens the file. Reading throws AppError SOURCE_CHANGED when a file is not stable while read. */
   open(signal?: AbortSignal): Promise<OpenedItem>;
 }

@@ -69,7 +69,8 @@ async function backupFromSource(req: any, ctx: CommandContext): Promise<BackupRe
   const { createFolderSource } = await import('../platform/folder-source.ts');
   const { createApiSource } = await import('../platform/ntdsbcli/api-source.ts');
   const { createVssSource } = await import('../platform/vss/vss-source.ts');
-  const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress };
+  const { identifyDatabase } = await import('./identify-database.ts');
+  const env = { now: () => new Date(), signal: ctx.signal, progress: ctx.progress, identify: identifyDatabase };
   const { retention: _r, ...backup } = req;
   const opts = { ...backup, encryption: await resolveEncryption(req.encryption as EncryptionRequest | undefined) };
   if (req.source.type === 'vss') {
@@ -191,10 +192,13 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       'tables of a database file or an archived database with row counts (read-only ESE reader); exit 3 on structural findings',
     validate: v.tablesRequest,
-    async run(req: DatabaseSourceRequest, ctx) {
+    async run(req: DatabaseSourceRequest & { deep?: boolean }, ctx) {
       const { withRequestedDatabase } = await import('./database-source.ts');
       const { tablesOf } = await import('../ese/reader/list-tables.ts');
-      const { label, result } = await withRequestedDatabase(req, ctx.signal, tablesOf);
+      const { checkedTables } = await import('../ad/check.ts');
+      const { label, result } = await withRequestedDatabase(req, ctx.signal, (db) =>
+        req.deep ? checkedTables(db) : tablesOf(db),
+      );
       const r = { ...label, ...result };
       return r.findings.length + r.findingsDropped > 0 ? new StatusResult(r, 'Integrity') : r;
     },

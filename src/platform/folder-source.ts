@@ -160,6 +160,7 @@ async function fileItem(role: SourceItem['role'], path: string, recordedPath = p
     role,
     name: pathApi(path).basename(path),
     originalPath: recordedPath,
+    localPath: path,
     size,
     mtime: st.mtime,
     open: async (signal) => ({ size, data: readStable(path, size, mtimeMs, signal) }),

@@ -188,5 +188,11 @@ withNtds(
     t.deepEqual(fromArchive.json.tables, fromFile.json.tables);
     t.true(fromFile.json.tables.some((x: any) => x.name === 'datatable' && x.rows > 1000));
     t.deepEqual(await readdir(spillDirectory), []);
+    t.like(b.json.manifest.identity, { dsaDn: 'CN=BootMachine,O=Boot', highestUsn: 1994 }, 'the identity recorded');
+    const deep = await adbackup(['tables'], { archive: b.json.archive, spillDirectory, deep: true });
+    t.is(deep.code, 0, deep.stdout + deep.stderr);
+    conforms(t, v.tablesResponse, deep.json);
+    t.like(deep.json.check, { ok: true, directory: true, counts: {} });
+    t.deepEqual(deep.json.tables, fromFile.json.tables, 'row counts from the check walk, the same');
   },
 );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as v from '../../src/protocol/generated/validators.js';
 import { adbackup } from '../support/cli.ts';
-import { haveShared, realDatabaseFixture } from '../support/shared.ts';
+import { haveShared, ntdsFixture, realDatabaseFixture } from '../support/shared.ts';
 import { tempDir } from '../support/temp.ts';
 
 const maybe = haveShared || process.env['CI'] ? test : test.skip;
@@ -44,4 +44,25 @@ test('tables of a file that is no database: a structured error, not a crash', as
   const r = await adbackup(['tables'], { path });
   t.not(r.code, 0);
   t.regex(JSON.stringify(r.json ?? r.stderr), /ESE_/);
+});
+
+maybe('tables with deep: the template ntds.dit checks clean, exit 0, schema-conforming', async (t) => {
+  const path = join(await tempDir(t), 'ntds.dit');
+  writeFileSync(path, gunzipSync(readFileSync(ntdsFixture)));
+  const r = await adbackup(['tables'], { path, deep: true });
+  t.is(r.code, 0, r.stdout + r.stderr);
+  t.true(v.tablesResponse(r.json), JSON.stringify(v.tablesResponse.errors));
+  t.like((r.json as any).check, { ok: true, directory: true, counts: {} });
+  t.deepEqual((r.json as any).findings, []);
+});
+
+maybe('tables with deep on a damaged page: exit 3, the check names and counts it', async (t) => {
+  const file = gunzipSync(readFileSync(realDatabaseFixture));
+  file[(31 + 2) * 4096 - 100]! ^= 0xff; // the "basic" table's root, not resealed
+  const path = join(await tempDir(t), 'damaged.edb');
+  writeFileSync(path, file);
+  const r = await adbackup(['tables'], { path, deep: true });
+  t.is(r.code, 3, r.stdout + r.stderr);
+  t.true(v.tablesResponse(r.json), JSON.stringify(v.tablesResponse.errors));
+  t.like((r.json as any).check, { ok: false, directory: false, counts: { 'page-checksum': 1 } });
 });

@@ -433,6 +433,35 @@ Describe 'Confirmation, progress, views and pipelines' {
         (Get-ADDatabaseFileInfo -LiteralPath $dsa.databasePath | Out-String -Width 250) | Should -Match 'Name +Kind +State +Generation +LogRequired +Checkpoint +CorruptPages +FileSize'
     }
 
+    It 'an AD database: the backup and Get-ADDatabaseBackup name its DC, invocation ID and highest USN (Format-List too)' {
+        $gz = [System.IO.Path]::Combine($p.Root, '..', 'shared', 'fixtures', 'ntds-2012r2.dit.gz')
+        if (-not (Test-Path -LiteralPath $gz)) {
+            if ($env:CI) { throw "the ntds.dit fixture is missing: $gz" }
+            Set-ItResult -Skipped -Because 'the ntds.dit fixture is not here'
+            return
+        }
+        $ad = New-SyntheticDsa
+        # The 2012 R2 template in place of the synthetic database: its logs belong to another set (archived knowingly).
+        $in = [System.IO.File]::OpenRead($gz)
+        try {
+            $unzip = [System.IO.Compression.GZipStream]::new($in, [System.IO.Compression.CompressionMode]::Decompress)
+            $dit = [System.IO.File]::Create($ad.databasePath)
+            try { $unzip.CopyTo($dit) } finally { $dit.Dispose(); $unzip.Dispose() }
+        } finally { $in.Dispose() }
+        $b = Backup-ADDatabase -Path (New-TestFolder adbackups) -SourcePath $ad.dir -ComputerName DC01 -AllowUnrestorable -ErrorAction Stop
+        $b.DC | Should -Be 'CN=BootMachine,O=Boot'
+        $b.InvocationId | Should -Be '00000000-0000-0000-0000-000000000000'
+        $b.HighestUsn | Should -Be 1994
+        $b.Domain | Should -BeNullOrEmpty -Because 'the template holds no domain yet'
+        $info = Get-ADDatabaseBackup -LiteralPath $b.Path
+        $info.Identity.schemaDn | Should -Be 'CN=Schema,O=Boot'
+        $list = $info | Format-List | Out-String -Width 200
+        $list | Should -Match 'DC +: CN=BootMachine,O=Boot'
+        $list | Should -Match 'InvocationId +: 00000000-0000-0000-0000-000000000000'
+        $list | Should -Match 'HighestUsn +: 1994'
+        (Backup-Dsa (New-TestFolder plain)).Identity | Should -BeNullOrEmpty -Because 'the synthetic database is no AD database'
+    }
+
     It 'the Get-ADDatabaseBackup table keeps the whole archive name in a 120-column console: a default name on one line, a longer one wrapped, never cut' {
         $out = New-TestFolder wide
         $short = Backup-ADDatabase -Path $out -SourcePath $dsa.dir -ComputerName 'DC01' -ErrorAction Stop

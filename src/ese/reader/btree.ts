@@ -5,6 +5,7 @@
 import { Findings } from './findings.ts';
 import { PAGE_FLAG, TAG_FLAG, parsePageHeader, readTag, type PageHeader } from './page.ts';
 import type { PageSource } from './page-source.ts';
+import { startsWith } from './keys.ts';
 
 export interface Entry {
   key: Uint8Array;
@@ -149,4 +150,42 @@ function* followLeaves(source: PageSource, first: LoadedPage, target: Uint8Array
     if (page.header.next === 0) return;
     page = loadPage(source, page.header.next, findings);
   }
+}
+
+/** Leaf entries whose key starts with `prefix`, in key order: a seek, then the leaf chain until the prefix ends. */
+export function* prefixEntries(source: PageSource, root: number, prefix: Uint8Array, findings: Findings) {
+  for (const e of seek(source, root, prefix, findings)) {
+    if (!startsWith(e.key, prefix)) return;
+    yield e;
+  }
+}
+
+/**
+ * The entry with the highest key: the last child of each branch down to a leaf. A leaf left empty by deletions
+ * sends the search to its left neighbour.
+ */
+export function lastEntry(source: PageSource, root: number, findings: Findings): Entry | undefined {
+  let pgno = root;
+  for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+    const loaded = loadPage(source, pgno, findings);
+    if (loaded === null) return undefined;
+    if (loaded.header.flags & PAGE_FLAG.leaf) return lastInLeaves(source, loaded, findings);
+    const last = loaded.entries.at(-1);
+    const child = last === undefined ? null : childOf(last, findings);
+    if (child === null) return undefined;
+    pgno = child;
+  }
+  findings.add({ code: 'btree-too-deep', message: `descent deeper than ${MAX_DEPTH}`, pgno });
+  return undefined;
+}
+
+function lastInLeaves(source: PageSource, leaf: LoadedPage, findings: Findings): Entry | undefined {
+  let page: LoadedPage | null = leaf;
+  for (let hops = 0; page !== null && hops <= source.pageCount; hops++) {
+    const last = page.entries.at(-1);
+    if (last !== undefined) return last;
+    if (page.header.prev === 0) return undefined;
+    page = loadPage(source, page.header.prev, findings);
+  }
+  return undefined;
 }

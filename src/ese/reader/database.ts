@@ -1,7 +1,7 @@
 // The reader's entry point: open a database file, list its tables from the catalog, and iterate a table's rows
 // as typed values. Read-only and streaming: rows are produced one at a time from pages read on demand.
 import type { ParsedDatabaseHeader } from '../database-header.ts';
-import { leafEntries } from './btree.ts';
+import { compareKeys, lastEntry, leafEntries, prefixEntries, seek, type Entry } from './btree.ts';
 import { readCatalog, type ColumnDef, type TableDef } from './catalog.ts';
 import { isLongType } from './column-types.ts';
 import { Findings } from './findings.ts';
@@ -59,9 +59,37 @@ export class EseDatabase {
    * skipped before their bytes are read (long values included), so a caller can keep secrets out of memory.
    */
   *rows(table: TableDef, keep?: (col: ColumnDef) => boolean): Generator<Row> {
+    const decode = this.recordDecoder(table, keep);
+    for (const e of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name }))
+      yield decode(e);
+  }
+
+  /**
+   * The row whose primary key is exactly `key` (a normalised key, keys.ts), found by one descent of the table's
+   * B-tree: a handful of pages however large the table.
+   */
+  rowByKey(table: TableDef, key: Uint8Array, keep?: (col: ColumnDef) => boolean): Row | undefined {
+    const first = seek(this.source, table.fdp, key, this.findings).next();
+    if (first.done || compareKeys(first.value.key, key) !== 0) return undefined;
+    return this.recordDecoder(table, keep)(first.value);
+  }
+
+  /** The entries of a table's index whose keys start with `prefix`; an entry's data is its row's primary key. */
+  *indexEntries(table: TableDef, index: string, prefix: Uint8Array): Generator<Entry> {
+    const def = table.indexes.find((i) => i.name === index);
+    if (def !== undefined) yield* prefixEntries(this.source, def.fdp, prefix, this.findings);
+  }
+
+  /** The entry of a table's index with the highest key (undefined when the index is absent or empty). */
+  lastIndexEntry(table: TableDef, index: string): Entry | undefined {
+    const def = table.indexes.find((i) => i.name === index);
+    return def === undefined ? undefined : lastEntry(this.source, def.fdp, this.findings);
+  }
+
+  private recordDecoder(table: TableDef, keep?: (col: ColumnDef) => boolean): (e: Entry) => Row {
     const byId = new Map(table.columns.map((c) => [c.id, c]));
     const layout = { fixedSize: (id: number) => byId.get(id)?.size, largePage: isLargePage(this.source.pageSize) };
-    for (const e of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name })) {
+    return (e) => {
       const row: Row = {};
       for (const raw of splitRecord(e.data, layout, this.findings, e.pgno)) {
         const col = byId.get(raw.id);
@@ -77,8 +105,8 @@ export class EseDatabase {
         if (kept.length === 1 && !(col.flags & COLUMN_FLAG_MULTIVALUED)) row[col.name] = kept[0]!;
         else row[col.name] = kept;
       }
-      yield row;
-    }
+      return row;
+    };
   }
 
   rowCount(table: TableDef): number {

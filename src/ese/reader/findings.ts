@@ -16,7 +16,15 @@ export type FindingCode =
   | 'unknown-column' // a record holds a column the catalog does not define
   | 'bad-catalog' // a catalog row that cannot be understood
   | 'long-value-missing' // a separated long value not found in the table's long-value tree
-  | 'unsupported-compression'; // an ESE-compressed value this reader does not decompress
+  | 'unsupported-compression' // an ESE-compressed value this reader does not decompress
+  // The deep check (check.ts):
+  | 'catalog-page-out-of-range' // a table, index or long-value tree whose root page lies outside the file
+  | 'catalog-duplicate-name' // two tables, or two columns or indexes of one table, with one name
+  | 'catalog-duplicate-id' // two columns of one table with one column id
+  // The AD cross-references (src/ad/check.ts):
+  | 'ad-parent-missing' // a datatable row's PDNT_col names no existing row
+  | 'ad-link-missing' // a link_table row's link_DNT or backlink_DNT names no existing row
+  | 'ad-sd-missing'; // a datatable row's security descriptor id is not in sd_table
 
 export interface Finding {
   code: FindingCode;
@@ -29,11 +37,14 @@ export interface Finding {
 export class Findings {
   readonly list: Finding[] = [];
   dropped = 0;
+  /** Every finding counted by code, the dropped ones included. */
+  readonly counts: Partial<Record<FindingCode, number>> = {};
   private readonly max: number;
   constructor(max = 1000) {
     this.max = max;
   }
   add(f: Finding): void {
+    this.counts[f.code] = (this.counts[f.code] ?? 0) + 1;
     if (this.list.length < this.max) this.list.push(f);
     else this.dropped++;
   }

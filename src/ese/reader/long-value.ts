@@ -3,6 +3,7 @@
 // total size), and the LID followed by the big-endian byte offset keys each chunk.
 import { seek } from './btree.ts';
 import type { Findings } from './findings.ts';
+import { startsWith } from './keys.ts';
 import type { PageSource } from './page-source.ts';
 
 /** Refuses values above this size rather than let a damaged size field exhaust memory. */
@@ -44,12 +45,6 @@ export function readLongValue(
     at += c.byteLength;
   }
   return out;
-}
-
-function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
-  if (a.byteLength < prefix.byteLength) return false;
-  for (let i = 0; i < prefix.byteLength; i++) if (a[i] !== prefix[i]) return false;
-  return true;
 }
 
 function hex(b: Uint8Array): string {
