@@ -47,6 +47,18 @@ function Test-ADDatabaseBackup {
     Return only $true or $false per archive, and write no error for a failed verification. An encrypted archive
     verified without its key is $false: its content was not checked.
 
+    .PARAMETER Deep
+    After the archive passes, also check its database logically: every table's B-trees walk to their leaves, the
+    catalog keeps its own rules, and in an AD database every object's parent, every link and every security
+    descriptor reference resolves. The result then names the DC and domain the database belongs to (Identity). It
+    reads the archive a second time; a compressed or encrypted archive's database is staged in a scratch file
+    sealed with a key held only in memory, never as plaintext on disk.
+
+    .EXAMPLE
+    Test-ADDatabaseBackup -Path D:\Backups\DC01-20261203T0100Z.tar.zst.age -IdentityFile C:\Keys\dc01.key -Deep | Format-List Name, IsValid, DeepChecked, DeepFindings, Identity
+
+    Proves a backup is sound down to the directory's own cross-references, and shows which DC it is from.
+
     .EXAMPLE
     Test-ADDatabaseBackup -Path \\backup01\ad$\DC01\DC01-ntds-20261123T020000Z.tar.zst
 
@@ -110,7 +122,9 @@ function Test-ADDatabaseBackup {
 
         [securestring] $Passphrase,
 
-        [switch] $Quiet
+        [switch] $Quiet,
+
+        [switch] $Deep
     )
 
     begin {
@@ -127,6 +141,7 @@ function Test-ADDatabaseBackup {
                 Write-Verbose -Message ("Verifying $archive.")
                 $request = [ordered]@{ archive = $archive }
                 if ($null -ne $decryption) { $request['decryption'] = $decryption }
+                if ($Deep) { $request['deep'] = $true }
                 $run = Invoke-ADBExecutable -Cmdlet $PSCmdlet -Command verify -Request $request `
                     -TargetObject $archive -Activity "Verifying $([System.IO.Path]::GetFileName($archive))"
                 if ($run.ErrorRecord) {
@@ -154,6 +169,7 @@ function Test-ADDatabaseBackup {
                 } else {
                     $errors = @($result.Findings | Where-Object { (Get-ADBMember $_ 'severity') -eq 'error' } |
                             ForEach-Object { "$(Get-ADBMember $_ 'code'): $(Get-ADBMember $_ 'message')" })
+                    $errors += @(Get-ADBDeepCheckSummary -Response $run.Result)
                     $message = "The backup archive '$archive' failed verification: $($errors -join '; ')"
                     $PSCmdlet.WriteError((New-ADBErrorRecord -Code 'VERIFY_FAILED' -Message $message -Category 'Integrity' `
                                 -Command 'verify' -ExitCode $run.ExitCode -TargetObject $archive -Details $run.Result))

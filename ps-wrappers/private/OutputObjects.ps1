@@ -231,7 +231,31 @@ function New-ADBVerifyResult {
     $p['Findings'] = [object[]]$findings
     $p['LogFindings'] = [object[]]@(Get-ADBMember $Response 'logFindings')
     $p['Entries'] = [object[]]$entries
+    # -Deep: the logical check of the database and the identity it names (absent when not asked or not reached).
+    $deep = Get-ADBMember $Response 'deep'
+    $p['DeepChecked'] = $null -ne $deep
+    $p['DeepFindings'] = [object[]]@(Get-ADBMember $deep 'findings' | Where-Object { $null -ne $_ })
+    $p['Identity'] = Get-ADBMember $deep 'identity'
     New-ADBObject -TypeName 'ADDatabaseBackup.VerifyResult' -Property $p
+}
+
+function Get-ADBDeepCheckSummary {
+    <#
+    .SYNOPSIS
+    One line for a failed deep check of a verify response ('deep check: ad-parent-missing x1, …'), or nothing.
+    .PARAMETER Response
+    adbackup verify's result.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [object] $Response)
+
+    $deep = Get-ADBMember $Response 'deep'
+    if ($null -eq $deep -or (Get-ADBMember $deep 'ok')) { return }
+    $counts = Get-ADBMember $deep 'counts'
+    $parts = @()
+    if ($null -ne $counts) { $parts = @($counts.PSObject.Properties | ForEach-Object { '{0} x{1}' -f $_.Name, $_.Value }) }
+    'deep check: {0}' -f ($parts -join ', ')
 }
 
 function New-ADBRestoreResult {

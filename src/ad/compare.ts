@@ -1,6 +1,6 @@
 // `adbackup compare`: the directory-level differences between two databases (a backup and a later one, or a
-// backup and the live database's copy; each a file or the database inside an archive): objects matched by objectGUID, read with the same read-only reader as
-// `objects`, so secret attributes are never read on either side.
+// backup and the live database's copy; each a file or the database inside an archive): objects matched by
+// objectGUID, read with the same read-only reader as `objects`, so secret attributes are never read on either side.
 import { fsError } from '../errors.ts';
 import type { Finding } from '../ese/reader/findings.ts';
 import { diffObjects, type Differences } from './differences.ts';

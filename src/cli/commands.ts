@@ -10,6 +10,9 @@ import type { HeaderKind } from '../ese/read.ts';
 import type { ObjectsQuery } from '../ad/query.ts';
 import type { CompareOptions } from '../ad/compare.ts';
 import type { DatabaseSourceRequest } from './database-source.ts';
+import type { DeepVerifyReport } from './deep-verify.ts';
+import type { VerifyResult } from '../archive/verify-types.ts';
+import type { AgeKeyring } from '../archive/age/keyring.ts';
 import { PROTOCOL_VERSION, TOOL_VERSION } from '../version.ts';
 import type { BackupResult } from '../backup/backup.ts';
 import { dirname } from 'node:path';
@@ -60,6 +63,43 @@ async function nativeStatus(): Promise<{ koffi: string | null; error?: string }>
   const { findKoffi } = await import('../platform/native/koffi.ts');
   const k = findKoffi();
   return k.version ? { koffi: k.version } : { koffi: null, error: k.error ?? 'unknown' };
+}
+
+/** verify's deep check (src/cli/deep-verify.ts), when the streaming checks leave the content open and sound. */
+async function withDeepCheck(
+  r: VerifyResult,
+  req: { archive: string; spillDirectory?: string },
+  keyring: AgeKeyring | undefined,
+  signal: AbortSignal,
+): Promise<VerifyResult & { deep?: DeepVerifyReport }> {
+  const { deepVerify, deepCheckApplies } = await import('./deep-verify.ts');
+  if (!deepCheckApplies(r)) return r;
+  const deep = await deepVerify(req.archive, {
+    signal,
+    ...(keyring ? { keyring } : {}),
+    ...(req.spillDirectory ? { spillDirectory: req.spillDirectory } : {}),
+  });
+  return { ...r, ok: deep.ok, deep };
+}
+
+/** The restore through ntdsbcli's restore API (target type api): on the DC the target names, or this one. */
+async function restoreThroughApi(req: any, ctx: CommandContext): Promise<unknown> {
+  const { localComputerName } = await import('../platform/folder-source.ts');
+  const { loadNtdsbcli } = await import('../platform/ntdsbcli/api.ts');
+  const { serverName, uncToLocal } = await import('../platform/ntdsbcli/lists.ts');
+  const { runApiRestore } = await import('../restore/api-restore.ts');
+  const computer = ((req.target as { server?: string }).server ?? localComputerName())
+    .replace(/^\\+/, '')
+    .toUpperCase();
+  return runApiRestore(req, {
+    api: loadNtdsbcli(),
+    server: serverName(computer),
+    computer,
+    toLocal: (p) => uncToLocal(p, computer),
+    now: () => new Date(),
+    signal: ctx.signal,
+    progress: ctx.progress,
+  });
 }
 
 /** The backup itself, from the source the request names. */
@@ -263,15 +303,16 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       'check an archive end to end (hashes, tar structure, names, ESE headers, log range); exit 3 on damage, 4 when encrypted and no key given',
     validate: v.verifyRequest,
-    async run(req: { archive: string; decryption?: DecryptionRequest }, ctx) {
+    async run(req: { archive: string; decryption?: DecryptionRequest; deep?: boolean; spillDirectory?: string }, ctx) {
       const { resolveKeyring } = await import('./secrets.ts');
       const { verifyArchive } = await import('../archive/verify.ts');
       const keyring = await resolveKeyring(req.decryption);
-      const r = await verifyArchive(req.archive, {
+      let r = await verifyArchive(req.archive, {
         signal: ctx.signal,
         progress: ctx.progress,
         ...(keyring ? { keyring } : {}),
       });
+      if (req.deep) r = await withDeepCheck(r, req, keyring, ctx.signal);
       if (!r.ok) return new StatusResult(r, 'Integrity');
       // Nothing wrong on the outside, but the content was not checked: the missing key is a precondition, not a pass.
       return r.encryption && !r.encryption.contentVerified ? new StatusResult(r, 'Precondition') : r;
@@ -310,10 +351,6 @@ export const COMMANDS: Record<string, Command> = {
       ctx,
     ) {
       const { resolveKeyring } = await import('./secrets.ts');
-      const { localComputerName } = await import('../platform/folder-source.ts');
-      const { loadNtdsbcli } = await import('../platform/ntdsbcli/api.ts');
-      const { serverName, uncToLocal } = await import('../platform/ntdsbcli/lists.ts');
-      const { runApiRestore } = await import('../restore/api-restore.ts');
       const { regFileWriter } = await import('../registry/writers.ts');
       const { runRestore } = await import('../restore/restore.ts');
       const { runOfflineRestore } = await import('../restore/offline.ts');
@@ -321,23 +358,7 @@ export const COMMANDS: Record<string, Command> = {
       const { windowsEnvironment } = await import('../platform/windows-environment.ts');
       const { ntdsServiceState, windowsRegistryWriter } = await import('../platform/windows-registry.ts');
       const keyring = await resolveKeyring(decryption);
-      if (req.target.type === 'api') {
-        const computer = ((req.target as { server?: string }).server ?? localComputerName())
-          .replace(/^\\+/, '')
-          .toUpperCase();
-        return runApiRestore(
-          { ...req, ...(keyring ? { keyring } : {}) },
-          {
-            api: loadNtdsbcli(),
-            server: serverName(computer),
-            computer,
-            toLocal: (p) => uncToLocal(p, computer),
-            now: () => new Date(),
-            signal: ctx.signal,
-            progress: ctx.progress,
-          },
-        );
-      }
+      if (req.target.type === 'api') return restoreThroughApi({ ...req, ...(keyring ? { keyring } : {}) }, ctx);
       const offline = req.target.type === 'offline';
       if (offline && req.registry?.apply)
         throw new AppError(

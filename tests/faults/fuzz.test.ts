@@ -30,6 +30,9 @@ const COMMANDS = [
   'pages',
   'schema',
   'version',
+  'tables',
+  'objects',
+  'compare',
 ] as const;
 const IN_PROCESS = scale(2000, 10_000);
 const SPAWNED = scale(50, 300);
@@ -187,6 +190,23 @@ function requestArbitrary(p: Pool): fc.Arbitrary<{ command: string; text: string
   );
   const computer = fc.oneof(fc.constantFrom('DC01', 'dc-02'), fc.string({ maxLength: 70 }));
   const bool = fc.boolean();
+  // A database to read: a file, or an archive (in place, or streamed into a sealed scratch file in the temp folder).
+  const dbSource = fc.oneof(
+    obj({ path: readPath }, ['path']),
+    obj({ archive, member: fc.constantFrom('ntds/ntds.dit', 'ntds/edb.log', 'x'), spillDirectory: writePath }, [
+      'archive',
+    ]),
+  );
+  const objectsQuery = obj({
+    base: fc.oneof(fc.constantFrom('O=Boot', 'CN=Schema,O=Boot', ''), fc.string({ maxLength: 30 })),
+    objectClass: fc.constantFrom('top', 'attributeSchema', 'x'),
+    name: fc.oneof(fc.constantFrom('*', '?', 'C*N', '[', '\\'), fc.string({ maxLength: 10 })),
+    deleted: fc.constantFrom('include', 'only', 'exclude', 'x'),
+    changedSinceUsn: fc.integer({ min: -1, max: 2 ** 40 }),
+    attributes: fc.array(fc.constantFrom('*', 'cn', 'unicodePwd', 'objectSid', 'x'), { maxLength: 3 }),
+    limit: fc.integer({ min: -1, max: 20_000 }),
+    cursor: fc.oneof(fc.constantFrom('dnt:0', 'dnt:99999999999', 'dnt:-1', 'x'), fc.string({ maxLength: 12 })),
+  });
   const shaped: Record<(typeof COMMANDS)[number], fc.Arbitrary<unknown>> = {
     header: obj({ path: readPath, kind: fc.constantFrom('auto', 'database', 'log', 'checkpoint', 'other') }, ['path']),
     pages: obj({ path: readPath }, ['path']),
@@ -207,6 +227,19 @@ function requestArbitrary(p: Pool): fc.Arbitrary<{ command: string; text: string
       command: fc.oneof(fc.constantFrom(...COMMANDS, 'error', '__proto__', 'constructor', 'toString'), fc.string()),
     }),
     version: obj({}),
+    tables: dbSource,
+    objects: fc.tuple(dbSource, objectsQuery).map(([a, b]) => ({ ...(a as object), ...(b as object) })),
+    compare: obj(
+      {
+        left: dbSource,
+        right: dbSource,
+        attributes: fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }),
+        ignore: fc.array(fc.constantFrom('whenChanged', 'repsFrom', ''), { maxLength: 3 }),
+        limit: fc.integer({ min: -1, max: 2_000_000 }),
+        includeValues: bool,
+      },
+      ['left', 'right'],
+    ),
     backup: obj(
       {
         source: fc.oneof(

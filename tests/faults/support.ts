@@ -59,6 +59,9 @@ const RESPONSES: Record<string, Validator> = {
   'restore-map': v.restoreMapResponse,
   verify: v.verifyResponse,
   version: v.versionResponse,
+  tables: v.tablesResponse,
+  objects: v.objectsResponse,
+  compare: v.compareResponse,
 };
 const CATEGORY_OF_EXIT = new Map(Object.entries(EXIT_CODES).map(([c, n]) => [n, c]));
 
@@ -94,7 +97,9 @@ export function problemWith(command: string | null, o: Outcome): string | null {
     if (CATEGORY_OF_EXIT.get(o.code) !== doc.error.category) return `exit ${o.code} for category ${doc.error.category}`;
     return null;
   }
-  if (o.code !== 0 && !(o.code === 3 && (command === 'verify' || command === 'pages')))
+  // These answer exit 3 with their result document when what they read is damaged (README exit codes).
+  const reportsDamage = ['verify', 'pages', 'tables', 'objects', 'compare'];
+  if (o.code !== 0 && !(o.code === 3 && command !== null && reportsDamage.includes(command)))
     return `exit ${o.code} without an error document: ${o.stdout.slice(0, 300)}`;
   const validate = command === null ? undefined : RESPONSES[command];
   if (validate && !validate(doc))

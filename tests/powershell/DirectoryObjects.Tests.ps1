@@ -188,4 +188,15 @@ Describe 'Backup archives as the source' -Skip:$skip {
         $changed.Count | Should -Be 4
         @($changed | ForEach-Object ChangeType | Sort-Object -Unique) | Should -Be @('Changed')
     }
+
+    It 'Test-ADDatabaseBackup -Deep: the logical check passes and names the DC; without -Deep nothing is checked deeper' {
+        $deep = Test-ADDatabaseBackup -LiteralPath $sealed -IdentityFile $key -Deep -ErrorAction Stop
+        $deep.IsValid | Should -BeTrue
+        $deep.DeepChecked | Should -BeTrue
+        @($deep.DeepFindings).Count | Should -Be 0
+        $deep.Identity.dsaDn | Should -Be 'CN=BootMachine,O=Boot'
+        $shallow = Test-ADDatabaseBackup -LiteralPath $plain -ErrorAction Stop
+        $shallow.DeepChecked | Should -BeFalse
+        $shallow.Identity | Should -BeNullOrEmpty
+    }
 }

@@ -1,6 +1,6 @@
 // Reads database pages on demand through a small LRU cache, so a walk over a 50 GiB ntds.dit holds only a few
 // pages in memory. Data page n (counting from 1) starts at (n + 1) × pageSize: two header pages come first.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { HEADER_PROBE_BYTES, parseDatabaseHeader, type ParsedDatabaseHeader } from '../database-header.ts';
 import { checkPage } from '../page-checksum.ts';
 import type { Findings } from './findings.ts';
@@ -90,9 +90,13 @@ export function bufferPageSource(file: Uint8Array): { source: PageSource; header
 }
 
 export function filePageSource(path: string): { source: PageSource; header: ParsedDatabaseHeader } {
+  // stat before open: opening a FIFO would wait for a writer forever (and this read is synchronous).
+  notRegular(statSync(path));
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    notRegular(st);
+    const size = st.size;
     const probe = new Uint8Array(Math.min(size, HEADER_PROBE_BYTES));
     readSync(fd, probe, 0, probe.byteLength, 0);
     const header = parseDatabaseHeader(probe, size);
@@ -102,4 +106,9 @@ export function filePageSource(path: string): { source: PageSource; header: Pars
     closeSync(fd);
     throw e;
   }
+}
+
+function notRegular(st: { isFile(): boolean; isDirectory(): boolean }): void {
+  if (!st.isFile())
+    throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
 }
