@@ -21,8 +21,15 @@ interface LoadedPage {
   entries: Entry[];
 }
 
-/** Splits a page into entries with their full keys; tag 0 is the page prefix (or the root's space header). */
-export function loadPage(source: PageSource, pgno: number, findings: Findings): LoadedPage | null {
+/** A page read and checked, its tags not yet split: leaves of a count need no more. */
+interface ReadPage {
+  page: Uint8Array;
+  header: PageHeader;
+  /** The key prefix (tag 0) of a non-root page; empty on a root, whose tag 0 is its space header. */
+  prefix: Uint8Array;
+}
+
+function readPage(source: PageSource, pgno: number, findings: Findings): ReadPage | null {
   const page = source.page(pgno, findings);
   if (page === null) return null;
   const header = parsePageHeader(page, pgno);
@@ -32,21 +39,36 @@ export function loadPage(source: PageSource, pgno: number, findings: Findings): 
   }
   const tag0 = readTag(page, pgno, 0, findings);
   const prefix = tag0 === null || header.flags & PAGE_FLAG.root ? new Uint8Array(0) : tag0.data;
-  const entries: Entry[] = [];
+  return { page, header, prefix };
+}
+
+/** Calls `each` with every live tag of the page that holds a well-formed entry; the others become findings. */
+function forEachEntry(p: ReadPage, findings: Findings, each: (data: Uint8Array, flags: number) => void): void {
+  const { page, header, prefix } = p;
   for (let i = 1; i < header.tagCount; i++) {
-    const tag = readTag(page, pgno, i, findings);
+    const tag = readTag(page, header.pgno, i, findings);
     if (tag === null || tag.flags & TAG_FLAG.defunct) continue;
-    const entry = splitEntry(tag.data, tag.flags, prefix);
-    if (entry === null) {
+    if (keyBounds(tag.data, tag.flags, prefix) === null) {
+      const pgno = header.pgno;
       findings.add({ code: 'bad-entry', message: `entry ${i} of page ${pgno} is shorter than its key`, pgno });
       continue;
     }
-    entries.push({ ...entry, pgno });
+    each(tag.data, tag.flags);
   }
-  return { header, entries };
 }
 
-function splitEntry(d: Uint8Array, flags: number, prefix: Uint8Array): Omit<Entry, 'pgno'> | null {
+/** Splits a page into entries with their full keys; tag 0 is the page prefix (or the root's space header). */
+export function loadPage(source: PageSource, pgno: number, findings: Findings): LoadedPage | null {
+  const p = readPage(source, pgno, findings);
+  return p === null ? null : { header: p.header, entries: entriesOf(p, findings) };
+}
+
+/** Where the entry's own key bytes lie and how much of the prefix it shares; null when they do not fit. */
+function keyBounds(
+  d: Uint8Array,
+  flags: number,
+  prefix: Uint8Array,
+): { common: number; at: number; end: number } | null {
   let at = 0;
   let common = 0;
   if (flags & TAG_FLAG.commonKey) {
@@ -58,10 +80,17 @@ function splitEntry(d: Uint8Array, flags: number, prefix: Uint8Array): Omit<Entr
   const local = d[at]! | (d[at + 1]! << 8);
   at += 2;
   if (d.byteLength < at + local || common > prefix.byteLength) return null;
-  const key = new Uint8Array(common + local);
+  return { common, at, end: at + local };
+}
+
+function splitEntry(d: Uint8Array, flags: number, prefix: Uint8Array): Omit<Entry, 'pgno'> | null {
+  const bounds = keyBounds(d, flags, prefix);
+  if (bounds === null) return null;
+  const { common, at, end } = bounds;
+  const key = new Uint8Array(common + end - at);
   key.set(prefix.subarray(0, common));
-  key.set(d.subarray(at, at + local), common);
-  return { key, data: d.subarray(at + local) };
+  key.set(d.subarray(at, end), common);
+  return { key, data: d.subarray(end) };
 }
 
 export interface WalkOptions {
@@ -77,8 +106,29 @@ export function* leafEntries(
   findings: Findings,
   opts: WalkOptions = {},
 ): Generator<Entry> {
+  for (const leaf of leafPages(source, root, findings, opts)) yield* entriesOf(leaf, findings);
+}
+
+/**
+ * The number of leaf entries, counted without building their keys: `tables` counts every row of a 50 GiB file,
+ * and an object per row is garbage that makes V8 grow its young generation (peak RSS rising with the file's size).
+ */
+export function countLeafEntries(source: PageSource, root: number, findings: Findings, opts: WalkOptions = {}): number {
+  let n = 0;
+  for (const leaf of leafPages(source, root, findings, opts)) forEachEntry(leaf, findings, () => n++);
+  return n;
+}
+
+function entriesOf(p: ReadPage, findings: Findings): Entry[] {
+  const entries: Entry[] = [];
+  const pgno = p.header.pgno;
+  forEachEntry(p, findings, (data, flags) => entries.push({ ...splitEntry(data, flags, p.prefix)!, pgno }));
+  return entries;
+}
+
+function leafPages(source: PageSource, root: number, findings: Findings, opts: WalkOptions): Generator<ReadPage> {
   const seen = new Uint8Array((source.pageCount >>> 3) + 2);
-  yield* walk(source, root, 0, seen, findings, opts);
+  return walk(source, root, 0, seen, findings, opts);
 }
 
 function* walk(
@@ -88,23 +138,23 @@ function* walk(
   seen: Uint8Array,
   findings: Findings,
   opts: WalkOptions,
-): Generator<Entry> {
+): Generator<ReadPage> {
   const where = { pgno, ...(opts.table === undefined ? {} : { table: opts.table }) };
   if (depth > MAX_DEPTH) return findings.add({ code: 'btree-too-deep', message: `deeper than ${MAX_DEPTH}`, ...where });
   if (pgno < source.pageCount + 1 && seen[pgno >>> 3]! & (1 << (pgno & 7)))
     return findings.add({ code: 'btree-cycle', message: `page ${pgno} reached twice`, ...where });
   if (pgno < source.pageCount + 1) seen[pgno >>> 3]! |= 1 << (pgno & 7);
-  const loaded = loadPage(source, pgno, findings);
-  if (loaded === null) return;
-  const { flags, objidFDP } = loaded.header;
+  const read = readPage(source, pgno, findings);
+  if (read === null) return;
+  const { flags, objidFDP } = read.header;
   if (opts.objid !== undefined && objidFDP !== opts.objid)
     return findings.add({ code: 'page-objid-mismatch', message: `page belongs to object ${objidFDP}`, ...where });
   if (flags & PAGE_FLAG.spaceTree)
     return findings.add({ code: 'space-tree-page', message: 'space-tree page skipped', ...where });
-  if (flags & PAGE_FLAG.leaf) return yield* loaded.entries;
+  if (flags & PAGE_FLAG.leaf) return yield read;
   if (!(flags & PAGE_FLAG.parent))
     return findings.add({ code: 'page-bad-flags', message: `flags 0x${flags.toString(16)}`, ...where });
-  for (const e of loaded.entries) {
+  for (const e of entriesOf(read, findings)) {
     const child = childOf(e, findings);
     if (child !== null) yield* walk(source, child, depth + 1, seen, findings, opts);
   }

@@ -1,7 +1,7 @@
 // The reader's entry point: open a database file, list its tables from the catalog, and iterate a table's rows
 // as typed values. Read-only and streaming: rows are produced one at a time from pages read on demand.
 import type { ParsedDatabaseHeader } from '../database-header.ts';
-import { leafEntries } from './btree.ts';
+import { countLeafEntries, leafEntries } from './btree.ts';
 import { readCatalog, type ColumnDef, type TableDef } from './catalog.ts';
 import { isLongType } from './column-types.ts';
 import { Findings } from './findings.ts';
@@ -82,9 +82,7 @@ export class EseDatabase {
   }
 
   rowCount(table: TableDef): number {
-    let n = 0;
-    for (const _ of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name })) n++;
-    return n;
+    return countLeafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name });
   }
 
   private value(table: TableDef, col: ColumnDef, raw: RawValue, pgno: number): EseValue | null {
