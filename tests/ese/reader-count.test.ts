@@ -31,24 +31,25 @@ test('countLeafEntries: the same count and findings as the full walk, sound or d
   sound.close();
   t.deepEqual(a, { entries: gen.rows, count: gen.rows, walked: [], counted: [] });
 
-  // Entry 3 of the first leaf claims a 65535-byte key; the page is resealed so only the entry is wrong.
+  // Entry 3 of the first leaf claims a 65535-byte key, tag 6 an 8191-byte entry; the page is resealed so only they are wrong.
   const bytes = new Uint8Array(readFileSync(file));
   const pgno = ROWS.firstLeaf;
   const page = bytes.subarray((pgno + 1) * PAGE, (pgno + 2) * PAGE);
   const v = new DataView(page.buffer, page.byteOffset, PAGE);
   const offset = v.getUint16(PAGE - 4 * 4 + 2, true) & 0x1fff;
   v.setUint16(40 + offset, 0xffff, true);
+  v.setUint16(PAGE - 4 * 7, 0x1fff, true); // and tag 6 runs past the data area
   sealPage(new Uint32Array(page.buffer, page.byteOffset, PAGE / 4), pgno);
   writeFileSync(file, bytes);
   const damaged = EseDatabase.openFile(file);
   const b = bothWays(damaged);
-  t.is(damaged.rowCount(damaged.table(ROWS.name)!), gen.rows - 1, 'rowCount is the count');
+  t.is(damaged.rowCount(damaged.table(ROWS.name)!), gen.rows - 2, 'rowCount is the count');
   damaged.close();
-  t.is(b.count, gen.rows - 1);
+  t.is(b.count, gen.rows - 2);
   t.is(b.entries, b.count);
   t.deepEqual(b.counted, b.walked);
   t.deepEqual(
     b.counted.map((f) => f.code),
-    ['bad-entry'],
+    ['bad-entry', 'bad-tag'],
   );
 });

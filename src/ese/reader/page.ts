@@ -55,17 +55,33 @@ export function parsePageHeader(page: Uint8Array, pgno: number): PageHeader {
 
 /** Reads tag `i`; null (and a finding) when it does not fit inside the page's data area. */
 export function readTag(page: Uint8Array, pgno: number, i: number, findings: Findings): Tag | null {
+  const span = tagSpan(page, pgno, i, findings);
+  if (span < 0) return null;
+  const start = span % 0x10000;
+  let data = page.subarray(start, start + (Math.floor(span / 0x10000) % 0x10000));
+  if (isLargePage(page.byteLength) && i > 0) {
+    data = Uint8Array.from(data);
+    data[1]! &= 0x1f;
+  }
+  return { flags: Math.floor(span / 0x100000000), data };
+}
+
+/**
+ * Tag `i` as one number, so a walk that only counts allocates nothing per tag: its entry's start in the page, plus its
+ * size × 2^16, plus its flags × 2^32; -1 (and a finding) when it does not fit inside the page's data area. On large
+ * pages the flags are the top three bits of the entry's second byte, which the caller must then ignore.
+ */
+export function tagSpan(page: Uint8Array, pgno: number, i: number, findings: Findings): number {
   const size = page.byteLength;
   const large = isLargePage(size);
   const hdr = pageHeaderSize(size);
   const at = size - 4 * (i + 1);
   if (at < hdr) {
     findings.add({ code: 'bad-tag', message: `tag ${i} would lie inside the page header`, pgno });
-    return null;
+    return -1;
   }
-  const v = new DataView(page.buffer, page.byteOffset, size);
-  const w0 = v.getUint16(at, true);
-  const w1 = v.getUint16(at + 2, true);
+  const w0 = page[at]! | (page[at + 1]! << 8);
+  const w1 = page[at + 2]! | (page[at + 3]! << 8);
   const mask = large ? 0x7fff : 0x1fff;
   const cb = w0 & mask;
   const ib = w1 & mask;
@@ -73,25 +89,20 @@ export function readTag(page: Uint8Array, pgno: number, i: number, findings: Fin
   // Entries live between the header and the tag array at the page's end.
   if (start + cb > size - 4 * tagsBelow(page)) {
     findings.add({ code: 'bad-tag', message: `tag ${i} (offset ${ib}, size ${cb}) runs past the data area`, pgno });
-    return null;
+    return -1;
   }
-  let data = page.subarray(start, start + cb);
   let flags = w1 >>> 13;
   if (large) {
     if (cb < 2 && i > 0) {
       findings.add({ code: 'bad-tag', message: `tag ${i} too short for its flag word`, pgno });
-      return null;
+      return -1;
     }
-    if (i > 0) {
-      flags = data[1]! >>> 5;
-      data = Uint8Array.from(data);
-      data[1]! &= 0x1f;
-    } else flags = 0;
+    flags = i > 0 ? page[start + 1]! >>> 5 : 0;
   }
-  return { flags, data };
+  return start + cb * 0x10000 + flags * 0x100000000;
 }
 
 /** The number of tags the header announces; the tag array lies below the page end. */
 function tagsBelow(page: Uint8Array): number {
-  return new DataView(page.buffer, page.byteOffset, page.byteLength).getUint16(34, true);
+  return page[34]! | (page[35]! << 8);
 }
