@@ -4,6 +4,7 @@
 import test from 'ava';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { checkPage } from '../../src/ese/page-checksum.ts';
 import { EseDatabase, type Row } from '../../src/ese/reader/database.ts';
 import { LABELS, ROWS, largeEseLabel, largeEseRow, writeLargeEse } from '../fixtures/large-ese.ts';
@@ -88,4 +89,19 @@ test('a generated database: every page is blank or carries a good new-format che
     'db root, catalog and shadow, two table roots, the tree',
   );
   t.is(gen.rows, gen.shape.leaves * ROWS.rowsPerLeaf);
+});
+
+test('rows keep their values once the walk has moved on: leaves are read into a reused buffer', async (t) => {
+  const dir = await tempDir(t, 'large-ese-');
+  const file = join(dir, 'bench.edb');
+  const gen = writeLargeEse(file, 2 * 2 ** 20);
+  const db = EseDatabase.openFile(file);
+  try {
+    const rows = [...db.rows(db.table(ROWS.name)!)]; // every page read before any row is checked
+    t.is(rows.length, gen.rows);
+    const wrong = rows.filter((row, i) => !isDeepStrictEqual(row, expectedRow(i))).length;
+    t.is(wrong, 0, 'every Data (binary) value is its own copy, not a view of a page read later');
+  } finally {
+    db.close();
+  }
 });

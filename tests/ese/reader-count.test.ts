@@ -31,7 +31,8 @@ test('countLeafEntries: the same count and findings as the full walk, sound or d
   sound.close();
   t.deepEqual(a, { entries: gen.rows, count: gen.rows, walked: [], counted: [] });
 
-  // Entry 3 of the first leaf claims a 65535-byte key, tag 6 an 8191-byte entry; the page is resealed so only they are wrong.
+  // Entry 3 of the first leaf claims a 65535-byte key, tag 6 an 8191-byte entry; the page is resealed so only those
+  // two are wrong.
   const bytes = new Uint8Array(readFileSync(file));
   const pgno = ROWS.firstLeaf;
   const page = bytes.subarray((pgno + 1) * PAGE, (pgno + 2) * PAGE);

@@ -99,6 +99,11 @@ export interface WalkOptions {
   /** The tree's object id: pages stamped with another belong to another tree. */
   objid?: number;
   table?: string;
+  /**
+   * Leaves are read into one reused buffer: an entry's `data` is valid only until the next entry is asked for, so the
+   * caller must copy what it keeps. Spares V8 a fresh 8 KiB buffer per page, which it frees late.
+   */
+  transient?: boolean;
 }
 
 /** Yields every leaf entry of the tree rooted at `root`, in key order. */
@@ -108,7 +113,8 @@ export function* leafEntries(
   findings: Findings,
   opts: WalkOptions = {},
 ): Generator<Entry> {
-  for (const leaf of leafPages(source, root, findings, opts)) yield* entriesOf(leaf, findings);
+  const scratch = opts.transient ? new Uint8Array(source.pageSize) : undefined;
+  for (const leaf of leafPages(source, root, findings, opts, scratch)) yield* entriesOf(leaf, findings);
 }
 
 /**

@@ -61,7 +61,9 @@ export class EseDatabase {
   *rows(table: TableDef, keep?: (col: ColumnDef) => boolean): Generator<Row> {
     const byId = new Map(table.columns.map((c) => [c.id, c]));
     const layout = { fixedSize: (id: number) => byId.get(id)?.size, largePage: isLargePage(this.source.pageSize) };
-    for (const e of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name })) {
+    // Transient leaves: every value below is decoded into new memory before the next entry is read.
+    const opts = { objid: table.objid, table: table.name, transient: true };
+    for (const e of leafEntries(this.source, table.fdp, this.findings, opts)) {
       const row: Row = {};
       for (const raw of splitRecord(e.data, layout, this.findings, e.pgno)) {
         const col = byId.get(raw.id);
@@ -102,7 +104,8 @@ export class EseDatabase {
       bytes = readLongValue(this.source, table.longValueFdp, raw.bytes, this.findings, table.name);
       if (bytes === null) return null;
     }
-    const value = decodeValue(col, bytes);
+    let value = decodeValue(col, bytes);
+    if (value === raw.bytes) value = raw.bytes.slice(); // binary: a copy, as the page's buffer is reused
     if (value === null) {
       const message = `column ${col.name}: ${bytes.byteLength} bytes are not a valid ${col.type}${isLongType(col.type) ? ' (long)' : ''}`;
       this.findings.add({ code: 'bad-record', message, ...where });
