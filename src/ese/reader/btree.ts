@@ -3,7 +3,8 @@
 // prefix (tag 0 of a non-root page); its own bytes follow. Walks are depth-first with the path as the only state
 // plus one bit per page of the file to catch cycles, so memory stays small however large the tree.
 import { Findings } from './findings.ts';
-import { PAGE_FLAG, TAG_FLAG, isLargePage, parsePageHeader, readTag, tagSpan, type PageHeader } from './page.ts';
+import { PAGE_FLAG, TAG_FLAG, isLargePage, parsePageHeader, readTag, tagSpan } from './page.ts';
+import type { PageHeader, TagSpan } from './page.ts';
 import type { PageSource } from './page-source.ts';
 
 export interface Entry {
@@ -134,24 +135,24 @@ function countEntries(p: ReadPage, findings: Findings): number {
   const { page, header, prefix } = p;
   // On large pages the entry's second byte carries the tag flags in its top bits (readTag clears them).
   const b1mask = isLargePage(page.byteLength) ? 0x1f : 0xff;
+  const span: TagSpan = { start: 0, size: 0, flags: 0 };
   let n = 0;
   for (let i = 1; i < header.tagCount; i++) {
-    const span = tagSpan(page, header.pgno, i, findings);
-    if (span < 0) continue;
-    const flags = Math.floor(span / 0x100000000);
-    if (flags & TAG_FLAG.defunct) continue;
-    const start = span % 0x10000;
-    const end = start + (Math.floor(span / 0x10000) % 0x10000);
-    const byte = (k: number) => (k === start + 1 ? page[k]! & b1mask : page[k]!);
-    let at = start;
+    if (!tagSpan(page, header.pgno, i, findings, span) || span.flags & TAG_FLAG.defunct) continue;
+    const { start, flags } = span;
+    const end = start + span.size;
+    let keyAt = start;
     let common = 0;
     let fits = true;
     if (flags & TAG_FLAG.commonKey) {
-      fits = end >= at + 2;
-      common = fits ? byte(at) | (byte(at + 1) << 8) : 0;
-      at += 2;
+      fits = end >= start + 2;
+      if (fits) common = page[start]! | ((page[start + 1]! & b1mask) << 8);
+      keyAt = start + 2;
     }
-    fits &&= end >= at + 2 && end >= at + 2 + (byte(at) | (byte(at + 1) << 8)) && common <= prefix.byteLength;
+    if (fits && end >= keyAt + 2) {
+      const local = page[keyAt]! | ((keyAt === start ? page[keyAt + 1]! & b1mask : page[keyAt + 1]!) << 8);
+      fits = end >= keyAt + 2 + local && common <= prefix.byteLength;
+    } else fits = false;
     if (fits) n++;
     else {
       const pgno = header.pgno;

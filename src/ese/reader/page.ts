@@ -55,51 +55,58 @@ export function parsePageHeader(page: Uint8Array, pgno: number): PageHeader {
 
 /** Reads tag `i`; null (and a finding) when it does not fit inside the page's data area. */
 export function readTag(page: Uint8Array, pgno: number, i: number, findings: Findings): Tag | null {
-  const span = tagSpan(page, pgno, i, findings);
-  if (span < 0) return null;
-  const start = span % 0x10000;
-  let data = page.subarray(start, start + (Math.floor(span / 0x10000) % 0x10000));
+  const span: TagSpan = { start: 0, size: 0, flags: 0 };
+  if (!tagSpan(page, pgno, i, findings, span)) return null;
+  let data = page.subarray(span.start, span.start + span.size);
   if (isLargePage(page.byteLength) && i > 0) {
     data = Uint8Array.from(data);
     data[1]! &= 0x1f;
   }
-  return { flags: Math.floor(span / 0x100000000), data };
+  return { flags: span.flags, data };
+}
+
+/** Where a tag's entry lies in the page; on large pages its second byte still carries the flags in its top bits. */
+export interface TagSpan {
+  start: number;
+  size: number;
+  flags: number;
 }
 
 /**
- * Tag `i` as one number, so a walk that only counts allocates nothing per tag: its entry's start in the page, plus its
- * size × 2^16, plus its flags × 2^32; -1 (and a finding) when it does not fit inside the page's data area. On large
- * pages the flags are the top three bits of the entry's second byte, which the caller must then ignore.
+ * Tag `i` into `out` (which a walk that only counts reuses, allocating nothing per tag); false (and a finding) when
+ * it does not fit inside the page's data area.
  */
-export function tagSpan(page: Uint8Array, pgno: number, i: number, findings: Findings): number {
+export function tagSpan(page: Uint8Array, pgno: number, i: number, findings: Findings, out: TagSpan): boolean {
   const size = page.byteLength;
   const large = isLargePage(size);
   const hdr = pageHeaderSize(size);
   const at = size - 4 * (i + 1);
   if (at < hdr) {
     findings.add({ code: 'bad-tag', message: `tag ${i} would lie inside the page header`, pgno });
-    return -1;
+    return false;
   }
-  const w0 = page[at]! | (page[at + 1]! << 8);
-  const w1 = page[at + 2]! | (page[at + 3]! << 8);
   const mask = large ? 0x7fff : 0x1fff;
-  const cb = w0 & mask;
+  const cb = (page[at]! | (page[at + 1]! << 8)) & mask;
+  const w1 = page[at + 2]! | (page[at + 3]! << 8);
   const ib = w1 & mask;
   const start = hdr + ib;
   // Entries live between the header and the tag array at the page's end.
   if (start + cb > size - 4 * tagsBelow(page)) {
     findings.add({ code: 'bad-tag', message: `tag ${i} (offset ${ib}, size ${cb}) runs past the data area`, pgno });
-    return -1;
+    return false;
   }
   let flags = w1 >>> 13;
   if (large) {
     if (cb < 2 && i > 0) {
       findings.add({ code: 'bad-tag', message: `tag ${i} too short for its flag word`, pgno });
-      return -1;
+      return false;
     }
     flags = i > 0 ? page[start + 1]! >>> 5 : 0;
   }
-  return start + cb * 0x10000 + flags * 0x100000000;
+  out.start = start;
+  out.size = cb;
+  out.flags = flags;
+  return true;
 }
 
 /** The number of tags the header announces; the tag array lies below the page end. */
