@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { LABELS, LARGE_ESE_VERSION, ROWS, largeEseShape, writeLargeEse } from '../../tests/fixtures/large-ese.ts';
 import { type Run, measure } from './measure.ts';
 import { type Judged, TARGETS, judge } from './targets.ts';
@@ -62,7 +62,8 @@ export function benchReader(sizes: number[], command: string[], runs: number): R
     });
   }
   const flatRatio = out.length < 2 ? 1 : +(out.at(-1)!.maxRssMiB / out[0]!.maxRssMiB).toFixed(2);
-  return { command: command.slice(0, -1).join(' '), runs: out, flatRatio };
+  const label = command.slice(0, -1).map((a) => (a.startsWith('/') ? relative(process.cwd(), a) : a));
+  return { command: label.join(' '), runs: out, flatRatio };
 }
 
 export function judgeReader(r: ReaderResult): Judged[] {
