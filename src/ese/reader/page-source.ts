@@ -48,16 +48,23 @@ export class CachedPageSource implements PageSource {
       return hit;
     }
     const page = this.load(pgno, findings);
+    this.remember(pgno, page);
+    return page;
+  }
+
+  private remember(pgno: number, page: Uint8Array | null): void {
     this.cache.set(pgno, page);
     if (this.cache.size > CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
-    return page;
   }
 
   pageInto(pgno: number, into: Uint8Array, findings: Findings): Uint8Array | null {
     if (into.byteLength !== this.pageSize || into.byteOffset % 4 !== 0)
       throw new RangeError(`pageInto needs a 4-byte aligned buffer of ${this.pageSize} bytes`);
     const hit = this.cache.get(pgno);
-    return hit !== undefined ? hit : this.load(pgno, findings, into);
+    if (hit !== undefined) return hit;
+    const page = this.load(pgno, findings, into);
+    if (page === null) this.remember(pgno, null); // a bad page is reported once per walk and the next, as page() does
+    return page;
   }
 
   private load(pgno: number, findings: Findings, buf: Uint8Array = new Uint8Array(this.pageSize)): Uint8Array | null {
