@@ -1,4 +1,4 @@
-// npm run bench [-- --sizes 1,8] [--runs N] [--keep] [--startup-only] [--check] [--help]
+// npm run bench [-- --sizes 1,8] [--runs N] [--keep] [--startup-only] [--reader-sizes L] [--reader-only] [--check]
 // For each size (GiB of ntds.dit) a synthetic DSA folder is generated once (kept in the temp folder, regenerated when
 // the generator changes) and, in one run, adbackup and the stock tools work on the same files:
 //   backup   adbackup backup              vs  tar -cf - | zstd -3 -T0          (time, peak RSS)
@@ -7,10 +7,11 @@
 //   verify   adbackup verify              vs  sha256sum of the files           (throughput, peak RSS)
 //   restore  adbackup restore (files)     vs  zstd -d | tar -x                 (time, peak RSS)
 //            and vs zstd -d | tar -x && sync: the restore fsyncs every file before it registers it, tar does not
-// plus the executable's start-up against a bare `node -e 0` of the Node it embeds. The page cache is warmed before each
-// step, every step runs --runs times (default 1) and the best run counts. Every ratio is printed beside its target
-// (scripts/bench/targets.ts) with met/missed; --check exits 1 when one is missed. Results: a table on stdout and
-// bench-output/results.json.
+// plus the executable's start-up against a bare `node -e 0` of the Node it embeds, and the table reader: `adbackup
+// tables` over generated ESE databases (--reader-sizes), whose peak RSS must stay flat (scripts/bench/reader.ts). The
+// page cache is warmed before each step, every step runs --runs times (default 1) and the best run counts. Every ratio
+// is printed beside its target (scripts/bench/targets.ts) with met/missed; --check exits 1 when one is missed. Results:
+// a table on stdout and bench-output/results.json.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { GENERATOR_VERSION, makeDsaFolder } from '../tests/fixtures/synthetic-dsa.ts';
 import { type Run, measure, startupRatio } from './bench/measure.ts';
 import { BENCH_USAGE, type BenchOptions, parseBenchArgs } from './bench/options.ts';
+import { benchReader, judgeReader, printReader } from './bench/reader.ts';
 import { type Judged, TARGETS, formatJudged, judge } from './bench/targets.ts';
 import { generateIdentity } from '../src/archive/age/keys.ts';
 import { projectRoot } from './project-root.ts';
@@ -35,7 +37,7 @@ if (options.help) {
   process.exit(0);
 }
 const { runs, keep } = options;
-const sizes = options.startupOnly ? [] : options.sizes;
+const sizes = options.startupOnly || options.readerOnly ? [] : options.sizes;
 const bundle = join(root, 'dist/adbackup.cjs');
 const exe = join(root, 'module/bin/linux-x64/adbackup');
 if (!existsSync(bundle))
@@ -243,10 +245,14 @@ function measureStartup() {
 
 const results = [];
 for (const s of sizes) results.push(await benchSize(s));
-const startup = measureStartup();
+const reader = options.startupOnly
+  ? null
+  : benchReader(options.readerSizes, existsSync(exe) ? [exe, 'tables'] : adbackup('tables'), runs);
+const startup = options.readerOnly ? null : measureStartup();
 const judged = [
   ...results.flatMap(judgeSize),
-  judge('start-up: adbackup version / node -e 0', startup.ratio, TARGETS.startup),
+  ...(reader ? judgeReader(reader) : []),
+  ...(startup ? [judge('start-up: adbackup version / node -e 0', startup.ratio, TARGETS.startup)] : []),
 ];
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}`;
@@ -273,16 +279,18 @@ for (const r of results) {
     `${(r.sizeGiB + ' GiB').padEnd(8)} ${(r.dataBytes / 2 ** 30).toFixed(2)} GiB of DSA files → archive ${r.archiveBytes.ours} bytes (stock ${r.archiveBytes.stock})`,
   );
 }
-console.log(
-  `start-up: ${startup.command}: median ${startup.commandMs} ms against ${startup.baselineMs} ms for a bare node -e 0`,
-);
+if (reader) printReader(reader);
+if (startup)
+  console.log(
+    `start-up: ${startup.command}: median ${startup.commandMs} ms against ${startup.baselineMs} ms for a bare node -e 0`,
+  );
 console.log('\nratio                                                      value  target     verdict');
 for (const j of judged) console.log(formatJudged(j));
 const missed = judged.filter((j) => !j.met);
 mkdirSync(join(root, 'bench-output'), { recursive: true });
 writeFileSync(
   join(root, 'bench-output/results.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, runs, results, startup, judged }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), machine, runs, results, reader, startup, judged }, null, 2) + '\n',
 );
 if (options.check && missed.length > 0) {
   console.error(

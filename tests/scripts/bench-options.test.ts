@@ -9,8 +9,20 @@ test('the bench options default to 1 and 8 GiB, one run, no check', (t) => {
     keep: false,
     check: false,
     startupOnly: false,
+    readerSizes: [0.25, 1, 4],
+    readerOnly: false,
     help: false,
   });
+});
+
+test('the reader step takes its own sizes, and can run alone', (t) => {
+  const o = parseBenchArgs(['--reader-sizes', '0.5,2', '--reader-only']);
+  t.deepEqual(o.readerSizes, [0.5, 2]);
+  t.deepEqual(o.sizes, [1, 8], '--sizes untouched');
+  t.true(o.readerOnly);
+  t.throws(() => parseBenchArgs(['--reader-sizes', '0']), { message: /--reader-sizes/ });
+  t.true(judge('flat', 1.2, TARGETS.readerFlat).met);
+  t.false(judge('flat', 1.21, TARGETS.readerFlat).met);
 });
 
 test('the bench reads sizes, runs and flags', (t) => {

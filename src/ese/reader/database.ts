@@ -1,7 +1,7 @@
 // The reader's entry point: open a database file, list its tables from the catalog, and iterate a table's rows
 // as typed values. Read-only and streaming: rows are produced one at a time from pages read on demand.
 import type { ParsedDatabaseHeader } from '../database-header.ts';
-import { compareKeys, lastEntry, leafEntries, prefixEntries, seek, type Entry } from './btree.ts';
+import { compareKeys, countLeafEntries, lastEntry, leafEntries, prefixEntries, seek, type Entry } from './btree.ts';
 import { readCatalog, type ColumnDef, type TableDef } from './catalog.ts';
 import { isLongType } from './column-types.ts';
 import { Findings } from './findings.ts';
@@ -60,8 +60,9 @@ export class EseDatabase {
    */
   *rows(table: TableDef, keep?: (col: ColumnDef) => boolean): Generator<Row> {
     const decode = this.recordDecoder(table, keep);
-    for (const e of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name }))
-      yield decode(e);
+    // Transient leaves: every value is decoded into new memory before the next entry is read.
+    const opts = { objid: table.objid, table: table.name, transient: true };
+    for (const e of leafEntries(this.source, table.fdp, this.findings, opts)) yield decode(e);
   }
 
   /**
@@ -110,9 +111,7 @@ export class EseDatabase {
   }
 
   rowCount(table: TableDef): number {
-    let n = 0;
-    for (const _ of leafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name })) n++;
-    return n;
+    return countLeafEntries(this.source, table.fdp, this.findings, { objid: table.objid, table: table.name });
   }
 
   private value(table: TableDef, col: ColumnDef, raw: RawValue, pgno: number): EseValue | null {
@@ -132,7 +131,8 @@ export class EseDatabase {
       bytes = readLongValue(this.source, table.longValueFdp, raw.bytes, this.findings, table.name);
       if (bytes === null) return null;
     }
-    const value = decodeValue(col, bytes);
+    let value = decodeValue(col, bytes);
+    if (value === raw.bytes) value = raw.bytes.slice(); // binary: a copy, as the page's buffer is reused
     if (value === null) {
       const message = `column ${col.name}: ${bytes.byteLength} bytes are not a valid ${col.type}${isLongType(col.type) ? ' (long)' : ''}`;
       this.findings.add({ code: 'bad-record', message, ...where });

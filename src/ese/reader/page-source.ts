@@ -10,6 +10,11 @@ export interface PageSource {
   readonly pageCount: number;
   /** The page's bytes, or null (with a finding) when it cannot be trusted. */
   page(pgno: number, findings: Findings): Uint8Array | null;
+  /**
+   * The same page read into `into` (a page-sized buffer the caller reuses) and checked, without entering the cache:
+   * for a walk that reads each leaf once and keeps nothing of it. A cached page is returned as it is.
+   */
+  pageInto?(pgno: number, into: Uint8Array, findings: Findings): Uint8Array | null;
   close(): void;
 }
 
@@ -43,22 +48,35 @@ export class CachedPageSource implements PageSource {
       return hit;
     }
     const page = this.load(pgno, findings);
-    this.cache.set(pgno, page);
-    if (this.cache.size > CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
+    this.remember(pgno, page);
     return page;
   }
 
-  private load(pgno: number, findings: Findings): Uint8Array | null {
+  private remember(pgno: number, page: Uint8Array | null): void {
+    this.cache.set(pgno, page);
+    if (this.cache.size > CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  pageInto(pgno: number, into: Uint8Array, findings: Findings): Uint8Array | null {
+    if (into.byteLength !== this.pageSize || into.byteOffset % 4 !== 0)
+      throw new RangeError(`pageInto needs a 4-byte aligned buffer of ${this.pageSize} bytes`);
+    const hit = this.cache.get(pgno);
+    if (hit !== undefined) return hit;
+    const page = this.load(pgno, findings, into);
+    if (page === null) this.remember(pgno, null); // a bad page is reported once per walk and the next, as page() does
+    return page;
+  }
+
+  private load(pgno: number, findings: Findings, buf: Uint8Array = new Uint8Array(this.pageSize)): Uint8Array | null {
     if (pgno < 1 || pgno > this.pageCount) {
       findings.add({ code: 'page-out-of-range', message: `page ${pgno} is outside 1..${this.pageCount}`, pgno });
       return null;
     }
-    const buf = new Uint8Array(this.pageSize);
     if (this.readAt(buf, (pgno + 1) * this.pageSize) !== this.pageSize) {
       findings.add({ code: 'page-out-of-range', message: `page ${pgno} could not be read whole`, pgno });
       return null;
     }
-    const check = checkPage(new Uint32Array(buf.buffer), pgno);
+    const check = checkPage(new Uint32Array(buf.buffer, buf.byteOffset, this.pageSize / 4), pgno);
     if (check.status === 'blank') {
       findings.add({ code: 'page-blank', message: `page ${pgno} is blank (all zero)`, pgno });
       return null;

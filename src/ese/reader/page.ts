@@ -55,43 +55,61 @@ export function parsePageHeader(page: Uint8Array, pgno: number): PageHeader {
 
 /** Reads tag `i`; null (and a finding) when it does not fit inside the page's data area. */
 export function readTag(page: Uint8Array, pgno: number, i: number, findings: Findings): Tag | null {
+  const span: TagSpan = { start: 0, size: 0, flags: 0 };
+  if (!tagSpan(page, pgno, i, findings, span)) return null;
+  let data = page.subarray(span.start, span.start + span.size);
+  if (isLargePage(page.byteLength) && i > 0) {
+    data = Uint8Array.from(data);
+    data[1]! &= 0x1f;
+  }
+  return { flags: span.flags, data };
+}
+
+/** Where a tag's entry lies in the page; on large pages its second byte still carries the flags in its top bits. */
+export interface TagSpan {
+  start: number;
+  size: number;
+  flags: number;
+}
+
+/**
+ * Tag `i` into `out` (which a walk that only counts reuses, allocating nothing per tag); false (and a finding) when
+ * it does not fit inside the page's data area.
+ */
+export function tagSpan(page: Uint8Array, pgno: number, i: number, findings: Findings, out: TagSpan): boolean {
   const size = page.byteLength;
   const large = isLargePage(size);
   const hdr = pageHeaderSize(size);
   const at = size - 4 * (i + 1);
   if (at < hdr) {
     findings.add({ code: 'bad-tag', message: `tag ${i} would lie inside the page header`, pgno });
-    return null;
+    return false;
   }
-  const v = new DataView(page.buffer, page.byteOffset, size);
-  const w0 = v.getUint16(at, true);
-  const w1 = v.getUint16(at + 2, true);
   const mask = large ? 0x7fff : 0x1fff;
-  const cb = w0 & mask;
+  const cb = (page[at]! | (page[at + 1]! << 8)) & mask;
+  const w1 = page[at + 2]! | (page[at + 3]! << 8);
   const ib = w1 & mask;
   const start = hdr + ib;
   // Entries live between the header and the tag array at the page's end.
   if (start + cb > size - 4 * tagsBelow(page)) {
     findings.add({ code: 'bad-tag', message: `tag ${i} (offset ${ib}, size ${cb}) runs past the data area`, pgno });
-    return null;
+    return false;
   }
-  let data = page.subarray(start, start + cb);
   let flags = w1 >>> 13;
   if (large) {
     if (cb < 2 && i > 0) {
       findings.add({ code: 'bad-tag', message: `tag ${i} too short for its flag word`, pgno });
-      return null;
+      return false;
     }
-    if (i > 0) {
-      flags = data[1]! >>> 5;
-      data = Uint8Array.from(data);
-      data[1]! &= 0x1f;
-    } else flags = 0;
+    flags = i > 0 ? page[start + 1]! >>> 5 : 0;
   }
-  return { flags, data };
+  out.start = start;
+  out.size = cb;
+  out.flags = flags;
+  return true;
 }
 
 /** The number of tags the header announces; the tag array lies below the page end. */
 function tagsBelow(page: Uint8Array): number {
-  return new DataView(page.buffer, page.byteOffset, page.byteLength).getUint16(34, true);
+  return page[34]! | (page[35]! << 8);
 }
