@@ -52,7 +52,7 @@ export class LinkReader {
       const target = row[back ? 'link_DNT' : 'backlink_DNT'];
       if (typeof target !== 'number') return;
       const list = out.get(name) ?? [];
-      list.push(this.value(target, row['link_data']));
+      list.push(this.value(target, back ? undefined : row['link_data']));
       out.set(name, list);
     };
     const key = longKey(dnt);
@@ -65,8 +65,9 @@ export class LinkReader {
   }
 
   /**
-   * A DN, or for a DN-Binary / DN-String link (link_data set) LDAP's DN-Binary form `B:<hex digits>:<hex>:<DN>`
-   * with link_data's bytes as hex (FORMAT.md §6 says what is not verified about them).
+   * A DN, or for a forward DN-Binary / DN-String link (link_data set) LDAP's DN-Binary form
+   * `B:<hex digits>:<hex>:<DN>` with link_data's bytes as hex (FORMAT.md §6 says what is not verified about them).
+   * Back links are plain DNs whatever the forward link's syntax.
    */
   private value(target: number, data: Row[string] | undefined): string {
     const dn = this.dnOf(target) ?? `<DNT=${target}>`;
