@@ -89,7 +89,10 @@ export function compareDirectories(
   opts: CompareOptions,
 ): CompareReport {
   const ignored = opts.ignore ?? DEFAULT_IGNORE;
-  const { objects, ...d } = diffObjects(left.dir.objects(), right.dir.objects(), {
+  // Linked attributes (member, manager, …) are compared like the others: read for the attributes compared, all of
+  // them when no list is given.
+  const read = { attributes: opts.attributes ?? ['*'] };
+  const { objects, ...d } = diffObjects(left.dir.objects(0, read), right.dir.objects(0, read), {
     ignore: ignored,
     ...(opts.attributes ? { attributes: opts.attributes } : {}),
     limit: opts.limit ?? DEFAULT_LIMIT,

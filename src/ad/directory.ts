@@ -1,16 +1,25 @@
 // A read-only view of an ntds.dit as directory objects: one pass reads the schema and the tree (only the columns
-// that describe them), then objects are produced row by row with LDAP names, built DNs and decoded values.
+// that describe them), then objects are produced row by row with LDAP names, built DNs and decoded values, and
+// the linked attributes asked for from link_table.
 // Secret attributes (attrtyps.ts) are never decoded: the ESE reader skips their columns.
 import { AppError } from '../errors.ts';
 import { EseDatabase, type Row } from '../ese/reader/database.ts';
 import type { ColumnDef, TableDef } from '../ese/reader/catalog.ts';
 import { ATT } from './attrtyps.ts';
 import { buildDn, type TreeNode } from './dn.ts';
+import { LinkReader, linkSelection } from './links.ts';
 import { attrtypToOid, parseColumnName } from './prefix-table.ts';
 import { AdSchema, col, first } from './schema.ts';
 import { adValue, type AdValue, type ValueContext } from './values.ts';
 
 export type AdObject = Record<string, AdValue | AdValue[]>;
+
+export interface ObjectsOptions {
+  /** The attributes wanted (LDAP names, '*' for all): decides which linked attributes are read. */
+  attributes?: readonly string[];
+  /** Produces only the objects it accepts (judged on their datatable attributes, before links are read). */
+  match?: (object: AdObject) => boolean;
+}
 
 const TREE_COLUMNS = new Set(['DNT_col', 'PDNT_col', 'RDNtyp_col', 'OBJ_col']);
 const SCHEMA_ATTRTYPS = new Set<number>([
@@ -20,6 +29,8 @@ const SCHEMA_ATTRTYPS = new Set<number>([
   ATT.attributeID,
   ATT.searchFlags,
   ATT.msDSIntId,
+  ATT.linkID,
+  ATT.attributeSyntax,
 ]);
 
 export class AdDirectory {
@@ -73,16 +84,27 @@ export class AdDirectory {
     return dn === '' ? undefined : dn;
   }
 
-  /** Every object (a row with an RDN), with all its non-secret attributes, in row (DNT) order. */
-  *objects(afterDnt = 0): Generator<{ dnt: number; object: AdObject }> {
+  /**
+   * Every object (a row with an RDN), with all its non-secret attributes, in row (DNT) order. `attributes` (LDAP
+   * names, '*' for all) says which linked attributes to read from link_table (links.ts): none when it names none,
+   * so a request for plain attributes pays nothing for them. `match`, when given, picks the objects to produce
+   * before their links are read.
+   */
+  *objects(afterDnt = 0, opts: ObjectsOptions = {}): Generator<{ dnt: number; object: AdObject }> {
     const ctx: ValueContext = { dnOf: (d) => this.dnOf(d), oidName: (t) => this.oidName(t), oid: attrtypToOid };
     const keep = (c: ColumnDef) => !this.schema.isSecret(parseColumnName(c.name)?.attrtyp ?? -1);
+    const links = linkSelection(this.schema, opts.attributes);
+    const reader = links === undefined ? undefined : new LinkReader(this.db, this.schema, (d) => this.dnOf(d));
     for (const row of this.db.rows(this.table, keep)) {
       const dnt = row['DNT_col'];
       if (typeof dnt !== 'number' || dnt <= afterDnt || row['OBJ_col'] !== 1) continue;
       const dn = this.dnOf(dnt);
       if (dn === undefined) continue;
-      yield { dnt, object: this.toObject(row, dn, ctx) };
+      const object = this.toObject(row, dn, ctx);
+      if (opts.match !== undefined && !opts.match(object)) continue;
+      // Linked values are always lists: most linked attributes are multi-valued, and a list keeps one shape.
+      if (reader !== undefined) for (const [name, values] of reader.valuesOf(dnt, links!)) object[name] = values;
+      yield { dnt, object };
     }
   }
 

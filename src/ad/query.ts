@@ -41,10 +41,10 @@ export function queryDirectory(dir: AdDirectory, req: ObjectsQuery): ObjectsRepo
   const match = matcher(req);
   const objects: AdObject[] = [];
   let nextCursor: string | undefined;
-  for (const { dnt, object } of dir.objects(after)) {
-    if (!match(object)) continue;
+  const attributes = req.attributes ?? DEFAULT_ATTRIBUTES;
+  for (const { dnt, object } of dir.objects(after, { attributes, match })) {
     if (objects.length === limit) break;
-    objects.push(project(object, req.attributes ?? DEFAULT_ATTRIBUTES));
+    objects.push(project(object, attributes));
     nextCursor = `dnt:${dnt}`;
   }
   const more = objects.length === limit;

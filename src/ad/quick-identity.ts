@@ -3,8 +3,9 @@
 // heads + a few configuration children), whatever the size of the directory.
 //   hiddentable → dsa_col (the DSA's DNT) → the DSA row by its primary key (DNT_index on DNT_col)
 //   → its ancestors by PDNT_col (the configuration head is one of them) → the naming contexts the DSA names in
-//   hasMasterNCs, msDS-hasMasterNCs, hasPartialReplicaNCs, msDS-HasDomainNCs and dMDLocation (DN attributes held
-//   in the DSA's own row: none of them is a linked attribute, so link_table is not read)
+//   hasMasterNCs, msDS-hasMasterNCs, hasPartialReplicaNCs, msDS-HasDomainNCs and dMDLocation as the DSA's own row
+//   holds them (all but dMDLocation are linked attributes, whose values are link_table rows: not read yet, FORMAT.md
+//   §5)
 //   → CN=Partitions and CN=Services,… under the configuration through PDNT_index (children of a row)
 //   → the highest USN from the last key of the uSNChanged index (INDEX_00020078).
 import type { ColumnDef, TableDef } from '../ese/reader/catalog.ts';

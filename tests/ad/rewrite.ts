@@ -86,3 +86,26 @@ export function rewriteSchemaCopy(source: string, destination: string): number[]
   writeFileSync(destination, file);
   return pages;
 }
+
+/**
+ * Rewrites in place the link_base of the link_table rows that hold `from` (the record's fixed column 3, after
+ * link_DNT and backlink_DNT) and seals their pages again: the same two rows, now values of another attribute.
+ * The keys keep the old link_base, which the reader does not use for values. Returns how many rows changed.
+ */
+export function rewriteLinkBase(file: Uint8Array, from: number, to: number): number {
+  const db = EseDatabase.fromBytes(file);
+  const table = db.table('link_table')!;
+  const size = db.source.pageSize;
+  const pages = new Set<number>();
+  let done = 0;
+  for (const e of leafEntries(db.source, table.fdp, db.findings, { objid: table.objid })) {
+    const view = new DataView(e.data.buffer, e.data.byteOffset, e.data.byteLength);
+    if (e.data[0]! < 3 || view.getInt32(12, true) !== from) continue;
+    new DataView(file.buffer, file.byteOffset).setInt32((e.pgno + 1) * size + e.data.byteOffset + 12, to, true);
+    pages.add(e.pgno);
+    done++;
+  }
+  db.close();
+  for (const pgno of pages) sealPage(new Uint32Array(file.buffer, file.byteOffset + (pgno + 1) * size, size / 4), pgno);
+  return done;
+}

@@ -69,6 +69,17 @@ maybe('objects: chosen attributes, changedSinceUsn and the deleted filter', asyn
   t.is(cn.lDAPDisplayName, 'cn');
 });
 
+maybe('objects: linked attributes named in the request come from the link table', async (t) => {
+  const req = { path: ntds(), name: 'Boot*', attributes: ['distinguishedName', 'hasMasterNCs', 'masteredBy'] };
+  const r = (await adbackup(['objects'], req)).json as any;
+  const byDn = new Map(r.objects.map((o: any) => [o.distinguishedName, o]));
+  t.deepEqual(byDn.get('CN=BootMachine,O=Boot'), {
+    distinguishedName: 'CN=BootMachine,O=Boot',
+    hasMasterNCs: ['O=Boot'],
+  });
+  t.deepEqual(byDn.get('O=Boot'), { distinguishedName: 'O=Boot', masteredBy: ['CN=BootMachine,O=Boot'] });
+});
+
 maybe('a damaged datatable page: exit 3 with the finding, no objects', async (t) => {
   const file = readFileSync(ntds());
   const tables = (await adbackup(['tables'], { path: ntds() })).json as any;

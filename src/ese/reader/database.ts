@@ -75,6 +75,15 @@ export class EseDatabase {
     return this.recordDecoder(table, keep)(first.value);
   }
 
+  /**
+   * The rows whose primary keys start with `prefix` (a normalised key, keys.ts), in key order: one descent, then
+   * the leaves the prefix spans.
+   */
+  *rowsByPrefix(table: TableDef, prefix: Uint8Array, keep?: (col: ColumnDef) => boolean): Generator<Row> {
+    const decode = this.recordDecoder(table, keep);
+    for (const e of prefixEntries(this.source, table.fdp, prefix, this.findings)) yield decode(e);
+  }
+
   /** The entries of a table's index whose keys start with `prefix`; an entry's data is its row's primary key. */
   *indexEntries(table: TableDef, index: string, prefix: Uint8Array): Generator<Entry> {
     const def = table.indexes.find((i) => i.name === index);
