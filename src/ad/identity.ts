@@ -36,6 +36,9 @@ export interface DatabaseIdentity {
   schemaCreated?: string;
 }
 
+/** The DSA's linked naming-context attributes ([MS-ADA1]/[MS-ADA2]: linkIDs 76, 74, 2036, 2026). */
+const NC_LINK_ATTRIBUTES = ['hasMasterNCs', 'hasPartialReplicaNCs', 'msDS-hasMasterNCs', 'msDS-HasDomainNCs'];
+
 /** instanceType bits ([MS-ADTS]): the object heads a naming context; the replica is not instantiated; writable. */
 export const IT_NC_HEAD = 0x1;
 export const IT_UNINSTANT = 0x2;
@@ -71,7 +74,8 @@ export function readIdentity(dir: AdDirectory): DatabaseIdentity {
   const namingContexts: NamingContext[] = [];
   const wanted = /^CN=(Directory Service,CN=Windows NT,CN=Services|Partitions),/i;
   let highestUsn = 0;
-  for (const { object } of dir.objects()) {
+  // The DSA's naming-context attributes are linked (link_table rows, links.ts): read with the objects.
+  for (const { object } of dir.objects(0, { attributes: NC_LINK_ATTRIBUTES })) {
     const dn = String(object['distinguishedName']);
     for (const a of ['uSNChanged', 'uSNCreated']) highestUsn = Math.max(highestUsn, Number(object[a] ?? 0));
     const nc = heldNamingContext(dn, Number(object['instanceType'] ?? 0));

@@ -82,7 +82,8 @@ export class LinkReader {
  * (kept for replication until garbage collection), link_deactivetime a deactivated link of a deleted object
  * (Recycle Bin). LDAP returns neither without a control, so neither is returned here.
  */
-function isRemoved(row: Row): boolean {
+/** A value removed (link_deltime: an absent value kept for replication) or deactivated (its object deleted). */
+export function isRemoved(row: Row): boolean {
   const set = (v: Row[string] | undefined) => v !== undefined && v !== 0n && v !== 0;
   return set(row['link_deltime']) || set(row['link_deactivetime']);
 }

@@ -3,9 +3,8 @@
 // heads + a few configuration children), whatever the size of the directory.
 //   hiddentable → dsa_col (the DSA's DNT) → the DSA row by its primary key (DNT_index on DNT_col)
 //   → its ancestors by PDNT_col (the configuration head is one of them) → the naming contexts the DSA names in
-//   hasMasterNCs, msDS-hasMasterNCs, hasPartialReplicaNCs, msDS-HasDomainNCs and dMDLocation as the DSA's own row
-//   holds them (all but dMDLocation are linked attributes, whose values are link_table rows: not read yet, FORMAT.md
-//   §5)
+//   hasMasterNCs, msDS-hasMasterNCs, hasPartialReplicaNCs and msDS-HasDomainNCs (linked attributes: the DSA's rows
+//   of link_table, one prefix seek) and dMDLocation (a column of its row)
 //   → CN=Partitions and CN=Services,… under the configuration through PDNT_index (children of a row)
 //   → the highest USN from the last key of the uSNChanged index (INDEX_00020078).
 import type { ColumnDef, TableDef } from '../ese/reader/catalog.ts';
@@ -13,6 +12,7 @@ import type { EseDatabase, Row } from '../ese/reader/database.ts';
 import { longKey, readLongKey, readLongLongKey } from '../ese/reader/keys.ts';
 import type { EseValue } from '../ese/reader/values.ts';
 import { escapeRdnValue } from './dn.ts';
+import { isRemoved } from './links.ts';
 import type { AdObject } from './directory.ts';
 import {
   DIRECTORY_SERVICE_RDNS,
@@ -24,8 +24,21 @@ import {
 import { parseColumnName } from './prefix-table.ts';
 import { adValue, type AdValue, type ValueContext } from './values.ts';
 
-/** The reader calls it needs: EseDatabase, or a test double of it. */
-export type KeyedDatabase = Pick<EseDatabase, 'table' | 'rows' | 'rowByKey' | 'indexEntries' | 'lastIndexEntry'>;
+/** The reader calls it needs: EseDatabase, or a test double of it (which may have no link_table to seek in). */
+export type KeyedDatabase = Pick<EseDatabase, 'table' | 'rows' | 'rowByKey' | 'indexEntries' | 'lastIndexEntry'> &
+  Partial<Pick<EseDatabase, 'rowsByPrefix'>>;
+
+/**
+ * The DSA's naming-context attributes that are linked ([MS-ADA1]/[MS-ADA2] linkID): their values are link_table
+ * rows of the DSA (links.ts), not columns of its row; on 2012 R2 all four are (checked on the template's link_table).
+ */
+const NC_LINKS: Record<string, number> = {
+  hasMasterNCs: 76,
+  hasPartialReplicaNCs: 74,
+  'msDS-hasMasterNCs': 2036,
+  'msDS-HasDomainNCs': 2026,
+};
+const LINK_COLUMNS = new Set(['link_base', 'backlink_DNT', 'link_deltime', 'link_deactivetime']);
 
 /** The attributes the identity reads, by attrtyp (default prefix table): nothing else is decoded. */
 const IDENTITY_ATTRIBUTES: Record<number, string> = {
@@ -81,8 +94,9 @@ export function quickIdentity(db: KeyedDatabase): DatabaseIdentity | undefined {
   const byDn = new Map<string, AdObject>();
   const dsa = dsaDnt === undefined ? undefined : reader.object(dsaDnt);
   const dsaDn = dsa === undefined ? undefined : String(dsa['distinguishedName']);
+  const linked = dsa === undefined || dsaDnt === undefined ? [] : withLinkedContexts(db, reader, dsaDnt, dsa);
   if (dsa !== undefined && dsaDn !== undefined) byDn.set(dsaDn, dsa);
-  const namingContexts = dsaDnt === undefined ? [] : heldContexts(reader, dsaDnt, byDn);
+  const namingContexts = dsaDnt === undefined ? [] : heldContexts(reader, dsaDnt, linked, byDn);
   const configuration = namingContexts.find((nc) => classes(byDn.get(nc.dn)).includes('configuration'));
   if (configuration !== undefined) configurationChildren(reader, configuration.dn, byDn);
   const last = db.lastIndexEntry(table, USN_CHANGED_INDEX);
@@ -91,9 +105,35 @@ export function quickIdentity(db: KeyedDatabase): DatabaseIdentity | undefined {
   return assembleIdentity({ dsaDn, byDn, namingContexts, highestUsn, hidden });
 }
 
+/**
+ * The DSA's linked NC attributes set on its object as DN lists (as the full reader's objects carry them); returns
+ * their targets' DNTs.
+ */
+function withLinkedContexts(db: KeyedDatabase, reader: KeyedRows, dsaDnt: number, dsa: AdObject): number[] {
+  const table = db.table('link_table');
+  if (table === undefined || db.rowsByPrefix === undefined) return [];
+  const wanted = new Map(Object.entries(NC_LINKS).map(([name, linkId]) => [linkId, name]));
+  const targets: number[] = [];
+  for (const row of db.rowsByPrefix(table, longKey(dsaDnt), (c) => LINK_COLUMNS.has(c.name))) {
+    const { link_base: base, backlink_DNT: target } = row;
+    if (isRemoved(row) || typeof base !== 'number' || typeof target !== 'number') continue;
+    const name = wanted.get(base * 2);
+    const dn = reader.dnOf(target);
+    if (name === undefined || dn === undefined) continue;
+    dsa[name] = [...[dsa[name] ?? []].flat(), dn];
+    targets.push(target);
+  }
+  return targets;
+}
+
 /** The NC heads among the DSA's ancestors and among the DNs its own NC attributes name, in row (DNT) order. */
-function heldContexts(reader: KeyedRows, dsaDnt: number, byDn: Map<string, AdObject>): NamingContext[] {
-  const candidates = new Set<number>(reader.ancestors(dsaDnt));
+function heldContexts(
+  reader: KeyedRows,
+  dsaDnt: number,
+  linked: number[],
+  byDn: Map<string, AdObject>,
+): NamingContext[] {
+  const candidates = new Set<number>([...reader.ancestors(dsaDnt), ...linked]);
   for (const attr of NC_ATTRIBUTES) for (const dnt of reader.dnts(dsaDnt, attr)) candidates.add(dnt);
   const held: NamingContext[] = [];
   for (const dnt of [...candidates].sort((a, b) => a - b)) {
@@ -192,6 +232,10 @@ class KeyedRows {
     const column = this.columnOf(attribute);
     const value = column === undefined ? undefined : this.node(dnt)?.row[column];
     return [value ?? []].flat().filter((v: EseValue): v is number => typeof v === 'number');
+  }
+
+  dnOf(dnt: number): string | undefined {
+    return this.node(dnt)?.dn;
   }
 
   ancestors(dnt: number): number[] {

@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { seek } from '../../src/ese/reader/btree.ts';
 import { sealPage } from '../../src/ese/page-checksum.ts';
 import { syntheticForest, unpackNtds } from './support.ts';
+import { rewriteLinkBase } from './rewrite.ts';
 
 const maybe = haveNtds || process.env['CI'] ? test : test.skip;
 const ntds = unpackNtds(test);
@@ -138,4 +139,17 @@ maybe('damaged pages on the way: the quick identity gives findings or less, neve
 
 test('not an AD database: no identity', (t) => {
   t.is(quickIdentity({ table: () => undefined } as never), undefined);
+});
+
+maybe("the DSA's linked NC attributes are read from link_table: a msDS-HasDomainNCs link names the domain", (t) => {
+  // The template's hasMasterNCs link (link_base 38) made a msDS-HasDomainNCs one (linkID 2026, link_base 1013).
+  const file = new Uint8Array(readFileSync(ntds()));
+  t.is(rewriteLinkBase(file, 38, 1013), 1);
+  const before = quickIdentity(EseDatabase.fromBytes(new Uint8Array(readFileSync(ntds()))))!;
+  t.is(before.domainDn, undefined, 'the template names no domain');
+  const db = EseDatabase.fromBytes(file);
+  const quick = quickIdentity(db)!;
+  t.is(quick.domainDn, 'O=Boot');
+  t.deepEqual(quick, readIdentity(new AdDirectory(EseDatabase.fromBytes(file))));
+  t.deepEqual(db.findings.list, []);
 });
