@@ -39,26 +39,35 @@ export function* mergeJoin(left: Iterable<NumberedObject>, right: Iterable<Numbe
     const takeLeft = !l.done && (r.done || l.value.dnt <= r.value.dnt);
     const takeRight = !r.done && (l.done || r.value.dnt <= l.value.dnt);
     if (takeLeft) {
-      const o = l.value!.object;
-      const other = pendingRight.get(objectKey(o));
-      if (other === undefined) pendingLeft.set(objectKey(o), o);
-      else {
-        pendingRight.delete(objectKey(o));
-        yield [o, other];
-      }
+      const paired = pairOrHold(l.value!.object, pendingLeft, pendingRight);
+      if (paired !== undefined) yield [paired[0], paired[1]];
       l = li.next();
     }
     if (takeRight) {
-      const o = r.value!.object;
-      const other = pendingLeft.get(objectKey(o));
-      if (other === undefined) pendingRight.set(objectKey(o), o);
-      else {
-        pendingLeft.delete(objectKey(o));
-        yield [other, o];
-      }
+      const paired = pairOrHold(r.value!.object, pendingRight, pendingLeft);
+      if (paired !== undefined) yield [paired[1], paired[0]];
       r = ri.next();
     }
   }
   for (const o of pendingLeft.values()) yield [o, undefined];
   for (const o of pendingRight.values()) yield [undefined, o];
+}
+
+/**
+ * The object and the other side's pending object with its GUID (taken from that side's buffer), or undefined with
+ * the object held in its own side's buffer until its partner turns up.
+ */
+function pairOrHold(
+  o: AdObject,
+  mine: Map<string, AdObject>,
+  theirs: Map<string, AdObject>,
+): [AdObject, AdObject] | undefined {
+  const key = objectKey(o);
+  const other = theirs.get(key);
+  if (other === undefined) {
+    mine.set(key, o);
+    return undefined;
+  }
+  theirs.delete(key);
+  return [o, other];
 }
