@@ -14,6 +14,7 @@ import type { AgeKeyring } from './age/keyring.ts';
 import { createAgeDecryptStream } from './age/decrypt.ts';
 import { innerFormat, readAgeHeader } from './encryption.ts';
 import { measureStream } from './measure.ts';
+import { requireRegularFile } from '../regular-file.ts';
 
 export interface ArchiveFileInfo {
   path: string;
@@ -38,8 +39,7 @@ export async function sniffArchive(
   let got = 0;
   try {
     const st = await stat(path);
-    if (!st.isFile())
-      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    requireRegularFile(st);
     size = st.size;
     const fh = await open(path, 'r');
     try {

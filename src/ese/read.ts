@@ -14,6 +14,7 @@ import {
 import { FILETYPE_LOG, type ParsedLogHeader, parseLogHeader } from './log-header.ts';
 import { FILETYPE_CHECKPOINT, type ParsedCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import { FILE_TYPES, fileTypeName } from './file-types.ts';
+import { requireRegularFile } from '../regular-file.ts';
 
 export type HeaderKind = 'database' | 'log' | 'checkpoint';
 
@@ -33,12 +34,10 @@ export async function readHeaderProbe(path: string, length = HEADER_PROBE_BYTES)
   try {
     // stat before open: opening a FIFO would wait for a writer forever.
     const named = await stat(path);
-    if (!named.isFile())
-      throw Object.assign(new Error('not a regular file'), { code: named.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    requireRegularFile(named);
     fh = await open(path, 'r');
     const st = await fh.stat();
-    if (!st.isFile())
-      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    requireRegularFile(st);
     const bytes = new Uint8Array(Math.min(length, st.size));
     let got = 0;
     while (got < bytes.byteLength) {

@@ -8,6 +8,7 @@ import type { BackupSource, SourceItem, SourcePlan } from '../backup/source.ts';
 import { scanLogSet } from '../logs/scan.ts';
 import { DEFAULT_BASE } from '../logs/names.ts';
 import { readBuffers } from '../buffer-pool.ts';
+import { requireRegularFile } from '../regular-file.ts';
 
 export interface FolderSourceRequest {
   /** One folder holding ntds.dit (or IFM's "Active Directory\ntds.dit"), the logs and edb.chk. */
@@ -149,8 +150,7 @@ async function fileItem(role: SourceItem['role'], path: string, recordedPath = p
   try {
     st = await stat(path);
     // A folder, a device or a FIFO is no database, log or checkpoint (and opening a FIFO would block).
-    if (!st.isFile())
-      throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    requireRegularFile(st);
   } catch (err) {
     throw fsError(err, path, 'read');
   }

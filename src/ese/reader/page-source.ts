@@ -4,6 +4,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { HEADER_PROBE_BYTES, parseDatabaseHeader, type ParsedDatabaseHeader } from '../database-header.ts';
 import { checkPage } from '../page-checksum.ts';
 import type { Findings } from './findings.ts';
+import { requireRegularFile } from '../../regular-file.ts';
 
 export interface PageSource {
   readonly pageSize: number;
@@ -109,11 +110,11 @@ export function bufferPageSource(file: Uint8Array): { source: PageSource; header
 
 export function filePageSource(path: string): { source: PageSource; header: ParsedDatabaseHeader } {
   // stat before open: opening a FIFO would wait for a writer forever (and this read is synchronous).
-  notRegular(statSync(path));
+  requireRegularFile(statSync(path));
   const fd = openSync(path, 'r');
   try {
     const st = fstatSync(fd);
-    notRegular(st);
+    requireRegularFile(st);
     const size = st.size;
     const probe = new Uint8Array(Math.min(size, HEADER_PROBE_BYTES));
     readSync(fd, probe, 0, probe.byteLength, 0);
@@ -124,9 +125,4 @@ export function filePageSource(path: string): { source: PageSource; header: Pars
     closeSync(fd);
     throw e;
   }
-}
-
-function notRegular(st: { isFile(): boolean; isDirectory(): boolean }): void {
-  if (!st.isFile())
-    throw Object.assign(new Error('not a regular file'), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
 }
