@@ -2,15 +2,9 @@
 // seals it (sealManifest) and writes it as the archive's last entry.
 import { createHash } from 'node:crypto';
 import { ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION } from './layout.ts';
-import {
-  type ArchiveHeaderDoc,
-  type Manifest,
-  type ManifestFile,
-  type ManifestIdentity,
-  databaseSummary,
-  expiryOf,
-} from './manifest.ts';
+import { type ArchiveHeaderDoc, type Manifest, type ManifestFile, databaseSummary, expiryOf } from './manifest.ts';
 import type { EncryptionRecord } from './encryption.ts';
+import type { DatabaseIdentity } from '../database-identity.ts';
 import type { ParsedDatabaseHeader } from '../ese/database-header.ts';
 import type { PageStats } from '../ese/page-scanner.ts';
 import type { LogSetAnalysis } from '../logs/analyze.ts';
@@ -33,7 +27,7 @@ export interface ManifestParts {
   allowUnrestorable: boolean;
   allowCorruptPages: boolean;
   tombstoneLifetimeDays: number;
-  identity?: ManifestIdentity | null;
+  identity?: DatabaseIdentity | null;
 }
 
 export function buildManifest(p: ManifestParts): Manifest {

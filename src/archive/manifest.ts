@@ -17,6 +17,7 @@ import type { ParsedHeaderFile } from '../ese/read.ts';
 import type { EncryptionRecord } from './encryption.ts';
 import { type MethodChoice, type RestoreMethod, chooseRestoreMethod } from '../logs/restore-method.ts';
 import { classifyLogName } from '../logs/names.ts';
+import type { DatabaseIdentity } from '../database-identity.ts';
 
 export interface DatabaseEseSummary {
   kind: 'database';
@@ -107,30 +108,12 @@ export interface Manifest extends ArchiveIdentity {
   tombstoneLifetimeDays: number;
   expiresAt: string;
   /** Which DC and forest the database belongs to, read from it (AD databases; absent in older archives). */
-  identity?: ManifestIdentity;
+  /** The database's own account of its DC and forest (src/ad reads it; this layer only records it). */
+  identity?: DatabaseIdentity;
   /** sha256 of the first entry (adbackup.json), which no other hash covers. */
   headerSha256?: string;
   /** The seal: sha256 of this manifest's own text with this value written as 64 zeros (see sealManifest). */
   manifestSha256?: string;
-}
-
-/** The database's own account of its DC and forest (src/ad/identity.ts reads it; this layer only records it). */
-export interface ManifestIdentity {
-  dsaDn?: string;
-  dsaGuid?: string;
-  invocationId?: string;
-  namingContexts: { dn: string; writable: boolean }[];
-  domainDn?: string;
-  configurationDn?: string;
-  schemaDn?: string;
-  schemaObjectVersion?: number;
-  tombstoneLifetimeDays?: number;
-  domainFunctionalLevel?: number;
-  forestFunctionalLevel?: number;
-  dcFunctionalLevel?: number;
-  highestUsn?: number;
-  usnReserved?: number;
-  schemaCreated?: string;
 }
 
 /** The first entry: enough to recognise the archive and its origin without reading further. */

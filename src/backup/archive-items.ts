@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import { tarHeader, tarPadding } from '../archive/tar.ts';
 import { entryNameFor } from '../archive/layout.ts';
-import type { ManifestFile, ManifestIdentity } from '../archive/manifest.ts';
+import type { ManifestFile } from '../archive/manifest.ts';
+import type { DatabaseIdentity } from '../database-identity.ts';
 import { type IdentifyDatabase, type IdentityOutcome, identifyArchived } from './identify.ts';
 import { type ArchivedEseFile, HeaderCapture } from '../archive/ese-entries.ts';
 import { type PageStats, PageScanner } from '../ese/page-scanner.ts';
@@ -37,7 +38,7 @@ export interface ArchivedItems {
   /** Page checksums of the database (null when not checked). */
   pages: PageStats | null;
   /** The database's identity (null: not read, or not an AD database). */
-  identity: ManifestIdentity | null;
+  identity: DatabaseIdentity | null;
   warnings: string[];
 }
 

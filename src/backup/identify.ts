@@ -1,11 +1,11 @@
 // The port through which a backup learns whose database it archived: the CLI hands in a reader (src/ad reads the
 // identity by key from the database file); the backup only records the outcome. An identity that cannot be read
 // never fails a backup: it becomes a warning, and the manifest goes without.
-import type { ManifestIdentity } from '../archive/manifest.ts';
+import type { DatabaseIdentity } from '../database-identity.ts';
 
 export interface IdentityOutcome {
   /** null: the database is not an Active Directory database (no datatable), so there is no identity to read. */
-  identity: ManifestIdentity | null;
+  identity: DatabaseIdentity | null;
   /** Why the identity is missing or partial (a damaged datatable), for the backup's warnings. */
   warning?: string;
 }
