@@ -3,7 +3,7 @@
 // the source it read.
 import { fsError } from '../errors.ts';
 import { EseDatabase } from '../ese/reader/database.ts';
-import { openArchivedDatabase } from '../archive/archived-database.ts';
+import { type ArchivedDatabaseOptions, openArchivedDatabase } from '../archive/archived-database.ts';
 import { type DecryptionRequest, resolveKeyring } from './secrets.ts';
 
 export interface DatabaseSourceRequest {
@@ -37,22 +37,36 @@ export async function withRequestedDatabase<T>(
     label = { path };
   } else {
     const keyring = await resolveKeyring(req.decryption);
-    const opened = await openArchivedDatabase(req.archive, {
+    const opened = await openDatabaseInArchive(req.archive, {
       signal,
       ...(keyring ? { keyring } : {}),
       ...(req.member === undefined ? {} : { member: req.member }),
       ...(req.spillDirectory === undefined ? {} : { spillDirectory: req.spillDirectory }),
     });
-    try {
-      db = EseDatabase.fromSource(opened);
-    } catch (err) {
-      throw fsError(err, req.archive, 'read');
-    }
+    db = opened.db;
     label = { archive: req.archive, member: opened.member };
   }
   try {
     return { label, result: await use(db, label) };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The database inside an archive (read in place from a plain tar, else through the sealed scratch file of
+ * openArchivedDatabase), for `use` above and for verify's deep check. The caller closes it; when its catalog cannot
+ * be read, the page source (and its scratch file) is closed here.
+ */
+export async function openDatabaseInArchive(
+  archive: string,
+  options: ArchivedDatabaseOptions,
+): Promise<{ db: EseDatabase; member: string }> {
+  const opened = await openArchivedDatabase(archive, options);
+  try {
+    return { db: EseDatabase.fromSource(opened), member: opened.member };
+  } catch (err) {
+    opened.source.close();
+    throw fsError(err, archive, 'read');
   }
 }

@@ -7,10 +7,9 @@ import { checkDatabase } from '../ad/check.ts';
 import { quickIdentity } from '../ad/quick-identity.ts';
 import type { DatabaseIdentity } from '../ad/identity.ts';
 import type { AgeKeyring } from '../archive/age/keyring.ts';
-import { openArchivedDatabase } from '../archive/archived-database.ts';
 import type { VerifyResult } from '../archive/verify-types.ts';
-import { EseDatabase } from '../ese/reader/database.ts';
 import type { Finding } from '../ese/reader/findings.ts';
+import { openDatabaseInArchive } from './database-source.ts';
 
 export interface DeepVerifyReport {
   ok: boolean;
@@ -28,14 +27,13 @@ export async function deepVerify(
   archive: string,
   options: { keyring?: AgeKeyring; signal: AbortSignal; spillDirectory?: string },
 ): Promise<DeepVerifyReport> {
-  const opened = await openArchivedDatabase(archive, options);
-  const db = EseDatabase.fromSource(opened);
+  const { db, member } = await openDatabaseInArchive(archive, options);
   try {
     const check = checkDatabase(db);
     const identity = check.directory ? quickIdentity(db) : undefined;
     return {
       ok: db.findings.count === 0,
-      member: opened.member,
+      member,
       tables: check.tables.map((t) => ({ name: t.name, rows: t.rows })),
       directory: check.directory,
       counts: { ...db.findings.counts } as Record<string, number>,
