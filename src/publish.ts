@@ -9,6 +9,7 @@ import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Writable } from 'node:stream';
 import { AppError, fsError } from './errors.ts';
+import { release } from './owned-buffer.ts';
 
 export const PARTIAL_SUFFIX = '.partial';
 /** Owner-only: an ntds.dit archive holds every password hash of the domain. */
@@ -18,8 +19,11 @@ export interface PartialFile {
   readonly finalPath: string;
   readonly partialPath: string;
   readonly handle: FileHandle;
-  /** A stream writing sequentially through the handle; the handle stays ours to sync and close. */
-  writable(): Writable;
+  /**
+   * A stream writing sequentially through the handle; the handle stays ours to sync and close. `releaseWritten`: the
+   * stream is the last user of the adopted buffers it is given (owned-buffer.ts) and lets go of each once written.
+   */
+  writable(options?: { releaseWritten?: boolean }): Writable;
   /** fsync, close, rename over the final name, fsync the folder. */
   commit(): Promise<void>;
   /** close and remove the .partial; never throws. */
@@ -41,9 +45,11 @@ export async function createPartial(finalPath: string, options: PartialOptions =
     return mine === null || (there !== null && there.ino === mine.ino && there.dev === mine.dev);
   };
   let closed = false;
+  const flusher = backgroundFlusher(handle);
   const close = async () => {
     if (!closed) {
       closed = true;
+      await flusher.settled().catch(() => {});
       await handle.close();
     }
   };
@@ -51,9 +57,10 @@ export async function createPartial(finalPath: string, options: PartialOptions =
     finalPath,
     partialPath,
     handle,
-    writable: () => sequentialWritable(handle),
+    writable: (options) => sequentialWritable(handle, flusher, options?.releaseWritten ?? false),
     async commit() {
       try {
+        await flusher.settled();
         await handle.sync();
         await close();
         if (!(await stillMine())) {
@@ -96,18 +103,78 @@ async function openPartial(finalPath: string, partialPath: string, options: Part
   }
 }
 
+/** Bytes written between two background flushes. */
+export const FLUSH_EVERY = 64 << 20;
+
+/**
+ * Flushes a file's data while it is being written, one fdatasync at a time, each over what was written up to then.
+ * Without it the kernel holds a whole restored database dirty until the commit's fsync, which then waits for all
+ * of it; with it the disk writes while the pass still decompresses and hashes, and the final fsync has only the last
+ * stretch left. A failed flush fails the commit (`settled`).
+ */
+function backgroundFlusher(handle: FileHandle) {
+  let unflushed = 0;
+  let running: Promise<void> | null = null;
+  let failure: unknown = null;
+  return {
+    wrote(n: number): void {
+      unflushed += n;
+      if (unflushed < FLUSH_EVERY || running) return;
+      unflushed = 0;
+      running = handle
+        .datasync()
+        .catch((err: unknown) => void (failure ??= err))
+        .finally(() => (running = null));
+    },
+    async settled(): Promise<void> {
+      await running;
+      if (failure) throw failure;
+    },
+  };
+}
+
 /** A stream writing sequentially through `handle`, which stays the caller's to sync and close. */
-function sequentialWritable(handle: FileHandle): Writable {
+function sequentialWritable(
+  handle: FileHandle,
+  flusher: ReturnType<typeof backgroundFlusher>,
+  releaseWritten: boolean,
+): Writable {
+  const written = (chunks: Buffer[]) => {
+    if (releaseWritten) for (const c of chunks) release(c);
+  };
   // Not handle.createWriteStream(): a stream made from a FileHandle keeps it busy, and close() then waits forever.
   return new Writable({
     highWaterMark: 4 << 20,
     write(chunk: Buffer, _e, cb) {
-      handle.write(chunk).then(() => cb(), cb);
+      writeAll(handle, flusher, [chunk]).then(() => {
+        written([chunk]);
+        cb();
+      }, cb);
     },
-    writev(chunks, cb) {
-      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => cb(), cb);
+    writev(entries, cb) {
+      const chunks = entries.map((c) => c.chunk as Buffer);
+      writeAll(handle, flusher, chunks).then(() => {
+        written(chunks);
+        cb();
+      }, cb);
     },
   });
+}
+
+/** Every byte of `chunks`, in order: a write may take fewer bytes than it was given (a full disk, a signal). */
+async function writeAll(
+  handle: FileHandle,
+  flusher: ReturnType<typeof backgroundFlusher>,
+  chunks: Buffer[],
+): Promise<void> {
+  let left = chunks.filter((c) => c.length > 0);
+  while (left.length > 0) {
+    let n = (await handle.writev(left)).bytesWritten;
+    flusher.wrote(n);
+    if (n === 0) throw Object.assign(new Error('the disk took no bytes'), { code: 'EIO' });
+    while (left.length > 0 && n >= left[0]!.length) n -= left.shift()!.length;
+    if (n > 0) left = [left[0]!.subarray(n), ...left.slice(1)];
+  }
 }
 
 export async function writeFileAtomic(

@@ -95,12 +95,13 @@ export interface ArchivePass {
 
 /**
  * Streams the archive and calls `onEntry` for each tar entry in order (the entry body must be consumed or it is
- * drained). Rejects with the first integrity or I/O error.
+ * drained). Rejects with the first integrity or I/O error. `releaseConsumed`: decoded data is freed as the reader
+ * moves on (see readTar): `onEntry` must retain (owned-buffer.ts) or copy a body chunk it keeps past its next one.
  */
 export async function readArchive(
   info: ArchiveFileInfo,
   onEntry: (entry: TarEntry, index: number) => Promise<void>,
-  options: { signal?: AbortSignal; onRawBytes?: (n: number) => void } = {},
+  options: { signal?: AbortSignal; onRawBytes?: (n: number) => void; releaseConsumed?: boolean } = {},
 ): Promise<ArchivePass> {
   const measured = measureStream(options.onRawBytes);
   const raw = createReadStream(info.path, { highWaterMark: 1 << 20 });
@@ -113,7 +114,8 @@ export async function readArchive(
       raw,
       ...(stages as [Transform]),
       async (source: AsyncIterable<Uint8Array>) => {
-        for await (const entry of readTar(source)) await onEntry(entry, index++);
+        for await (const entry of readTar(source, { releaseConsumed: options.releaseConsumed ?? false }))
+          await onEntry(entry, index++);
       },
       ...(options.signal ? [{ signal: options.signal }] : []),
     );

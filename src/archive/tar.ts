@@ -12,6 +12,7 @@
 // whatever the entry size.
 
 import { AppError } from '../errors.ts';
+import { isAdopted, release } from '../owned-buffer.ts';
 
 export interface TarFileHeader {
   name: string;
@@ -199,26 +200,41 @@ function byteSum(b: Uint8Array): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading
 
+const EMPTY_CHUNK = Buffer.alloc(0);
+
 function integrity(code: string, message: string, offset: number, target?: string): AppError {
   return new AppError('Integrity', code, message, { target, details: { offset } });
 }
 
-/** Pulls bytes from the source; hands out subarrays of its chunks whenever a request lies inside one chunk. */
+/**
+ * Pulls bytes from the source; hands out subarrays of its chunks whenever a request lies inside one chunk. With
+ * `releaseConsumed` it lets go of each chunk (owned-buffer.ts) as it moves to the next: a view `next` gave is then
+ * valid until the next call, and one kept longer must be retained; `read` copies what it returns from such a chunk.
+ */
 class ByteReader {
   #it: AsyncIterator<Uint8Array>;
   #chunk: Buffer = Buffer.alloc(0);
   #pos = 0;
   #done = false;
+  readonly #releaseConsumed: boolean;
   /** Stream offset of the next unread byte (= bytes consumed so far). */
   offset = 0;
 
-  constructor(source: AsyncIterable<Uint8Array>) {
+  constructor(source: AsyncIterable<Uint8Array>, releaseConsumed: boolean) {
     this.#it = source[Symbol.asyncIterator]();
+    this.#releaseConsumed = releaseConsumed;
+  }
+
+  #letGo(): void {
+    if (this.#releaseConsumed) release(this.#chunk);
+    this.#chunk = EMPTY_CHUNK;
+    this.#pos = 0;
   }
 
   async #fill(): Promise<boolean> {
     while (this.#pos >= this.#chunk.length) {
       if (this.#done) return false;
+      this.#letGo();
       const r = await this.#it.next();
       if (r.done) {
         this.#done = true;
@@ -246,7 +262,7 @@ class ByteReader {
     if (n === 0) return Buffer.alloc(0);
     const first = await this.next(n);
     if (first === null) return Buffer.alloc(0);
-    if (first.length === n) return first;
+    if (first.length === n) return this.#releaseConsumed && isAdopted(first) ? Buffer.from(first) : first;
     const parts = [first];
     let got = first.length;
     while (got < n) {
@@ -259,6 +275,7 @@ class ByteReader {
   }
 
   async close(): Promise<void> {
+    this.#letGo();
     if (this.#done) return;
     this.#done = true;
     try {
@@ -488,10 +505,13 @@ async function readPadding(r: ByteReader, size: number, target: string | undefin
 
 /**
  * Strict streaming reader over uncompressed tar bytes (any chunking, e.g. 1 byte at a time or 4 MiB). Yields regular
- * files only.
+ * files only. `releaseConsumed`: see ByteReader (a body chunk is then valid until the next one is asked for).
  */
-export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
-  const r = new ByteReader(source);
+export async function* readTar(
+  source: AsyncIterable<Uint8Array>,
+  options: { releaseConsumed?: boolean } = {},
+): AsyncGenerator<TarEntry> {
+  const r = new ByteReader(source, options.releaseConsumed ?? false);
   try {
     let pax: Pax | undefined;
     for (;;) {

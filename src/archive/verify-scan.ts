@@ -69,7 +69,13 @@ export async function scanArchive(info: ArchiveFileInfo, env: VerifyEnv): Promis
     read.push(await scanEntry(entry, env));
   };
   try {
-    const pass = await readArchive(info, onEntry, { ...(env.signal ? { signal: env.signal } : {}), onRawBytes });
+    // Every body chunk is used before the next is read (hashes, header and page scans copy what they keep; a restore's
+    // writer retains what it has not yet written), so the pass frees decoded frames as it goes.
+    const pass = await readArchive(info, onEntry, {
+      ...(env.signal ? { signal: env.signal } : {}),
+      onRawBytes,
+      releaseConsumed: true,
+    });
     return { opened, read, end: { pass, failure: null } };
   } catch (err) {
     if (!(err instanceof AppError) || err.category !== 'Integrity') throw err;

@@ -69,7 +69,10 @@ export interface EntrySink {
 }
 
 export interface EntryWriter {
-  /** Takes the next bytes; may return before they are on disk (resolve = ready for more). */
+  /**
+   * Takes the next bytes; may return before they are on disk (resolve = ready for more). The chunk may be freed once
+   * the next one is read: a writer that holds it longer retains it (owned-buffer.ts) until written.
+   */
   write(chunk: Uint8Array): Promise<unknown>;
   /** After the last chunk: resolves once every byte was written. */
   end(): Promise<void>;

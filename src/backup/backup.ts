@@ -261,7 +261,7 @@ async function streamArchive(
     compressor,
     ...(ageSeal ? [createAgeEncryptStream(ageSeal)] : []),
     measured.stream,
-    partial.writable(),
+    partial.writable({ releaseWritten: true }),
     ...(signal ? [{ signal }] : []),
   );
   return { size: measured.bytes(), sha256: measured.sha256() };

@@ -3,7 +3,6 @@
 // staging the files so that nothing becomes real before the whole archive verified.
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import type { Writable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { AppError, fsError } from '../errors.ts';
 import type { Manifest } from '../archive/manifest.ts';
@@ -14,6 +13,7 @@ import { verifyArchiveWithManifest } from '../archive/verify.ts';
 import type { EntrySink, EntryWriter, VerifyResult } from '../archive/verify-types.ts';
 import { readManifestEntry } from '../archive/manifest-entry.ts';
 import type { AgeKeyring } from '../archive/age/keyring.ts';
+import { release, retain } from '../owned-buffer.ts';
 import { type RestoreAction, createFolders, isStalePartial, moveAside, removeCreatedFolders } from './actions.ts';
 
 interface PassPorts {
@@ -199,7 +199,7 @@ function stagingSink(writes: Map<string, string>) {
   const partials = new Map<string, PartialFile>();
   let tokenParts: Buffer[] | null = null;
   const sink: EntrySink = {
-    async open(entry) {
+    async open(entry, size) {
       if (roleOfEntry(entry) === 'expiry-token') {
         const parts: Buffer[] = (tokenParts = []);
         return { write: async (c: Uint8Array) => parts.push(Buffer.from(c)), end: async () => {} };
@@ -208,7 +208,7 @@ function stagingSink(writes: Map<string, string>) {
       if (dest === undefined || partials.has(entry)) return null;
       const p = await createPartial(dest);
       partials.set(entry, p);
-      return bufferedWriter(p.writable(), dest);
+      return bufferedWriter(p, dest, size);
     },
   };
   return { sink, partials, token: () => (tokenParts ? Buffer.concat(tokenParts) : null) };
@@ -252,9 +252,12 @@ async function commitInOrder(pending: PartialFile[]): Promise<void> {
 
 /**
  * Writes go through a stream with a few MiB of buffer, so the disk works while the next bytes are decompressed and
- * hashed (awaiting each write would stall the pass on every chunk). A failed write rejects the next call.
+ * hashed (awaiting each write would stall the pass on every chunk). Each chunk is retained until it is written (the
+ * pass frees decoded data as it moves on). A failed write rejects the next call; a file that does not end up with
+ * exactly the entry's size is an error, whatever the cause.
  */
-function bufferedWriter(w: Writable, dest: string): EntryWriter {
+export function bufferedWriter(p: PartialFile, dest: string, size: number): EntryWriter {
+  const w = p.writable();
   let failed: unknown = null;
   w.on('error', (err) => (failed ??= err));
   const check = () => {
@@ -263,11 +266,18 @@ function bufferedWriter(w: Writable, dest: string): EntryWriter {
   return {
     async write(chunk) {
       check();
-      if (!w.write(chunk)) await once(w, 'drain').catch((err: unknown) => Promise.reject(fsError(err, dest, 'write')));
+      retain(chunk);
+      const more = w.write(chunk, () => release(chunk));
+      if (!more) await once(w, 'drain').catch((err: unknown) => Promise.reject(fsError(err, dest, 'write')));
     },
     async end() {
       check();
       await finished(w.end()).catch((err: unknown) => Promise.reject(fsError(err, dest, 'write')));
+      const written = (await p.handle.stat()).size;
+      if (written !== size)
+        throw new AppError('Internal', 'WRITE_INCOMPLETE', `${written} of ${size} bytes were written to '${dest}'`, {
+          target: dest,
+        });
     },
   };
 }

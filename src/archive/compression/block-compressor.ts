@@ -9,6 +9,7 @@
 import zlib from 'node:zlib';
 import { AppError } from '../../errors.ts';
 import { readBuffers } from '../../buffer-pool.ts';
+import { adopt } from '../../owned-buffer.ts';
 import { zlibMessage } from './errors.ts';
 import { gzipMember } from './gzip-member.ts';
 import { EMPTY, ZLIB_CHUNK } from './options.ts';
@@ -41,7 +42,12 @@ export class BlockCompressor extends OrderedTransform {
               [zlib.constants.ZSTD_c_contentSizeFlag]: 1,
             },
           },
-          (err, out) => done(err, out),
+          (err, out) => {
+            // zlib's own output buffer for this call (ZLIB_CHUNK, partly filled) or its join of several: the
+            // archive writer frees it once written.
+            if (!err) adopt(out, ZLIB_CHUNK);
+            done(err, out);
+          },
         );
     } else {
       // Each member is framed here rather than by zlib.gzip: its header carries FHCRC, so every header byte is

@@ -8,6 +8,7 @@ import { ChunkQueue } from './chunk-queue.ts';
 import { corrupt, zlibMessage } from './errors.ts';
 import { MiB, ZLIB_CHUNK } from './options.ts';
 import { OrderedTransform } from './ordered-transform.ts';
+import { adopt } from '../../owned-buffer.ts';
 import {
   RESERVED_BLOCK,
   ZSTD_BLOCK_MAX,
@@ -242,6 +243,9 @@ export class ZstdDecompressor extends OrderedTransform {
               ),
             );
           } else {
+            // zlib allocated it for this call alone (one byte more than the frame: chunkSize above); the reader frees
+            // it once every user is done.
+            adopt(out, 1);
             done(null, out);
           }
         },
