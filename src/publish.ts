@@ -31,6 +31,8 @@ export interface PartialFile {
 }
 
 export interface PartialOptions {
+  /** Bytes between two background flushes (FLUSH_EVERY; tests make it small). */
+  flushEvery?: number;
   /** Remove a leftover `<final>.partial` first instead of refusing (the caller owns the name). */
   replaceStale?: boolean;
 }
@@ -45,7 +47,7 @@ export async function createPartial(finalPath: string, options: PartialOptions =
     return mine === null || (there !== null && there.ino === mine.ino && there.dev === mine.dev);
   };
   let closed = false;
-  const flusher = backgroundFlusher(handle);
+  const flusher = backgroundFlusher(handle, options.flushEvery ?? FLUSH_EVERY);
   const close = async () => {
     if (!closed) {
       closed = true;
@@ -112,14 +114,14 @@ export const FLUSH_EVERY = 64 << 20;
  * of it; with it the disk writes while the pass still decompresses and hashes, and the final fsync has only the last
  * stretch left. A failed flush fails the commit (`settled`).
  */
-function backgroundFlusher(handle: FileHandle) {
+function backgroundFlusher(handle: FileHandle, every: number) {
   let unflushed = 0;
   let running: Promise<void> | null = null;
   let failure: unknown = null;
   return {
     wrote(n: number): void {
       unflushed += n;
-      if (unflushed < FLUSH_EVERY || running) return;
+      if (unflushed < every || running) return;
       unflushed = 0;
       running = handle
         .datasync()

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ADOPT_MIN, adopt, isAdopted, release, retain } from '../../src/owned-buffer.ts';
@@ -148,4 +148,36 @@ test('a restore writer refuses to end with a file of another size than the entry
   const err = await t.throwsAsync(w.end(), { instanceOf: AppError });
   t.is(err?.code, 'WRITE_INCOMPLETE');
   await p.discard();
+});
+
+test('a file being published is flushed in the background as it grows, and a failed flush fails the commit', async (t) => {
+  const dir = await tempDir(t);
+  const dest = join(dir, 'flushed.dat');
+  const p = await createPartial(dest, { flushEvery: 1 << 20 });
+  let flushes = 0;
+  const datasync = p.handle.datasync.bind(p.handle);
+  p.handle.datasync = async () => {
+    flushes++;
+    return datasync();
+  };
+  const w = bufferedWriter(p, dest, 6 << 20);
+  for (let i = 0; i < 6; i++) await w.write(Buffer.alloc(1 << 20, i));
+  await w.end();
+  t.true(flushes >= 2, `flushed ${flushes} times while writing 6 MiB`);
+  await p.commit();
+  t.is((await readFile(dest)).length, 6 << 20);
+
+  const failing = await createPartial(join(dir, 'failing.dat'), { flushEvery: 1 << 20 });
+  failing.handle.datasync = async () => Promise.reject(Object.assign(new Error('I/O error'), { code: 'EIO' }));
+  const w2 = bufferedWriter(failing, join(dir, 'failing.dat'), 2 << 20);
+  for (let i = 0; i < 2; i++) await w2.write(Buffer.alloc(1 << 20, i));
+  await w2.end();
+  const err = await t.throwsAsync(failing.commit());
+  t.regex(String(err?.message), /I\/O error|EIO/);
+  await failing.discard();
+  t.deepEqual(
+    (await readdir(dir)).sort(),
+    ['flushed.dat'],
+    'nothing published and no .partial left after the failed flush',
+  );
 });
