@@ -9,6 +9,8 @@
 // release do nothing to them, so code that does not take part stays correct.
 
 const holds = new WeakMap<ArrayBufferLike, number>();
+/** What the last release does instead of freeing: give the buffer back to the pool it came from. */
+const recyclers = new WeakMap<ArrayBufferLike, () => void>();
 
 /** Below this a buffer is not worth tracking, and may come from Node's shared pool (allocations under 4 KiB). */
 export const ADOPT_MIN = 64 << 10;
@@ -23,6 +25,15 @@ export function adopt(buf: Uint8Array, slack = 0): boolean {
   if (!whole || buf.byteLength < ADOPT_MIN) return false;
   holds.set(buf.buffer, 1);
   return true;
+}
+
+/**
+ * Adopts a buffer of a pool: the last release calls `recycle` (which puts it back for the next read) instead of
+ * freeing it, so the same memory serves the whole pass and no fresh pages are faulted in for every chunk.
+ */
+export function adoptPooled(buf: Uint8Array, recycle: () => void): void {
+  holds.set(buf.buffer, 1);
+  recyclers.set(buf.buffer, recycle);
 }
 
 /** One more hold on the buffer `view` lies in (nothing when it was not adopted). */
@@ -41,6 +52,12 @@ export function release(view: Uint8Array): void {
     return;
   }
   holds.delete(ab);
+  const recycle = recyclers.get(ab);
+  if (recycle) {
+    recyclers.delete(ab);
+    recycle();
+    return;
+  }
   // ES2024's ArrayBuffer.prototype.transfer (Node 20+); the project's lib is es2023.
   (ab as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
 }

@@ -1,9 +1,8 @@
 // One streaming pass over an archive file: raw bytes (hashed) -> age decryption (encrypted archives) ->
 // decompressor -> strict tar reader. Shared by verify, inspect and restore so they read archives exactly the same
 // way. Decryption releases plaintext only chunk by chunk as each authenticates.
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, fsError } from '../errors.ts';
 import { type CompressionType, createDecompressor } from './compression/index.ts';
@@ -15,6 +14,7 @@ import { createAgeDecryptStream } from './age/decrypt.ts';
 import { innerFormat, readAgeHeader } from './encryption.ts';
 import { measureStream } from './measure.ts';
 import { requireRegularFile } from '../regular-file.ts';
+import { adoptPooled } from '../owned-buffer.ts';
 
 export interface ArchiveFileInfo {
   path: string;
@@ -104,7 +104,7 @@ export async function readArchive(
   options: { signal?: AbortSignal; onRawBytes?: (n: number) => void; releaseConsumed?: boolean } = {},
 ): Promise<ArchivePass> {
   const measured = measureStream(options.onRawBytes);
-  const raw = createReadStream(info.path, { highWaterMark: 1 << 20 });
+  const raw = fileChunks(info.path);
   const stages: NodeJS.ReadWriteStream[] = [measured.stream];
   if (info.encryption) stages.push(createAgeDecryptStream(info.encryption.keyring));
   if (info.format !== 'none') stages.push(createDecompressor(info.format));
@@ -125,4 +125,53 @@ export async function readArchive(
   const digest = measured.sha256();
   const bytes = measured.bytes();
   return { fileSha256: () => digest, fileBytes: () => bytes };
+}
+
+const READ_CHUNK = 1 << 20;
+/** Spare read buffers kept for reuse; more only while more are in flight (the decompressor holds a few frames). */
+const SPARE_READS = 8;
+
+/**
+ * The file's bytes in 1 MiB chunks, each a pooled buffer adopted (owned-buffer.ts): the zstd decompressor, the last
+ * reader of the compressed bytes, gives each back as soon as it has taken what the chunk holds (a tar reader that
+ * releases what it consumed does the same for a plain tar), and the next read reuses it. A chunk nobody lets go of
+ * is left to the GC.
+ */
+function fileChunks(path: string): Readable {
+  let handle: FileHandle | null = null;
+  const spare: Buffer[] = [];
+  const take = () => spare.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+  return new Readable({
+    highWaterMark: READ_CHUNK,
+    construct(callback) {
+      open(path, 'r').then((h) => {
+        handle = h;
+        callback();
+      }, callback);
+    },
+    read() {
+      const buf = take();
+      handle!.read(buf, 0, READ_CHUNK, null).then(
+        ({ bytesRead }) => {
+          if (bytesRead === 0) {
+            this.push(null);
+            return;
+          }
+          // A view of the pooled buffer: recycled whole once the view is let go of.
+          const chunk = buf.subarray(0, bytesRead);
+          adoptPooled(chunk, () => {
+            if (spare.length < SPARE_READS) spare.push(buf);
+          });
+          this.push(chunk);
+        },
+        (err: unknown) => this.destroy(err as Error),
+      );
+    },
+    destroy(err, callback) {
+      (handle ? handle.close() : Promise.resolve()).then(
+        () => callback(err),
+        (closeErr: unknown) => callback(err ?? (closeErr as Error)),
+      );
+    },
+  });
 }

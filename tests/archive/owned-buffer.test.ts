@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ADOPT_MIN, adopt, isAdopted, release, retain } from '../../src/owned-buffer.ts';
+import { ADOPT_MIN, adopt, adoptPooled, isAdopted, release, retain } from '../../src/owned-buffer.ts';
 import { readTar } from '../../src/archive/tar.ts';
 import { createPartial } from '../../src/publish.ts';
 import { bufferedWriter } from '../../src/restore/verified-archive.ts';
@@ -180,4 +180,20 @@ test('a file being published is flushed in the background as it grows, and a fai
     ['flushed.dat'],
     'nothing published and no .partial left after the failed flush',
   );
+});
+
+test('a pooled buffer goes back to its pool on the last release instead of being freed', (t) => {
+  const whole = Buffer.alloc(ADOPT_MIN, 9);
+  const pool: Buffer[] = [];
+  const view = whole.subarray(0, 1000);
+  adoptPooled(view, () => pool.push(whole));
+  retain(view.subarray(10, 20));
+  release(view);
+  t.is(pool.length, 0, 'still held');
+  release(view);
+  t.deepEqual(pool, [whole], 'given back once');
+  t.is(whole.length, ADOPT_MIN, 'not freed');
+  t.is(whole[0], 9);
+  release(view);
+  t.is(pool.length, 1, 'a release after the last does nothing');
 });

@@ -2,8 +2,13 @@
 // parser can peek at header bytes that straddle chunks and hand frames on without re-concatenating the input.
 
 import { EMPTY } from './options.ts';
+import { release } from '../../owned-buffer.ts';
 
-/** The input not yet handed on, as a list of chunks addressed by absolute stream offset (never re-concatenated). */
+/**
+ * The input not yet handed on, as a list of chunks addressed by absolute stream offset (never re-concatenated). The
+ * queue is the last reader of its chunks: it lets go of each (owned-buffer.ts) as it forgets it, so whoever keeps a
+ * view past `release` retains it.
+ */
 export class ChunkQueue {
   private chunks: Buffer[] = [];
   private starts: number[] = [];
@@ -60,6 +65,7 @@ export class ChunkQueue {
   /** Forgets every chunk that lies wholly before `pos`. */
   release(pos: number): void {
     while (this.head < this.chunks.length && this.starts[this.head]! + this.chunks[this.head]!.length <= pos) {
+      release(this.chunks[this.head]!);
       this.chunks[this.head] = EMPTY;
       this.head++;
     }

@@ -8,7 +8,7 @@ import { ChunkQueue } from './chunk-queue.ts';
 import { corrupt, zlibMessage } from './errors.ts';
 import { MiB, ZLIB_CHUNK } from './options.ts';
 import { OrderedTransform } from './ordered-transform.ts';
-import { adopt } from '../../owned-buffer.ts';
+import { adopt, adoptPooled, release, retain } from '../../owned-buffer.ts';
 import {
   RESERVED_BLOCK,
   ZSTD_BLOCK_MAX,
@@ -23,6 +23,10 @@ type Phase = 'start' | 'header' | 'skippable' | 'blocks' | 'end' | 'failed';
 /** What one phase step achieved: 'input' = every byte received is dealt with (more is welcome); 'wait' = blocked
  * until a job, the streaming decoder or the reader moves; 'next' = progress made, run the next phase step. */
 type Outcome = 'input' | 'wait' | 'next';
+/** Copy buffers kept for reuse: one per frame decoding at once is enough. */
+const SPARE_COPIES = 4;
+/** Output buffers kept for reuse: the frames decoding at once, the one waiting, the one being read, and a spare. */
+const SPARE_OUTPUTS = 6;
 /** contentSize of a skippable frame: nothing to decode. */
 const SKIPPED = -2;
 
@@ -38,6 +42,9 @@ export class ZstdDecompressor extends OrderedTransform {
   /** Content size from the frame header, -1 when the header does not give it, SKIPPED for a skippable frame. */
   private contentSize = -1;
   private frames = 0;
+  /** Buffers that held copies of frames spanning chunks, for the next such copy. */
+  private readonly spareCopies: Buffer[] = [];
+  private readonly spareOutputs: Buffer[] = [];
   /** A frame too large (or of unknown size) to decode in one piece goes through a streaming decoder instead. */
   private stream: zlib.ZstdDecompress | null = null;
   private streamFed = 0;
@@ -187,7 +194,10 @@ export class ZstdDecompressor extends OrderedTransform {
     }
     if (input.end < this.pos) return 'input';
     if (!this.canSubmit()) return 'wait';
-    this.submitFrame(input.slice(this.frameStart, this.pos), this.frameStart, this.contentSize);
+    // The frame is read on the threadpool after the queue has forgotten its chunks: a view holds its chunk, a copy
+    // is the frame's alone; either is let go of once decoded.
+    const bytes = this.frameBytes(this.frameStart, this.pos);
+    this.submitFrame(bytes, this.frameStart, this.contentSize);
     this.nextFrame();
     return 'next';
   }
@@ -225,12 +235,50 @@ export class ZstdDecompressor extends OrderedTransform {
     return false;
   }
 
+  /**
+   * The frame's compressed bytes, held until it is decoded: a view of the chunk it lies in (retained), or, when it
+   * spans chunks, a copy into a pooled buffer (given back once decoded, so copying allocates nothing after the start).
+   */
+  private frameBytes(from: number, to: number): Buffer {
+    const views = this.input.views(from, to);
+    if (views.length === 1) {
+      retain(views[0]!);
+      return views[0]!;
+    }
+    const size = to - from;
+    const spare = this.spareCopies.findIndex((b) => b.length >= size);
+    const whole = spare === -1 ? Buffer.allocUnsafeSlow(Math.max(size, MiB)) : this.spareCopies.splice(spare, 1)[0]!;
+    let at = 0;
+    for (const v of views) at += v.copy(whole, at);
+    const copy = whole.subarray(0, size);
+    adoptPooled(copy, () => {
+      if (this.spareCopies.length < SPARE_COPIES) this.spareCopies.push(whole);
+    });
+    return copy;
+  }
+
+  /** zlib's output moved into a pooled buffer (given back by the reader once every user is done), zlib's freed now. */
+  private pooledOutput(out: Buffer): Buffer {
+    const size = out.length;
+    if (size < MiB) return out;
+    const spare = this.spareOutputs.findIndex((b) => b.length >= size);
+    const whole = spare === -1 ? Buffer.allocUnsafeSlow(size) : this.spareOutputs.splice(spare, 1)[0]!;
+    out.copy(whole);
+    if (adopt(out, 1)) release(out); // zlib allocated it for this call alone (chunkSize: one byte more)
+    const pooled = whole.subarray(0, size);
+    adoptPooled(pooled, () => {
+      if (this.spareOutputs.length < SPARE_OUTPUTS) this.spareOutputs.push(whole);
+    });
+    return pooled;
+  }
+
   private submitFrame(frame: Buffer, offset: number, contentSize: number): void {
     this.submit((done) =>
       zlib.zstdDecompress(
         frame,
         { chunkSize: Math.max(64, contentSize + 1), maxOutputLength: Math.max(1, contentSize) },
         (err, out) => {
+          release(frame);
           if (err) {
             done(
               corrupt(`zstd frame at compressed byte offset ${offset} is corrupt: ${zlibMessage(err)}`, offset, err),
@@ -243,10 +291,7 @@ export class ZstdDecompressor extends OrderedTransform {
               ),
             );
           } else {
-            // zlib allocated it for this call alone (one byte more than the frame: chunkSize above); the reader frees
-            // it once every user is done.
-            adopt(out, 1);
-            done(null, out);
+            done(null, this.pooledOutput(out));
           }
         },
       ),
@@ -294,7 +339,10 @@ export class ZstdDecompressor extends OrderedTransform {
     if (to > this.streamFed) {
       const views = this.input.views(this.streamFed, to);
       this.streamFed = to;
-      for (const view of views) if (!stream.write(view)) this.streamFull = true;
+      for (const view of views) {
+        retain(view); // the stream reads it later; the queue forgets it below
+        if (!stream.write(view, () => release(view))) this.streamFull = true;
+      }
       this.input.release(to);
     }
     return !this.streamFull;
