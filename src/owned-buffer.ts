@@ -58,8 +58,16 @@ export function release(view: Uint8Array): void {
     recycle();
     return;
   }
+  free(view);
+}
+
+/**
+ * Frees the memory of the ArrayBuffer `view` lies in now; every view of it then has length 0. For buffers only the
+ * caller holds (a pool's spare it does not keep, say): a pool that overflows must not leave its surplus to the GC.
+ */
+export function free(view: Uint8Array): void {
   // ES2024's ArrayBuffer.prototype.transfer (Node 20+); the project's lib is es2023.
-  (ab as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
+  (view.buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0);
 }
 
 /** Whether `view` lies in an adopted buffer (a view kept past its call must then be retained or copied). */

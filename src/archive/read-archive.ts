@@ -14,7 +14,7 @@ import { createAgeDecryptStream } from './age/decrypt.ts';
 import { innerFormat, readAgeHeader } from './encryption.ts';
 import { measureStream } from './measure.ts';
 import { requireRegularFile } from '../regular-file.ts';
-import { adoptPooled } from '../owned-buffer.ts';
+import { adoptPooled, free } from '../owned-buffer.ts';
 
 export interface ArchiveFileInfo {
   path: string;
@@ -161,6 +161,7 @@ function fileChunks(path: string): Readable {
           const chunk = buf.subarray(0, bytesRead);
           adoptPooled(chunk, () => {
             if (spare.length < SPARE_READS) spare.push(buf);
+            else free(buf);
           });
           this.push(chunk);
         },

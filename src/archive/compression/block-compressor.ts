@@ -1,5 +1,5 @@
 // Why blocks rather than `zlib.createZstdCompress()` piped into a file: a single zlib stream compresses on one core
-// (a domain controller's ntds.dit runs to gigabytes), so the plaintext is cut into fixed-size blocks (4 MiB by
+// (a domain controller's ntds.dit runs to gigabytes), so the plaintext is cut into fixed-size blocks (2 MiB by
 // default), each compressed on its own on the libuv threadpool with the async `zlib.zstdCompress` /
 // `zlib.deflateRaw`, and the results are written strictly in order: the output is a valid multi-frame zstd file or
 // multi-member gzip file that `zstd -d`, `gzip -d` and `tar -x` read as one stream, like `zstd -T0`. zstd frames

@@ -9,7 +9,7 @@ export interface CompressorOptions {
   type: CompressionType;
   /** zstd 1-19 (default 3); gzip 1-9 (default 6); ignored for 'none'. */
   level?: number;
-  /** Plaintext bytes per frame / member (default 4 MiB). */
+  /** Plaintext bytes per frame / member (default 2 MiB). */
   blockSize?: number;
   /** Most blocks being compressed at once (default 3). */
   parallel?: number;
@@ -23,7 +23,12 @@ export const ARCHIVE_EXTENSIONS: Record<CompressionType, string> = {
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
-export const DEFAULT_BLOCK_SIZE = 4 * MiB;
+/**
+ * 2 MiB: against 4 MiB, archives about 1 % larger (the 2012 R2 ntds.dit: 701,702 against 694,117 bytes; 2 % on the
+ * bench's data), a backup's peak RSS about 20 MiB lower (smaller blocks and zstd windows in flight) and its CPU time a
+ * little lower; 1 MiB costs 7 % in size and is slower.
+ */
+export const DEFAULT_BLOCK_SIZE = 2 * MiB;
 export const DEFAULT_PARALLEL = 3;
 export const DEFAULT_MAX_FRAME_BYTES = 64 * MiB;
 /**

@@ -8,7 +8,7 @@ import { ChunkQueue } from './chunk-queue.ts';
 import { corrupt, zlibMessage } from './errors.ts';
 import { MiB, ZLIB_CHUNK } from './options.ts';
 import { OrderedTransform } from './ordered-transform.ts';
-import { adopt, adoptPooled, release, retain } from '../../owned-buffer.ts';
+import { adopt, adoptPooled, free, release, retain } from '../../owned-buffer.ts';
 import {
   RESERVED_BLOCK,
   ZSTD_BLOCK_MAX,
@@ -52,7 +52,7 @@ export class ZstdDecompressor extends OrderedTransform {
   private streamEnded = false;
 
   constructor(parallel: number, maxFrameBytes: number) {
-    // One decoded frame (4 MiB as we write them) waits to be read, handed on as it is: no join per read.
+    // One decoded frame (2 MiB as we write them) waits to be read, handed on as it is: no join per read.
     super(parallel, { chunks: 1 });
     this.maxFrameBytes = maxFrameBytes;
   }
@@ -253,6 +253,7 @@ export class ZstdDecompressor extends OrderedTransform {
     const copy = whole.subarray(0, size);
     adoptPooled(copy, () => {
       if (this.spareCopies.length < SPARE_COPIES) this.spareCopies.push(whole);
+      else free(whole);
     });
     return copy;
   }
@@ -268,6 +269,7 @@ export class ZstdDecompressor extends OrderedTransform {
     const pooled = whole.subarray(0, size);
     adoptPooled(pooled, () => {
       if (this.spareOutputs.length < SPARE_OUTPUTS) this.spareOutputs.push(whole);
+      else free(whole);
     });
     return pooled;
   }
