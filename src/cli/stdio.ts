@@ -76,7 +76,7 @@ export function writeStderr(text: string): void {
   stream('stderr').write(text);
 }
 
-/** Writes the result to stdout. A reader that went away (EPIPE) is not an error: the exit code still says how it went. */
+/** Writes the result to stdout. A reader that went away (EPIPE) is no error: the exit code says how it went. */
 export function writeStdout(text: string): void {
   plainStdout ??= stdoutIsPlain();
   if (!plainStdout) {

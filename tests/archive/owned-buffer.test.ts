@@ -9,17 +9,12 @@ import { readTar } from '../../src/archive/tar.ts';
 import { createPartial } from '../../src/publish.ts';
 import { bufferedWriter } from '../../src/restore/verified-archive.ts';
 import { AppError } from '../../src/errors.ts';
-import { Prng } from '../fixtures/prng.ts';
+import { prngBytes } from '../fixtures/prng.ts';
 import { tempDir } from '../support/temp.ts';
 
 const run = promisify(execFile);
 
-function randomBytes(n: number, seed: number): Buffer {
-  const p = new Prng(seed);
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = p.next() & 0xff;
-  return b;
-}
+const randomBytes = prngBytes;
 
 /** A copy of `bytes` in an ArrayBuffer of its own, adopted as a decoder's output is. */
 function adoptedCopy(bytes: Uint8Array): Buffer {

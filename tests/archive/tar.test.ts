@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppError } from '../../src/errors.ts';
 import { TAR_END, type TarFileHeader, readTar, tarHeader, tarPadding } from '../../src/archive/tar.ts';
-import { Prng } from '../fixtures/prng.ts';
+import { Prng, prngBytes } from '../fixtures/prng.ts';
 import { tempDir } from '../support/temp.ts';
 
 const run = promisify(execFile);
@@ -44,12 +44,7 @@ interface Read {
   data: Buffer;
 }
 
-function bytes(n: number, seed: number): Buffer {
-  const p = new Prng(seed);
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = p.next() & 0xff;
-  return b;
-}
+const bytes = prngBytes;
 
 function header(f: File): TarFileHeader {
   return { name: f.name, size: f.data.length, mtime: f.mtime ?? MTIME, mode: f.mode ?? 0o640 };
