@@ -3,7 +3,9 @@
 // as garbage, which set the backup's peak RSS. Ownership is explicit: whoever takes a buffer owns it until the last
 // stage that reads it (the block compressor, once it has copied the bytes into its block) gives it back. A buffer
 // never given back (an uncompressed archive writes it out as it is) is simply collected, and the pool takes back
-// only buffers it handed out, once each, so a stray give-back cannot put a buffer in two hands.
+// only buffers it handed out, once each, so a stray give-back cannot put a buffer in two hands. What it does not keep
+// it frees at once rather than leave to the GC.
+import { free } from './owned-buffer.ts';
 
 export class BufferPool {
   private readonly free: Buffer[] = [];
@@ -12,16 +14,17 @@ export class BufferPool {
   readonly size: number;
   private readonly keep: number;
 
-  /** `size`: bytes per buffer; `keep`: most free buffers held (bounds the pool's own memory). */
+  /** `size`: bytes per buffer (the least, when larger ones are asked for); `keep`: most free buffers held. */
   constructor(size: number, keep: number) {
     this.size = size;
     this.keep = keep;
   }
 
-  /** A buffer of `size` bytes (contents undefined), owned by the caller until given back. */
-  take(): Buffer {
+  /** A buffer of at least `bytes` (default `size`; contents undefined), owned by the caller until given back. */
+  take(bytes = this.size): Buffer {
+    const fits = this.free.findIndex((b) => b.length >= bytes);
     // allocUnsafeSlow: a buffer of its own, never a slice of Node's shared slab.
-    const buf = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+    const buf = fits === -1 ? Buffer.allocUnsafeSlow(Math.max(bytes, this.size)) : this.free.splice(fits, 1)[0]!;
     this.lent.add(buf.buffer);
     return buf;
   }
@@ -30,7 +33,8 @@ export class BufferPool {
   giveBack(view: Uint8Array): void {
     const memory = view.buffer;
     if (!this.lent.delete(memory)) return;
-    if (this.free.length < this.keep) this.free.push(Buffer.from(memory, 0, this.size));
+    if (this.free.length < this.keep) this.free.push(Buffer.from(memory));
+    else free(view);
   }
 }
 

@@ -14,7 +14,8 @@ import { createAgeDecryptStream } from './age/decrypt.ts';
 import { innerFormat, readAgeHeader } from './encryption.ts';
 import { measureStream } from './measure.ts';
 import { requireRegularFile } from '../regular-file.ts';
-import { adoptPooled, free } from '../owned-buffer.ts';
+import { adoptPooled } from '../owned-buffer.ts';
+import { BufferPool } from '../buffer-pool.ts';
 
 export interface ArchiveFileInfo {
   path: string;
@@ -139,8 +140,7 @@ const SPARE_READS = 8;
  */
 function fileChunks(path: string): Readable {
   let handle: FileHandle | null = null;
-  const spare: Buffer[] = [];
-  const take = () => spare.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+  const pool = new BufferPool(READ_CHUNK, SPARE_READS);
   return new Readable({
     highWaterMark: READ_CHUNK,
     construct(callback) {
@@ -150,19 +150,16 @@ function fileChunks(path: string): Readable {
       }, callback);
     },
     read() {
-      const buf = take();
+      const buf = pool.take();
       handle!.read(buf, 0, READ_CHUNK, null).then(
         ({ bytesRead }) => {
           if (bytesRead === 0) {
             this.push(null);
             return;
           }
-          // A view of the pooled buffer: recycled whole once the view is let go of.
+          // A view of the pooled buffer: given back whole once the view is let go of.
           const chunk = buf.subarray(0, bytesRead);
-          adoptPooled(chunk, () => {
-            if (spare.length < SPARE_READS) spare.push(buf);
-            else free(buf);
-          });
+          adoptPooled(chunk, () => pool.giveBack(buf));
           this.push(chunk);
         },
         (err: unknown) => this.destroy(err as Error),

@@ -47,3 +47,18 @@ test('pooled reads reused while the compressor runs give the same zstd stream as
   t.true(reused.equals(fresh));
   t.true(zlib.zstdDecompressSync(reused).equals(data));
 });
+
+test('a larger buffer is lent when asked for, reused for what it fits, and a surplus give-back is freed at once', (t) => {
+  const pool = new BufferPool(64, 1);
+  const big = pool.take(100);
+  t.true(big.length >= 100);
+  pool.giveBack(big);
+  const again = pool.take(80);
+  t.is(again.buffer, big.buffer, 'the free buffer fits: lent again');
+  t.true(pool.take(200).length >= 200);
+  const [a, b] = [pool.take(), pool.take()];
+  pool.giveBack(a);
+  pool.giveBack(b);
+  t.is(a.length, 64, 'kept');
+  t.is(b.length, 0, 'beyond `keep`: freed, not left to the GC');
+});

@@ -56,12 +56,6 @@ export class ChunkQueue {
     return out;
   }
 
-  /** Bytes [from, to) as one Buffer: a view when they lie in one chunk, else one copy. */
-  slice(from: number, to: number): Buffer {
-    const parts = this.views(from, to);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, to - from);
-  }
-
   /** Forgets every chunk that lies wholly before `pos`. */
   release(pos: number): void {
     while (this.head < this.chunks.length && this.starts[this.head]! + this.chunks[this.head]!.length <= pos) {

@@ -8,7 +8,8 @@ import { ChunkQueue } from './chunk-queue.ts';
 import { corrupt, zlibMessage } from './errors.ts';
 import { MiB, ZLIB_CHUNK } from './options.ts';
 import { OrderedTransform } from './ordered-transform.ts';
-import { adopt, adoptPooled, free, release, retain } from '../../owned-buffer.ts';
+import { adopt, adoptPooled, release, retain } from '../../owned-buffer.ts';
+import { BufferPool } from '../../buffer-pool.ts';
 import {
   RESERVED_BLOCK,
   ZSTD_BLOCK_MAX,
@@ -42,9 +43,9 @@ export class ZstdDecompressor extends OrderedTransform {
   /** Content size from the frame header, -1 when the header does not give it, SKIPPED for a skippable frame. */
   private contentSize = -1;
   private frames = 0;
-  /** Buffers that held copies of frames spanning chunks, for the next such copy. */
-  private readonly spareCopies: Buffer[] = [];
-  private readonly spareOutputs: Buffer[] = [];
+  /** Buffers for copies of frames spanning chunks, and for decoded frames (owned-buffer.ts gives them back). */
+  private readonly copies = new BufferPool(MiB, SPARE_COPIES);
+  private readonly outputs = new BufferPool(MiB, SPARE_OUTPUTS);
   /** A frame too large (or of unknown size) to decode in one piece goes through a streaming decoder instead. */
   private stream: zlib.ZstdDecompress | null = null;
   private streamFed = 0;
@@ -245,16 +246,11 @@ export class ZstdDecompressor extends OrderedTransform {
       retain(views[0]!);
       return views[0]!;
     }
-    const size = to - from;
-    const spare = this.spareCopies.findIndex((b) => b.length >= size);
-    const whole = spare === -1 ? Buffer.allocUnsafeSlow(Math.max(size, MiB)) : this.spareCopies.splice(spare, 1)[0]!;
+    const whole = this.copies.take(to - from);
     let at = 0;
     for (const v of views) at += v.copy(whole, at);
-    const copy = whole.subarray(0, size);
-    adoptPooled(copy, () => {
-      if (this.spareCopies.length < SPARE_COPIES) this.spareCopies.push(whole);
-      else free(whole);
-    });
+    const copy = whole.subarray(0, at);
+    adoptPooled(copy, () => this.copies.giveBack(whole));
     return copy;
   }
 
@@ -262,15 +258,11 @@ export class ZstdDecompressor extends OrderedTransform {
   private pooledOutput(out: Buffer): Buffer {
     const size = out.length;
     if (size < MiB) return out;
-    const spare = this.spareOutputs.findIndex((b) => b.length >= size);
-    const whole = spare === -1 ? Buffer.allocUnsafeSlow(size) : this.spareOutputs.splice(spare, 1)[0]!;
+    const whole = this.outputs.take(size);
     out.copy(whole);
     if (adopt(out, 1)) release(out); // zlib allocated it for this call alone (chunkSize: one byte more)
     const pooled = whole.subarray(0, size);
-    adoptPooled(pooled, () => {
-      if (this.spareOutputs.length < SPARE_OUTPUTS) this.spareOutputs.push(whole);
-      else free(whole);
-    });
+    adoptPooled(pooled, () => this.outputs.giveBack(whole));
     return pooled;
   }
 
